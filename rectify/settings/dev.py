@@ -1,0 +1,10 @@
+"""Local development and the demo: SQLite unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .env import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = ["*"]
+# A fixed demo key for Fernet so the demo works with no configuration. Never in production.
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
+    FIELD_ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLTAxMjM0NTY="]

@@ -1,0 +1,92 @@
+"""Navigation and home-page panels. Each app has `<app>/ui.py` with `nav_items(user)` and
+`home_panels(user)`; the rectify context processor and home view collect them, so an app
+adds its pages without touching shared templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import has_role
+from .models import Role
+
+APPS_WITH_UI = ("rectify", "selfcheck", "leads", "remediation")
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+
+
+@dataclass
+class PanelLine:
+    label: str
+    value: object = ""
+    url: str = ""
+    tone: str = ""  # "", "ok", "warn", "danger"
+
+
+@dataclass
+class Panel:
+    title: str
+    lines: list[PanelLine] = field(default_factory=list)
+    order: int = 100
+    note: str = ""
+
+
+def _collect(attr: str, user) -> list:
+    items: list = []
+    for app in APPS_WITH_UI:
+        try:
+            module = import_module(f"{app}.ui")
+        except ModuleNotFoundError:
+            continue
+        func = getattr(module, attr, None)
+        if func is not None:
+            items.extend(func(user))
+    return sorted(items, key=lambda i: i.order)
+
+
+def collect_nav(user) -> list[NavItem]:
+    return _collect("nav_items", user)
+
+
+def collect_panels(user) -> list[Panel]:
+    return _collect("home_panels", user)
+
+
+# --- this app's own entries --------------------------------------------------------
+
+
+def nav_items(user) -> list[NavItem]:
+    items = [NavItem(_("首页"), reverse("home"), order=0)]
+    if has_role(user, Role.ADMIN, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD):
+        items.append(NavItem(_("单位"), reverse("rectify:unit_tree"), order=80))
+    if has_role(user, Role.ADMIN):
+        items.append(NavItem(_("干警"), reverse("rectify:officer_list"), order=81))
+        items.append(NavItem(_("组织导入"), reverse("rectify:org_import"), order=82))
+        items.append(NavItem(_("审计日志"), reverse("rectify:audit_list"), order=90))
+    return items
+
+
+def home_panels(user) -> list[Panel]:
+    panels = []
+    if has_role(user, Role.ADMIN):
+        panels.append(
+            Panel(
+                _("系统管理"),
+                [
+                    PanelLine(_("单位树"), url=reverse("rectify:unit_tree")),
+                    PanelLine(_("导入组织架构（Excel）"), url=reverse("rectify:org_import")),
+                    PanelLine(_("审计日志"), url=reverse("rectify:audit_list")),
+                    PanelLine(_("账号与角色（管理后台）"), url=reverse("admin:index")),
+                ],
+                order=900,
+            )
+        )
+    return panels
