@@ -71,6 +71,21 @@ class Campaign(models.Model):
         return self.cadre_deadline if officer.is_leading_cadre else self.selfcheck_deadline
 
 
+class ChronicProblem(models.TextChoices):
+    """The six chronic problems (六大顽瘴痼疾): the shared vocabulary of all three apps.
+
+    Self-check items, lead categories and remediation plans all key on these codes, which
+    is what lets a lead be matched against an officer's self-declaration (L12).
+    """
+
+    INTERFERENCE = "interference", _("违反防止干预司法“三个规定”")
+    BUSINESS = "business", _("违规经商办企业，配偶、子女及其配偶违规从事经营活动")
+    LENDING = "lending", _("违规参股借贷")
+    SENTENCE = "sentence", _("违规违法减刑、假释、暂予监外执行")
+    INACTION = "inaction", _("有案不立、压案不查、有罪不究")
+    BROKER = "broker", _("法官检察官离任后违规从事律师执业、充当司法掮客")
+
+
 class UnitKind(models.TextChoices):
     REGION = "region", _("党委/地区")
     COMMITTEE = "committee", _("政法委")

@@ -43,9 +43,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.add_root(**kwargs)
+            return model_class.objects.add_root(kwargs)
         parent.refresh_from_db()
-        return parent.add_child(**kwargs)
+        return model_class.objects.add_child(parent, kwargs)
 
 
 class OfficerFactory(factory.django.DjangoModelFactory):
