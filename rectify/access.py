@@ -160,3 +160,78 @@ class RoleRequiredMixin:
         if not has_role(request.user, *self.required_roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+# --- selfcheck (self-check reports, questions, talks, warning cases) ----------------------
+# An officer sees only their own report; a reviewer the reports of the subtree they review.
+# Leaders, offices and unit heads see aggregate figures of their subtree (SELFCHECK_FIGURES),
+# not report contents. Superusers get no blanket read (need to know).
+
+SELFCHECK_FIGURES = (Role.REVIEWER, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD)
+SELFCHECK_QUESTION_ANSWERERS = (Role.REVIEWER, Role.OFFICE)
+SELFCHECK_TALK_KEEPERS = (Role.REVIEWER, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
+
+
+def _own_officer_q(user, prefix: str = "officer__") -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}user_id": user.pk})
+
+
+def selfchecks_visible_to(user):
+    from selfcheck.models import SelfCheckReport
+
+    q = _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
+    return SelfCheckReport.objects.filter(q)
+
+
+def get_selfcheck_for_user(user, pk: int):
+    report = (
+        selfchecks_visible_to(user)
+        .filter(pk=pk)
+        .select_related("officer__unit", "campaign")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def selfcheck_questions_visible_to(user):
+    """Only the asking officer and the reviewers/office of the officer's subtree."""
+    from selfcheck.models import Question
+
+    q = _own_officer_q(user, "report__officer__") | unit_q(
+        user, SELFCHECK_QUESTION_ANSWERERS, prefix="report__officer__unit__"
+    )
+    return Question.objects.filter(q)
+
+
+def selfcheck_units_for_figures(user) -> QuerySet[Unit]:
+    return units_visible_to(user, SELFCHECK_FIGURES)
+
+
+def talks_visible_to(user):
+    from selfcheck.models import Talk
+
+    return Talk.objects.filter(unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="officer__unit__"))
+
+
+def warning_cases_visible_to(user):
+    """Office and leaders see all cases of their subtree; officers see published cases
+    addressed to their unit or one of its ancestors."""
+    from selfcheck.models import CaseStatus, WarningCase
+
+    managed = unit_q(user, (Role.OFFICE, Role.LEADER), prefix="unit__")
+    officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
+    published = Q(pk__in=[])
+    if officer is not None:
+        published = Q(status=CaseStatus.PUBLISHED, unit__path__in=officer.unit.ancestor_paths())
+    return WarningCase.objects.filter(managed | published)
+
+
+def get_warning_case_for_user(user, pk: int):
+    case = warning_cases_visible_to(user).filter(pk=pk).select_related("unit").first()
+    if case is None:
+        raise Http404
+    return case
