@@ -99,6 +99,9 @@ class CampaignPolicy(models.Model):
         verbose_name = _("自查政策说明")
         verbose_name_plural = _("自查政策说明")
 
+    def __str__(self) -> str:
+        return str(self.campaign)
+
 
 DEFAULT_LENIENCY_TEXT = _(
     "自查从宽、被查从严。在规定期限内主动向组织讲清问题的，依规依纪依法从宽处理；"
@@ -219,9 +222,10 @@ class VersionAnswer(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "yes", "version"])]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="unique_answer_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_answer_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.yes}"
 
 
 class Relation(models.TextChoices):
@@ -250,6 +254,9 @@ class BusinessRow(models.Model):
     class Meta:
         indexes = [models.Index(fields=["enterprise"]), models.Index(fields=["name"])]
 
+    def __str__(self) -> str:
+        return f"{self.name} {self.enterprise}"
+
 
 class LendingRow(models.Model):
     """Item 3: shareholding and lending."""
@@ -263,6 +270,9 @@ class LendingRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["counterparty"])]
+
+    def __str__(self) -> str:
+        return self.counterparty
 
 
 class ReviewDecision(models.TextChoices):
@@ -284,6 +294,9 @@ class ReviewAction(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["report", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.decision} {self.at:%Y-%m-%d}"
+
 
 # --- questions (S6) ---------------------------------------------------------------------
 
@@ -302,7 +315,13 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
-        indexes = [models.Index(fields=["report", "asked_at"]), models.Index(fields=["answered_at"])]
+        indexes = [
+            models.Index(fields=["report", "asked_at"]),
+            models.Index(fields=["answered_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 # --- heart-to-heart talks (S1) ------------------------------------------------------------
@@ -359,6 +378,9 @@ class Talk(models.Model):
             models.Index(fields=["-talked_on", "-id"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.officer_id} {self.talked_on}"
+
 
 # --- warning education (S2 / O6) ----------------------------------------------------------
 
@@ -412,6 +434,9 @@ class CaseRead(models.Model):
             models.UniqueConstraint(fields=["case", "officer"], name="one_read_per_officer")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.officer_id}"
+
 
 # --- in-app notices -----------------------------------------------------------------------
 
@@ -434,3 +459,6 @@ class Notice(models.Model):
                 fields=["user", "dedupe_key"], condition=~Q(dedupe_key=""), name="notice_dedupe"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -8,307 +8,744 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('rectify', '0002_audit_append_only'),
+        ("rectify", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TalkTrigger',
+            name="TalkTrigger",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='谈话情形')),
-                ('order', models.PositiveSmallIntegerField(default=10)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="谈话情形")),
+                ("order", models.PositiveSmallIntegerField(default=10)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': '谈心谈话情形',
-                'verbose_name_plural': '谈心谈话情形',
-                'ordering': ['order', 'id'],
+                "verbose_name": "谈心谈话情形",
+                "verbose_name_plural": "谈心谈话情形",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignPolicy',
+            name="CampaignPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('leniency_text', models.TextField(verbose_name='政策宣讲')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rectify.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("leniency_text", models.TextField(verbose_name="政策宣讲")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自查政策说明',
-                'verbose_name_plural': '自查政策说明',
+                "verbose_name": "自查政策说明",
+                "verbose_name_plural": "自查政策说明",
             },
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='版本')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('content', models.JSONField(verbose_name='内容快照')),
-                ('content_hash', models.CharField(max_length=64, verbose_name='内容哈希（SHA-256）')),
-                ('deadline', models.DateField(verbose_name='适用截止日期')),
-                ('in_window', models.BooleanField(verbose_name='期限内提交')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="版本")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                ("content", models.JSONField(verbose_name="内容快照")),
+                (
+                    "content_hash",
+                    models.CharField(max_length=64, verbose_name="内容哈希（SHA-256）"),
+                ),
+                ("deadline", models.DateField(verbose_name="适用截止日期")),
+                ("in_window", models.BooleanField(verbose_name="期限内提交")),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告版本',
-                'verbose_name_plural': '报告版本',
+                "verbose_name": "报告版本",
+                "verbose_name_plural": "报告版本",
             },
         ),
         migrations.CreateModel(
-            name='SelfCheckReport',
+            name="SelfCheckReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交待审核'), ('returned', '退回补充'), ('accepted', '审核通过')], default='draft', max_length=12, verbose_name='状态')),
-                ('draft', models.JSONField(blank=True, default=dict, verbose_name='草稿')),
-                ('draft_saved_at', models.DateTimeField(blank=True, null=True)),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='首次提交')),
-                ('last_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='最近提交')),
-                ('first_in_window', models.BooleanField(blank=True, null=True)),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.campaign')),
-                ('latest_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='selfcheck.reportversion')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='selfchecks', to='rectify.officer')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交待审核"),
+                            ("returned", "退回补充"),
+                            ("accepted", "审核通过"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("draft", models.JSONField(blank=True, default=dict, verbose_name="草稿")),
+                ("draft_saved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "first_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次提交"),
+                ),
+                (
+                    "last_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近提交"),
+                ),
+                ("first_in_window", models.BooleanField(blank=True, null=True)),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回原因")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "latest_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="selfcheck.reportversion",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="selfchecks",
+                        to="rectify.officer",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自查事项报告表',
-                'verbose_name_plural': '自查事项报告表',
+                "verbose_name": "自查事项报告表",
+                "verbose_name_plural": "自查事项报告表",
             },
         ),
         migrations.CreateModel(
-            name='ReviewAction',
+            name="ReviewAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('accept', '审核通过'), ('return', '退回补充')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='selfcheck.reportversion')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='selfcheck.selfcheckreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("accept", "审核通过"), ("return", "退回补充")], max_length=10
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="selfcheck.reportversion",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="selfcheck.selfcheckreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='reportversion',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='selfcheck.selfcheckreport'),
+            model_name="reportversion",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="versions",
+                to="selfcheck.selfcheckreport",
+            ),
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='问题')),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answer', models.TextField(blank=True, verbose_name='答复')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='selfcheck.selfcheckreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="问题")),
+                ("asked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answer", models.TextField(blank=True, verbose_name="答复")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="selfcheck.selfcheckreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_at', 'id'],
+                "ordering": ["asked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Talk',
+            name="Talk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('talker_name', models.CharField(max_length=100, verbose_name='谈话人')),
-                ('talked_on', models.DateField(verbose_name='谈话日期')),
-                ('points', models.TextField(verbose_name='谈话要点')),
-                ('follow_up', models.TextField(blank=True, verbose_name='后续跟进')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.campaign')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='rectify.officer', verbose_name='谈话对象')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trigger', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='selfcheck.talktrigger', verbose_name='谈话情形')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("talker_name", models.CharField(max_length=100, verbose_name="谈话人")),
+                ("talked_on", models.DateField(verbose_name="谈话日期")),
+                ("points", models.TextField(verbose_name="谈话要点")),
+                ("follow_up", models.TextField(blank=True, verbose_name="后续跟进")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="talks",
+                        to="rectify.officer",
+                        verbose_name="谈话对象",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="talks",
+                        to="selfcheck.talktrigger",
+                        verbose_name="谈话情形",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VersionAnswer',
+            name="VersionAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('label', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('yesno', '是/否 + 具体情况'), ('text', '文字填写'), ('date', '日期')], max_length=10)),
-                ('yes', models.BooleanField(null=True)),
-                ('details', models.TextField(blank=True)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='selfcheck.reportversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=40)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("label", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("yesno", "是/否 + 具体情况"),
+                            ("text", "文字填写"),
+                            ("date", "日期"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("yes", models.BooleanField(null=True)),
+                ("details", models.TextField(blank=True)),
+                ("date", models.DateField(blank=True, null=True)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="selfcheck.reportversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WarningCase',
+            name="WarningCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('category', models.CharField(blank=True, choices=[('interference', '违反防止干预司法“三个规定”'), ('business', '违规经商办企业，配偶、子女及其配偶违规从事经营活动'), ('lending', '违规参股借贷'), ('sentence', '违规违法减刑、假释、暂予监外执行'), ('inaction', '有案不立、压案不查、有罪不究'), ('broker', '法官检察官离任后违规从事律师执业、充当司法掮客')], max_length=20, verbose_name='问题类别')),
-                ('body', models.TextField(verbose_name='案例内容')),
-                ('lesson', models.TextField(blank=True, verbose_name='警示启示')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('pending', '待领导审批'), ('published', '已发布'), ('rejected', '未批准')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.unit', verbose_name='发布范围（含下级）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("interference", "违反防止干预司法“三个规定”"),
+                            ("business", "违规经商办企业，配偶、子女及其配偶违规从事经营活动"),
+                            ("lending", "违规参股借贷"),
+                            ("sentence", "违规违法减刑、假释、暂予监外执行"),
+                            ("inaction", "有案不立、压案不查、有罪不究"),
+                            ("broker", "法官检察官离任后违规从事律师执业、充当司法掮客"),
+                        ],
+                        max_length=20,
+                        verbose_name="问题类别",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="案例内容")),
+                ("lesson", models.TextField(blank=True, verbose_name="警示启示")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending", "待领导审批"),
+                            ("published", "已发布"),
+                            ("rejected", "未批准"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.unit",
+                        verbose_name="发布范围（含下级）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '警示教育案例',
-                'verbose_name_plural': '警示教育案例',
+                "verbose_name": "警示教育案例",
+                "verbose_name_plural": "警示教育案例",
             },
         ),
         migrations.CreateModel(
-            name='CaseRead',
+            name="CaseRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rectify.officer')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='selfcheck.warningcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="rectify.officer",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="selfcheck.warningcase",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ItemConfig',
+            name="ItemConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=10, verbose_name='排序')),
-                ('text', models.CharField(max_length=300, verbose_name='自查事项')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='填写说明')),
-                ('kind', models.CharField(choices=[('yesno', '是/否 + 具体情况'), ('text', '文字填写'), ('date', '日期')], default='yesno', max_length=10, verbose_name='回答方式')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rectify.campaign')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='rectify.unit', verbose_name='适用单位（含下级）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=10, verbose_name="排序")),
+                ("text", models.CharField(max_length=300, verbose_name="自查事项")),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="填写说明"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("yesno", "是/否 + 具体情况"),
+                            ("text", "文字填写"),
+                            ("date", "日期"),
+                        ],
+                        default="yesno",
+                        max_length=10,
+                        verbose_name="回答方式",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="rectify.unit",
+                        verbose_name="适用单位（含下级）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“N”项自查事项',
-                'verbose_name_plural': '“N”项自查事项',
-                'indexes': [models.Index(fields=['campaign', 'unit', 'is_active'], name='selfcheck_i_campaig_524161_idx')],
+                "verbose_name": "“N”项自查事项",
+                "verbose_name_plural": "“N”项自查事项",
+                "indexes": [
+                    models.Index(
+                        fields=["campaign", "unit", "is_active"],
+                        name="selfcheck_i_campaig_524161_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('dedupe_key', models.CharField(blank=True, max_length=120)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='selfcheck_notices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("dedupe_key", models.CharField(blank=True, max_length=120)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="selfcheck_notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'read_at', '-created_at'], name='selfcheck_n_user_id_3b3327_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('user', 'dedupe_key'), name='notice_dedupe')],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "read_at", "-created_at"],
+                        name="selfcheck_n_user_id_3b3327_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("dedupe_key", ""), _negated=True),
+                        fields=("user", "dedupe_key"),
+                        name="notice_dedupe",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LendingRow',
+            name="LendingRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('counterparty', models.CharField(max_length=200, verbose_name='对方')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='金额（元）')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='日期')),
-                ('duty_relation', models.CharField(blank=True, max_length=300, verbose_name='与本人职务的关系')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lending', to='selfcheck.reportversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("counterparty", models.CharField(max_length=200, verbose_name="对方")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, null=True, verbose_name="金额（元）"
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="日期")),
+                (
+                    "duty_relation",
+                    models.CharField(blank=True, max_length=300, verbose_name="与本人职务的关系"),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lending",
+                        to="selfcheck.reportversion",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['counterparty'], name='selfcheck_l_counter_cc5f5f_idx')],
+                "indexes": [
+                    models.Index(fields=["counterparty"], name="selfcheck_l_counter_cc5f5f_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BusinessRow',
+            name="BusinessRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('relation', models.CharField(choices=[('self', '本人'), ('spouse', '配偶'), ('child', '子女'), ('child_spouse', '子女配偶'), ('other', '其他')], max_length=20, verbose_name='关系')),
-                ('name', models.CharField(max_length=100, verbose_name='姓名')),
-                ('enterprise', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('uscc', models.CharField(blank=True, max_length=18, validators=[selfcheck.models.validate_uscc], verbose_name='统一社会信用代码')),
-                ('role', models.CharField(blank=True, max_length=100, verbose_name='担任职务/角色')),
-                ('shareholding', models.CharField(blank=True, max_length=100, verbose_name='持股情况')),
-                ('period', models.CharField(blank=True, max_length=100, verbose_name='经营期间')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='business', to='selfcheck.reportversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("self", "本人"),
+                            ("spouse", "配偶"),
+                            ("child", "子女"),
+                            ("child_spouse", "子女配偶"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="关系",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="姓名")),
+                ("enterprise", models.CharField(max_length=200, verbose_name="企业名称")),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[selfcheck.models.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(blank=True, max_length=100, verbose_name="担任职务/角色"),
+                ),
+                (
+                    "shareholding",
+                    models.CharField(blank=True, max_length=100, verbose_name="持股情况"),
+                ),
+                ("period", models.CharField(blank=True, max_length=100, verbose_name="经营期间")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="business",
+                        to="selfcheck.reportversion",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['enterprise'], name='selfcheck_b_enterpr_84dea6_idx'), models.Index(fields=['name'], name='selfcheck_b_name_c254c7_idx')],
+                "indexes": [
+                    models.Index(fields=["enterprise"], name="selfcheck_b_enterpr_84dea6_idx"),
+                    models.Index(fields=["name"], name="selfcheck_b_name_c254c7_idx"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='selfcheckreport',
-            index=models.Index(fields=['campaign', 'status', '-last_submitted_at', '-id'], name='selfcheck_s_campaig_30e671_idx'),
+            model_name="selfcheckreport",
+            index=models.Index(
+                fields=["campaign", "status", "-last_submitted_at", "-id"],
+                name="selfcheck_s_campaig_30e671_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='selfcheckreport',
-            index=models.Index(fields=['campaign', '-last_submitted_at', '-id'], name='selfcheck_s_campaig_d16bee_idx'),
+            model_name="selfcheckreport",
+            index=models.Index(
+                fields=["campaign", "-last_submitted_at", "-id"],
+                name="selfcheck_s_campaig_d16bee_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='selfcheckreport',
-            index=models.Index(fields=['campaign', 'first_in_window'], name='selfcheck_s_campaig_9a3262_idx'),
+            model_name="selfcheckreport",
+            index=models.Index(
+                fields=["campaign", "first_in_window"], name="selfcheck_s_campaig_9a3262_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.UniqueConstraint(fields=('campaign', 'officer'), name='one_report_per_campaign'),
+            model_name="selfcheckreport",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "officer"), name="one_report_per_campaign"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reviewaction',
-            index=models.Index(fields=['report', 'at'], name='selfcheck_r_report__988b11_idx'),
+            model_name="reviewaction",
+            index=models.Index(fields=["report", "at"], name="selfcheck_r_report__988b11_idx"),
         ),
         migrations.AddIndex(
-            model_name='reportversion',
-            index=models.Index(fields=['in_window', 'submitted_at'], name='selfcheck_r_in_wind_9074df_idx'),
+            model_name="reportversion",
+            index=models.Index(
+                fields=["in_window", "submitted_at"], name="selfcheck_r_in_wind_9074df_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportversion',
-            constraint=models.UniqueConstraint(fields=('report', 'number'), name='unique_version_number'),
+            model_name="reportversion",
+            constraint=models.UniqueConstraint(
+                fields=("report", "number"), name="unique_version_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['report', 'asked_at'], name='selfcheck_q_report__7cd14b_idx'),
+            model_name="question",
+            index=models.Index(
+                fields=["report", "asked_at"], name="selfcheck_q_report__7cd14b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['answered_at'], name='selfcheck_q_answere_9082f4_idx'),
+            model_name="question",
+            index=models.Index(fields=["answered_at"], name="selfcheck_q_answere_9082f4_idx"),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['campaign', 'officer'], name='selfcheck_t_campaig_f817ff_idx'),
+            model_name="talk",
+            index=models.Index(
+                fields=["campaign", "officer"], name="selfcheck_t_campaig_f817ff_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['campaign', 'trigger'], name='selfcheck_t_campaig_eabf1d_idx'),
+            model_name="talk",
+            index=models.Index(
+                fields=["campaign", "trigger"], name="selfcheck_t_campaig_eabf1d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['-talked_on', '-id'], name='selfcheck_t_talked__767440_idx'),
+            model_name="talk",
+            index=models.Index(fields=["-talked_on", "-id"], name="selfcheck_t_talked__767440_idx"),
         ),
         migrations.AddIndex(
-            model_name='versionanswer',
-            index=models.Index(fields=['key', 'yes', 'version'], name='selfcheck_v_key_bdfd5b_idx'),
+            model_name="versionanswer",
+            index=models.Index(fields=["key", "yes", "version"], name="selfcheck_v_key_bdfd5b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='versionanswer',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='unique_answer_key'),
+            model_name="versionanswer",
+            constraint=models.UniqueConstraint(fields=("version", "key"), name="unique_answer_key"),
         ),
         migrations.AddIndex(
-            model_name='warningcase',
-            index=models.Index(fields=['status', '-created_at'], name='selfcheck_w_status_b28dfb_idx'),
+            model_name="warningcase",
+            index=models.Index(
+                fields=["status", "-created_at"], name="selfcheck_w_status_b28dfb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseread',
-            constraint=models.UniqueConstraint(fields=('case', 'officer'), name='one_read_per_officer'),
+            model_name="caseread",
+            constraint=models.UniqueConstraint(
+                fields=("case", "officer"), name="one_read_per_officer"
+            ),
         ),
     ]

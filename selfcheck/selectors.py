@@ -1,0 +1,297 @@
+"""Reads of the self-check app: the review queue, figures, and the API the leads app uses.
+
+Every user-facing read starts from a scoping function in rectify/access.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from rectify.models import Campaign, ChronicProblem, Officer, Unit
+
+from .models import (
+    BusinessRow,
+    LendingRow,
+    ReportStatus,
+    ReportVersion,
+    SelfCheckReport,
+    VersionAnswer,
+)
+
+# --- late flag (S3: cadres' earlier deadline enforced) ------------------------------------
+
+
+def late_q(campaign: Campaign, today: dt.date | None = None, prefix: str = "") -> Q:
+    """Reports that are late: first submitted outside the window, or not submitted and past
+    the deadline that applies to the officer (cadre_deadline for leading cadres)."""
+    today = today or timezone.localdate()
+    q = Q(**{f"{prefix}first_in_window": False})
+    unsubmitted = Q(**{f"{prefix}first_submitted_at__isnull": True})
+    if today > campaign.cadre_deadline:
+        q |= unsubmitted & Q(**{f"{prefix}officer__is_leading_cadre": True})
+    if today > campaign.selfcheck_deadline:
+        q |= unsubmitted
+    return q
+
+
+def report_is_late(report: SelfCheckReport, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if report.first_submitted_at is not None:
+        return report.first_in_window is False
+    return today > report.campaign.deadline_for(report.officer)
+
+
+# --- the review queue ---------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    unit: Unit | None = None
+    cadre: str = ""  # "1" cadres only, "0" others
+    yes_item: str = ""  # a ChronicProblem value or n<id>
+    late: bool = False
+    q: str = ""
+
+
+def review_queue(*, reports: QuerySet, campaign: Campaign, filters: QueueFilters) -> QuerySet:
+    """`reports` comes from access.selfchecks_visible_to(user)."""
+    qs = reports.filter(campaign=campaign)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit is not None:
+        qs = qs.filter(officer__unit__path__startswith=filters.unit.path)
+    if filters.cadre == "1":
+        qs = qs.filter(officer__is_leading_cadre=True)
+    elif filters.cadre == "0":
+        qs = qs.filter(officer__is_leading_cadre=False)
+    if filters.yes_item:
+        qs = qs.filter(
+            Exists(
+                VersionAnswer.objects.filter(
+                    version_id=OuterRef("latest_version_id"), key=filters.yes_item, yes=True
+                )
+            )
+        )
+    if filters.late:
+        qs = qs.filter(late_q(campaign))
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(officer__name__contains=term) | Q(officer__number__startswith=term))
+    return qs.select_related("officer__unit", "latest_version")
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    unit: Unit
+    required: int = 0
+    submitted: int = 0
+    accepted: int = 0
+    returned: int = 0
+    late: int = 0
+    cadre_required: int = 0
+    cadre_submitted: int = 0
+    cadre_accepted: int = 0
+    cadre_returned: int = 0
+    cadre_late: int = 0
+    yes_per_item: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def pct(part: int, whole: int) -> int:
+        return round(100 * part / whole) if whole else 0
+
+    @property
+    def completion(self) -> int:
+        return self.pct(self.submitted, self.required)
+
+    @property
+    def cadre_completion(self) -> int:
+        return self.pct(self.cadre_submitted, self.cadre_required)
+
+
+def _officer_counts(officers: QuerySet, campaign: Campaign, today: dt.date) -> dict:
+    rep = SelfCheckReport.objects.filter(campaign=campaign, officer_id=OuterRef("pk"))
+    submitted = Q(Exists(rep.filter(first_submitted_at__isnull=False)))
+    accepted = Q(Exists(rep.filter(status=ReportStatus.ACCEPTED)))
+    returned = Q(Exists(rep.filter(status=ReportStatus.RETURNED)))
+    late_in = Q(Exists(rep.filter(first_in_window=False)))
+    late = late_in
+    if today > campaign.cadre_deadline:
+        late |= ~submitted & Q(is_leading_cadre=True)
+    if today > campaign.selfcheck_deadline:
+        late |= ~submitted
+    cadre = Q(is_leading_cadre=True)
+    return officers.aggregate(
+        required=Count("pk"),
+        submitted=Count("pk", filter=submitted),
+        accepted=Count("pk", filter=accepted),
+        returned=Count("pk", filter=returned),
+        late=Count("pk", filter=late),
+        cadre_required=Count("pk", filter=cadre),
+        cadre_submitted=Count("pk", filter=cadre & submitted),
+        cadre_accepted=Count("pk", filter=cadre & accepted),
+        cadre_returned=Count("pk", filter=cadre & returned),
+        cadre_late=Count("pk", filter=cadre & late),
+    )
+
+
+def unit_figures(*, unit: Unit, campaign: Campaign, today: dt.date | None = None) -> Figures:
+    """Completion of the unit's subtree; cadres separately (S3); yes-declarations per item."""
+    today = today or timezone.localdate()
+    officers = Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
+    figures = Figures(unit=unit, **_officer_counts(officers, campaign, today))
+    yes = (
+        VersionAnswer.objects.filter(
+            yes=True,
+            version_id__in=SelfCheckReport.objects.filter(
+                campaign=campaign, officer__unit__path__startswith=unit.path
+            ).values("latest_version_id"),
+        )
+        .values("key")
+        .annotate(n=Count("id"))
+    )
+    figures.yes_per_item = {row["key"]: row["n"] for row in yes}
+    return figures
+
+
+def child_figures(*, unit: Unit, campaign: Campaign) -> list[Figures]:
+    """Figures for each child unit (drill-down); one aggregate per child."""
+    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by(
+        "path"
+    )
+    return [unit_figures(unit=child, campaign=campaign) for child in children]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_rows(*, reports: QuerySet, campaign: Campaign):
+    """Rows for the Excel summary, streamed (iterator, constant memory)."""
+    today = timezone.localdate()
+    keys = [str(v) for v in ChronicProblem.values]
+    qs = (
+        reports.filter(campaign=campaign)
+        .select_related("officer__unit", "latest_version")
+        .order_by("officer__unit__path", "-officer__is_leading_cadre", "officer__number")
+    )
+    for report in qs.iterator(chunk_size=1000):
+        content = report.latest_version.content if report.latest_version else {}
+        yes_map = {i["key"]: i.get("yes") for i in content.get("items", [])}
+        yield [
+            report.officer.unit.name,
+            report.officer.number,
+            report.officer.name,
+            report.officer.position,
+            "是" if report.officer.is_leading_cadre else "否",
+            report.get_status_display(),
+            report.latest_version.number if report.latest_version else "",
+            timezone.localtime(report.last_submitted_at).strftime("%Y-%m-%d %H:%M")
+            if report.last_submitted_at
+            else "",
+            "是" if report_is_late(report, today) else "否",
+            *[
+                "是" if yes_map.get(k) is True else "否" if yes_map.get(k) is False else ""
+                for k in keys
+            ],
+            len(content.get("business", [])),
+            len(content.get("lending", [])),
+            report.return_reason,
+        ]
+
+
+EXPORT_HEADERS = [
+    "单位",
+    "警号/工号",
+    "姓名",
+    "职务",
+    "领导干部",
+    "状态",
+    "版本",
+    "最近提交",
+    "逾期",
+    *[f"第{i}项" for i in range(1, 7)],
+    "经商办企业行数",
+    "参股借贷行数",
+    "退回原因",
+]
+
+
+# --- API for the leads app (CONTRACTS.md "selfcheck → leads API") -------------------------
+
+
+def declarations_before(*, officer_ids, before: dt.datetime) -> dict[int, dict[str, dt.datetime]]:
+    """{officer id: {ChronicProblem value: submitted_at of the earliest in-window version that
+    declared "yes" on it, before `before`}}. One query whatever the number of officers.
+
+    `in_window` was fixed at submission from the deadline that applied to the officer then
+    (selfcheck_start <= date <= Campaign.deadline_for(officer)).
+    """
+    rows = (
+        VersionAnswer.objects.filter(
+            yes=True,
+            key__in=ChronicProblem.values,
+            version__in_window=True,
+            version__submitted_at__lt=before,
+            version__report__officer_id__in=list(officer_ids),
+        )
+        .values_list("version__report__officer_id", "key", "version__submitted_at")
+        .order_by("version__submitted_at")
+    )
+    result: dict[int, dict[str, dt.datetime]] = {}
+    for officer_id, key, submitted_at in rows:
+        result.setdefault(officer_id, {}).setdefault(key, submitted_at)
+    return result
+
+
+def officer_ids_with_any_declaration(*, campaign: Campaign | None = None) -> QuerySet:
+    """Officer ids whose latest submitted version declares at least one "yes"."""
+    reports = SelfCheckReport.objects.filter(latest_version__isnull=False)
+    if campaign is not None:
+        reports = reports.filter(campaign=campaign)
+    return (
+        reports.filter(
+            Exists(VersionAnswer.objects.filter(version_id=OuterRef("latest_version_id"), yes=True))
+        )
+        .values_list("officer_id", flat=True)
+        .distinct()
+    )
+
+
+def declared_names(*, officer: Officer) -> set[str]:
+    """Relatives' names, enterprise names and counterparties of the officer's latest submitted
+    version (for conflict warnings when assigning a lead handler)."""
+    latest = (
+        ReportVersion.objects.filter(report__officer=officer)
+        .order_by("-submitted_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return set()
+    names: set[str] = set()
+    for name, enterprise in BusinessRow.objects.filter(version_id=latest).values_list(
+        "name", "enterprise"
+    ):
+        names.update(v for v in (name, enterprise) if v)
+    names.update(
+        v
+        for v in LendingRow.objects.filter(version_id=latest).values_list("counterparty", flat=True)
+        if v
+    )
+    names.discard(officer.name)
+    return names
+
+
+def report_versions(report: SelfCheckReport) -> QuerySet:
+    return report.versions.order_by("-number")
+
+
+def unreviewed_count(reports: QuerySet, campaign: Campaign) -> int:
+    return reports.filter(campaign=campaign, status=ReportStatus.SUBMITTED).count()
