@@ -295,3 +295,60 @@ def report_versions(report: SelfCheckReport) -> QuerySet:
 
 def unreviewed_count(reports: QuerySet, campaign: Campaign) -> int:
     return reports.filter(campaign=campaign, status=ReportStatus.SUBMITTED).count()
+
+
+# --- talks (S1) and warning-case reading (S2) coverage --------------------------------------
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _unit_and_children(root: Unit) -> list[Unit]:
+    children = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1)
+    return [root, *children.order_by("path")]
+
+
+def talk_coverage(*, roots: list[str], talks: QuerySet, campaign: Campaign) -> dict:
+    """Per unit (each scope root and its children): officers talked with / officers; per trigger:
+    talks and people. `talks` comes from access.talks_visible_to(user)."""
+    from .models import Talk, TalkTrigger
+
+    per_unit = []
+    for root in Unit.objects.filter(path__in=roots).order_by("path"):
+        for unit in _unit_and_children(root):
+            officers = Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
+            talked_ids = Talk.objects.filter(campaign=campaign).values("officer_id")
+            total = officers.count()
+            talked = officers.filter(pk__in=talked_ids).count()
+            per_unit.append(
+                {"unit": unit, "total": total, "talked": talked, "pct": _pct(talked, total)}
+            )
+    stats = {
+        row["trigger"]: row
+        for row in talks.filter(campaign=campaign)
+        .values("trigger")
+        .annotate(n=Count("id"), people=Count("officer", distinct=True))
+    }
+    per_trigger = [
+        {
+            "trigger": t,
+            "n": stats.get(t.pk, {}).get("n", 0),
+            "people": stats.get(t.pk, {}).get("people", 0),
+        }
+        for t in TalkTrigger.objects.filter(is_active=True)
+    ]
+    return {"per_unit": per_unit, "per_trigger": per_trigger}
+
+
+def case_read_coverage(case) -> list[dict]:
+    """Officers who confirmed reading / officers, for the case's unit and its children."""
+    from .models import CaseRead
+
+    rows = []
+    for unit in _unit_and_children(case.unit):
+        officers = Officer.objects.filter(unit__path__startswith=unit.path, is_active=True)
+        total = officers.count()
+        read = CaseRead.objects.filter(case=case, officer__in=officers).count()
+        rows.append({"unit": unit, "total": total, "read": read, "pct": _pct(read, total)})
+    return rows

@@ -1,0 +1,94 @@
+"""Input validation only. The report form itself is parsed by services.draft_from_post because
+its shape (six + N items, repeatable rows) is data-driven; its rules live in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rectify.models import ChronicProblem
+
+from .models import AnswerKind, ReportStatus, TalkTrigger
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("姓名/警号"), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部"))] + ReportStatus.choices
+    )
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    cadre = forms.ChoiceField(
+        label=_("领导干部"),
+        required=False,
+        choices=[("", _("全部")), ("1", _("仅领导干部")), ("0", _("一般干警"))],
+    )
+    yes_item = forms.ChoiceField(
+        label=_("申报“是”的事项"),
+        required=False,
+        choices=[("", _("不限"))]
+        + [(v, f"第{i}项") for i, v in enumerate(ChronicProblem.values, start=1)],
+    )
+    late = forms.BooleanField(label=_("仅逾期"), required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("咨询问题"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("答复"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ItemConfigForm(forms.Form):
+    unit = forms.ChoiceField(label=_("适用单位（含下级）"))
+    text = forms.CharField(label=_("自查事项"), max_length=300)
+    help_text = forms.CharField(label=_("填写说明"), max_length=500, required=False)
+    kind = forms.ChoiceField(label=_("回答方式"), choices=AnswerKind.choices)
+    order = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, initial=10)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]
+
+
+class TalkForm(forms.Form):
+    officer = forms.ChoiceField(label=_("谈话对象"))
+    talker_name = forms.CharField(label=_("谈话人"), max_length=100)
+    talked_on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    trigger = forms.ModelChoiceField(
+        label=_("谈话情形（六必谈）"), queryset=TalkTrigger.objects.filter(is_active=True)
+    )
+    points = forms.CharField(label=_("谈话要点"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(
+        label=_("后续跟进"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [
+            (o.pk, f"{o.name}（{o.number}）{o.unit.name}") for o in officers
+        ]
+
+
+class WarningCaseForm(forms.Form):
+    unit = forms.ChoiceField(label=_("发布范围（含下级）"))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("问题类别"), required=False, choices=[("", "—")] + ChronicProblem.choices
+    )
+    body = forms.CharField(label=_("案例内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    lesson = forms.CharField(
+        label=_("警示启示"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]

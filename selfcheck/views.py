@@ -1,0 +1,683 @@
+"""Thin views: scope through rectify.access, write through services, read through selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rectify import access
+from rectify.audit import audit_record
+from rectify.excel import xlsx_response
+from rectify.models import AuditVerb, Campaign, ChronicProblem, Officer, Role
+from rectify.pagination import keyset_page
+from rectify.selectors import officer_for_user
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    ItemConfigForm,
+    QuestionForm,
+    QueueFilterForm,
+    ReturnForm,
+    TalkForm,
+    WarningCaseForm,
+)
+from .models import (
+    DEFAULT_LENIENCY_TEXT,
+    AnswerKind,
+    CampaignPolicy,
+    CaseRead,
+    CaseStatus,
+    ItemConfig,
+    Notice,
+    Relation,
+    ReportStatus,
+)
+
+
+def _campaign() -> Campaign:
+    campaign = Campaign.current()
+    if campaign is None:
+        raise Http404(_("当前没有进行中的教育整顿活动"))
+    return campaign
+
+
+def _policy_text(campaign: Campaign) -> str:
+    policy = CampaignPolicy.objects.filter(campaign=campaign).first()
+    return policy.leniency_text if policy else str(DEFAULT_LENIENCY_TEXT)
+
+
+def _can_review(user, report) -> bool:
+    if report.officer.user_id == user.pk:
+        return False
+    return any(
+        report.officer.unit.path.startswith(p) for p in access.scope_paths(user, [Role.REVIEWER])
+    )
+
+
+def _can_answer(user, report) -> bool:
+    if report.officer.user_id == user.pk:
+        return False
+    paths = access.scope_paths(user, access.SELFCHECK_QUESTION_ANSWERERS)
+    return any(report.officer.unit.path.startswith(p) for p in paths)
+
+
+# --- the officer's own form (S4, S5, S6, S7) -----------------------------------------------
+
+
+def _draft_from_version(version) -> dict:
+    content = version.content
+    return {
+        "answers": {
+            i["key"]: {"yes": i["yes"], "details": i["details"], "date": i["date"]}
+            for i in content.get("items", [])
+        },
+        "business": content.get("business", []),
+        "lending": content.get("lending", []),
+    }
+
+
+def _form_context(request, report, items, draft, errors=None) -> dict:
+    campaign = report.campaign
+    officer = report.officer
+    answers = draft.get("answers", {})
+    errors = errors or {}
+    rows = [
+        {"item": it, "a": answers.get(it.key, {}), "errors": errors.get(it.key, [])} for it in items
+    ]
+    return {
+        "report": report,
+        "officer": officer,
+        "campaign": campaign,
+        "deadline": campaign.deadline_for(officer),
+        "days_left": (campaign.deadline_for(officer) - timezone.localdate()).days,
+        "policy_text": _policy_text(campaign),
+        "rows": rows,
+        "business": draft.get("business", []),
+        "lending": draft.get("lending", []),
+        "business_errors": errors.get("business", []),
+        "lending_errors": errors.get("lending", []),
+        "all_errors": [m for ms in errors.values() for m in ms],
+        "relations": Relation.choices,
+        "versions": selectors.report_versions(report),
+        "questions": report.questions.all(),
+        "question_form": QuestionForm(),
+        "editable": report.is_editable,
+        "BUSINESS": ChronicProblem.BUSINESS.value,
+        "LENDING": ChronicProblem.LENDING.value,
+        "YESNO": AnswerKind.YESNO.value,
+        "TEXT": AnswerKind.TEXT.value,
+        "DATE": AnswerKind.DATE.value,
+    }
+
+
+def _own_report(request):
+    officer = officer_for_user(request.user)
+    if officer is None:
+        raise Http404(_("您的账号未关联干警信息"))
+    campaign = _campaign()
+    report = services.report_for_officer(officer=officer, campaign=campaign)
+    report.officer = officer
+    report.campaign = campaign
+    return report
+
+
+@login_required
+def my_report(request: HttpRequest) -> HttpResponse:
+    report = _own_report(request)
+    items = services.form_items(officer=report.officer, campaign=report.campaign)
+    draft = report.draft
+    if not draft and report.latest_version is not None:
+        draft = _draft_from_version(report.latest_version)
+    return render(request, "selfcheck/my_report.html", _form_context(request, report, items, draft))
+
+
+@login_required
+@require_POST
+def my_report_autosave(request: HttpRequest) -> HttpResponse:
+    report = _own_report(request)
+    items = services.form_items(officer=report.officer, campaign=report.campaign)
+    draft = services.draft_from_post(request.POST, items)
+    try:
+        report = services.report_save_draft(report=report, draft=draft, actor=request.user)
+    except services.SelfCheckError as exc:
+        return render(
+            request, "selfcheck/partials/_saved.html", {"error": exc.messages[0]}, status=409
+        )
+    return render(request, "selfcheck/partials/_saved.html", {"saved_at": report.draft_saved_at})
+
+
+@login_required
+@require_POST
+def my_report_submit(request: HttpRequest) -> HttpResponse:
+    report = _own_report(request)
+    items = services.form_items(officer=report.officer, campaign=report.campaign)
+    draft = services.draft_from_post(request.POST, items)
+    try:
+        version = services.report_submit(report=report, draft=draft, actor=request.user)
+    except services.SelfCheckError:
+        report.refresh_from_db()
+        errors = services.draft_errors(draft, items) if report.is_editable else {}
+        context = _form_context(request, report, items, draft, errors)
+        if not errors:
+            context["all_errors"] = [str(services.NOT_EDITABLE)]
+        return render(request, "selfcheck/my_report.html", context, status=422)
+    if version.in_window:
+        messages.success(
+            request, _("已提交（第%(n)s版），提交时间已记录。") % {"n": version.number}
+        )
+    else:
+        messages.warning(
+            request, _("已提交（第%(n)s版），但已超过您的截止日期。") % {"n": version.number}
+        )
+    return redirect("selfcheck:my_report")
+
+
+@login_required
+@require_POST
+def my_question_ask(request: HttpRequest) -> HttpResponse:
+    report = _own_report(request)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        services.question_ask(report=report, text=form.cleaned_data["text"], actor=request.user)
+        messages.success(request, _("问题已发送，审核人员答复后会通知您。"))
+    else:
+        messages.error(request, _("请填写问题内容"))
+    return redirect(reverse("selfcheck:my_report") + "#questions")
+
+
+# --- reading a report (owner or reviewer) --------------------------------------------------
+
+
+def _version_or_latest(report, number: str | None):
+    versions = report.versions.all()
+    if number:
+        version = versions.filter(number=number).first()
+        if version is None:
+            raise Http404
+        return version
+    return report.latest_version
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    version = _version_or_latest(report, request.GET.get("v"))
+    services.report_record_read(report=report, actor=request.user, request=request)
+    can_review = _can_review(request.user, report)
+    context = {
+        "report": report,
+        "version": version,
+        "versions": selectors.report_versions(report),
+        "reviews": report.reviews.select_related("actor", "version"),
+        "questions": report.questions.select_related("answered_by"),
+        "can_review": can_review and report.status == ReportStatus.SUBMITTED,
+        "can_answer": _can_answer(request.user, report),
+        "return_form": ReturnForm(),
+        "answer_form": AnswerForm(),
+        "is_late": selectors.report_is_late(report),
+        "deadline": report.campaign.deadline_for(report.officer),
+        "relations": dict(Relation.choices),
+    }
+    return render(request, "selfcheck/report_detail.html", context)
+
+
+@login_required
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    version = _version_or_latest(report, request.GET.get("v"))
+    if version is None:
+        raise Http404(_("尚未提交"))
+    services.report_record_read(report=report, actor=request.user, request=request, what="print")
+    return render(
+        request,
+        "selfcheck/report_print.html",
+        {"report": report, "version": version, "relations": dict(Relation.choices)},
+    )
+
+
+@login_required
+def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    versions = list(selectors.report_versions(report))
+    if len(versions) < 2:
+        messages.info(request, _("只有一个版本，无需比较。"))
+        return redirect("selfcheck:report_detail", pk=report.pk)
+    by_number = {str(v.number): v for v in versions}
+    b = by_number.get(request.GET.get("b", ""), versions[0])
+    a = by_number.get(request.GET.get("a", ""), versions[1])
+    services.report_record_read(report=report, actor=request.user, request=request, what="diff")
+    return render(
+        request,
+        "selfcheck/version_diff.html",
+        {
+            "report": report,
+            "a": a,
+            "b": b,
+            "versions": versions,
+            "diff": services.versions_diff(a, b),
+            "relations": dict(Relation.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    if not _can_review(request.user, report):
+        raise Http404
+    try:
+        services.report_accept(report=report, actor=request.user)
+        messages.success(request, _("已审核通过：%(o)s") % {"o": report.officer})
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    if not _can_review(request.user, report):
+        raise Http404
+    form = ReturnForm(request.POST)
+    try:
+        services.report_return(
+            report=report,
+            actor=request.user,
+            reason=form.data.get("reason", ""),
+        )
+        messages.success(request, _("已退回补充：%(o)s") % {"o": report.officer})
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = (
+        access.selfcheck_questions_visible_to(request.user)
+        .select_related("report__officer__unit", "report__officer__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if question is None or not _can_answer(request.user, question.report):
+        raise Http404
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        services.question_answer(
+            question=question, text=form.cleaned_data["text"], actor=request.user
+        )
+        if request.htmx:
+            return render(
+                request, "selfcheck/partials/_question.html", {"q": question, "can_answer": True}
+            )
+        messages.success(request, _("已答复"))
+    else:
+        messages.error(request, _("请填写答复内容"))
+    return redirect(reverse("selfcheck:report_detail", args=[question.report_id]) + "#questions")
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+
+@access.role_required(Role.REVIEWER)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    unit = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("unit"):
+            unit = access.get_unit_for_user(request.user, data["unit"])
+        filters = selectors.QueueFilters(
+            status=data.get("status") or "",
+            unit=unit,
+            cadre=data.get("cadre") or "",
+            yes_item=data.get("yes_item") or "",
+            late=bool(data.get("late")),
+            q=data.get("q") or "",
+        )
+    qs = selectors.review_queue(
+        reports=access.selfchecks_visible_to(request.user).exclude(officer__user=request.user),
+        campaign=campaign,
+        filters=filters,
+    )
+    page = keyset_page(
+        qs,
+        ordering=("-officer__is_leading_cadre", "status", "-id"),
+        cursor=request.GET.get("after"),
+        size=50,
+    )
+    today = timezone.localdate()
+    for report in page.items:
+        report.campaign = campaign
+        report.late = selectors.report_is_late(report, today)
+        content = report.latest_version.content if report.latest_version else {}
+        report.yes_numbers = [i["number"] for i in content.get("items", []) if i.get("yes")]
+    units = access.units_visible_to(request.user, [Role.REVIEWER]).order_by("path")[:300]
+    return render(
+        request,
+        "selfcheck/queue.html",
+        {"page": page, "form": form, "units": units, "unit": unit, "campaign": campaign},
+    )
+
+
+@access.role_required(Role.REVIEWER, Role.OFFICE)
+@require_POST
+def remind(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    officers = Officer.objects.filter(
+        access.unit_q(request.user, [Role.REVIEWER, Role.OFFICE], prefix="unit__")
+    )
+    sent = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
+    messages.success(request, _("已向%(n)s名未提交的干警发送提醒。") % {"n": sent})
+    return redirect(request.POST.get("next") or "selfcheck:queue")
+
+
+# --- figures, export ------------------------------------------------------------------------
+
+
+def _figures_unit(request):
+    units = access.selfcheck_units_for_figures(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        unit = units.filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404
+        return unit
+    roots = access.scope_paths(request.user, access.SELFCHECK_FIGURES)
+    if not roots:
+        raise Http404
+    return units.filter(path=roots[0]).first()
+
+
+@access.role_required(*access.SELFCHECK_FIGURES)
+def figures(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    unit = _figures_unit(request)
+    fig = selectors.unit_figures(unit=unit, campaign=campaign)
+    children = selectors.child_figures(unit=unit, campaign=campaign)
+    items = [
+        {"number": i, "key": value, "label": label, "n": fig.yes_per_item.get(value, 0)}
+        for i, (value, label) in enumerate(ChronicProblem.choices, start=1)
+    ]
+    n_items = ItemConfig.objects.filter(
+        campaign=campaign, unit__path__in=unit.ancestor_paths()
+    ).order_by("order")
+    for cfg in n_items:
+        items.append(
+            {"number": "N", "key": "", "label": cfg.text, "n": fig.yes_per_item.get(cfg.key, 0)}
+        )
+    chart = {
+        "labels": [c.unit.name for c in children],
+        "required": [c.required for c in children],
+        "submitted": [c.submitted for c in children],
+        "cadre_required": [c.cadre_required for c in children],
+        "cadre_submitted": [c.cadre_submitted for c in children],
+    }
+    roots = access.scope_paths(request.user, access.SELFCHECK_FIGURES)
+    parent = None
+    if unit.depth > 1 and not any(unit.path == r for r in roots):
+        parent = (
+            access.selfcheck_units_for_figures(request.user).filter(path=unit.path[:-4]).first()
+        )
+    return render(
+        request,
+        "selfcheck/figures.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "fig": fig,
+            "children": children,
+            "items": items,
+            "chart": chart,
+            "parent": parent,
+            "can_queue": access.has_role(request.user, Role.REVIEWER),
+        },
+    )
+
+
+@access.role_required(Role.REVIEWER)
+def export(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    reports = access.selfchecks_visible_to(request.user).exclude(officer__user=request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        unit = access.get_unit_for_user(request.user, unit_id)
+        reports = reports.filter(officer__unit__path__startswith=unit.path)
+    audit_record(
+        actor=request.user,
+        action="selfcheck.report.exported",
+        verb=AuditVerb.EXPORT,
+        object_type="rectify.campaign",
+        object_id=campaign.pk,
+        request=request,
+    )
+    rows = selectors.export_rows(reports=reports, campaign=campaign)
+    return xlsx_response(
+        f"selfcheck-{timezone.localdate():%Y%m%d}.xlsx",
+        [(_("自查事项汇总"), selectors.EXPORT_HEADERS, rows)],
+    )
+
+
+# --- notices ------------------------------------------------------------------------------
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    items = list(Notice.objects.filter(user=request.user).order_by("-created_at")[:100])
+    if request.method == "POST":
+        services.notices_mark_read(user=request.user)
+        return redirect("selfcheck:notices")
+    return render(request, "selfcheck/notices.html", {"notices": items})
+
+
+# --- N items configuration (office) -------------------------------------------------------
+
+
+@access.role_required(Role.OFFICE)
+def items_config(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
+    form = ItemConfigForm(request.POST or None, units=units)
+    if request.method == "POST":
+        toggle = request.POST.get("toggle")
+        if toggle:
+            item = ItemConfig.objects.filter(
+                access.unit_q(request.user, [Role.OFFICE], prefix="unit__"), pk=toggle
+            ).first()
+            if item is None:
+                raise Http404
+            services.item_config_update(item=item, actor=request.user, is_active=not item.is_active)
+            return redirect("selfcheck:items")
+        if form.is_valid():
+            unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
+            services.item_config_create(
+                campaign=campaign,
+                unit=unit,
+                text=form.cleaned_data["text"],
+                help_text=form.cleaned_data["help_text"],
+                kind=form.cleaned_data["kind"],
+                order=form.cleaned_data["order"],
+                actor=request.user,
+            )
+            messages.success(request, _("已添加“N”项自查事项"))
+            return redirect("selfcheck:items")
+    items = (
+        ItemConfig.objects.filter(
+            access.unit_q(request.user, [Role.OFFICE], prefix="unit__"), campaign=campaign
+        )
+        .select_related("unit")
+        .order_by("unit__path", "order")
+    )
+    return render(request, "selfcheck/items.html", {"form": form, "items": items})
+
+
+# --- talks (S1) ---------------------------------------------------------------------------
+
+
+@access.role_required(*access.SELFCHECK_TALK_KEEPERS)
+def talks(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign()
+    services.talk_triggers_ensure()
+    officers = (
+        Officer.objects.filter(
+            access.unit_q(request.user, access.SELFCHECK_TALK_KEEPERS, prefix="unit__"),
+            is_active=True,
+        )
+        .select_related("unit")
+        .order_by("unit__path", "number")
+    )
+    form = TalkForm(request.POST or None, officers=officers[:1000])
+    if request.method == "POST" and form.is_valid():
+        officer = access.get_officer_for_user(request.user, form.cleaned_data["officer"])
+        services.talk_record(
+            campaign=campaign,
+            officer=officer,
+            talker_name=form.cleaned_data["talker_name"],
+            talked_on=form.cleaned_data["talked_on"],
+            trigger=form.cleaned_data["trigger"],
+            points=form.cleaned_data["points"],
+            follow_up=form.cleaned_data["follow_up"],
+            actor=request.user,
+        )
+        messages.success(request, _("已记录谈心谈话"))
+        return redirect("selfcheck:talks")
+    visible = access.talks_visible_to(request.user).filter(campaign=campaign)
+    page = keyset_page(
+        visible.select_related("officer__unit", "trigger"),
+        ordering=("-talked_on", "-id"),
+        cursor=request.GET.get("after"),
+        size=50,
+    )
+    coverage = selectors.talk_coverage(
+        roots=access.scope_paths(request.user, access.SELFCHECK_TALK_KEEPERS),
+        talks=access.talks_visible_to(request.user),
+        campaign=campaign,
+    )
+    return render(
+        request,
+        "selfcheck/talks.html",
+        {"form": form, "page": page, **coverage},
+    )
+
+
+# --- warning cases (S2 / O6) --------------------------------------------------------------
+
+
+@login_required
+def cases(request: HttpRequest) -> HttpResponse:
+    visible = access.warning_cases_visible_to(request.user).select_related("unit")
+    can_draft = access.has_role(request.user, Role.OFFICE)
+    can_approve = access.has_role(request.user, Role.LEADER)
+    officer = officer_for_user(request.user)
+    read_ids = set()
+    if officer is not None:
+        read_ids = set(CaseRead.objects.filter(officer=officer).values_list("case_id", flat=True))
+    form = None
+    if can_draft:
+        units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
+        form = WarningCaseForm(request.POST or None, units=units)
+        if request.method == "POST" and form.is_valid():
+            unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
+            if not access.has_role(request.user, Role.OFFICE) or not any(
+                unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.OFFICE])
+            ):
+                raise Http404
+            services.warning_case_create(
+                unit=unit,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                lesson=form.cleaned_data["lesson"],
+                category=form.cleaned_data["category"],
+                actor=request.user,
+            )
+            messages.success(request, _("案例已提交领导审批，批准后发布"))
+            return redirect("selfcheck:cases")
+    coverage = []
+    if can_draft or can_approve:
+        for case in visible.filter(status=CaseStatus.PUBLISHED).order_by("-decided_at")[:20]:
+            coverage.append({"case": case, **selectors.case_read_coverage(case)[0]})
+    return render(
+        request,
+        "selfcheck/cases.html",
+        {
+            "cases": visible.order_by("-created_at")[:200],
+            "form": form,
+            "can_approve": can_approve,
+            "read_ids": read_ids,
+            "coverage": coverage,
+            "officer": officer,
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_warning_case_for_user(request.user, pk)
+    officer = officer_for_user(request.user)
+    read = officer is not None and CaseRead.objects.filter(case=case, officer=officer).exists()
+    can_approve = case.status == CaseStatus.PENDING and any(
+        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
+    )
+    per_unit = []
+    if (
+        access.has_role(request.user, Role.OFFICE, Role.LEADER)
+        and case.status == CaseStatus.PUBLISHED
+    ):
+        per_unit = selectors.case_read_coverage(case)
+    return render(
+        request,
+        "selfcheck/case_detail.html",
+        {
+            "case": case,
+            "read": read,
+            "officer": officer,
+            "can_approve": can_approve,
+            "per_unit": per_unit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_warning_case_for_user(request.user, pk)
+    if not any(
+        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
+    ):
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.warning_case_decide(
+            case=case, approve=approve, actor=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("已批准发布") if approve else _("已退回，不予发布"))
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_confirm_read(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_warning_case_for_user(request.user, pk)
+    officer = officer_for_user(request.user)
+    if officer is None:
+        raise Http404
+    try:
+        services.warning_case_confirm_read(case=case, officer=officer, actor=request.user)
+        messages.success(request, _("已确认学习"))
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:case_detail", pk=case.pk)
