@@ -72,7 +72,7 @@ class ItemConfig(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -179,7 +179,7 @@ class ReportVersion(models.Model):
     number = models.PositiveIntegerField(_("版本"))
     submitted_at = models.DateTimeField(_("提交时间"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     content = models.JSONField(_("内容快照"))
     content_hash = models.CharField(_("内容哈希（SHA-256）"), max_length=64)
@@ -286,7 +286,7 @@ class ReviewAction(models.Model):
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
 
@@ -367,7 +367,7 @@ class Talk(models.Model):
     points = models.TextField(_("谈话要点"))
     follow_up = models.TextField(_("后续跟进"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -406,7 +406,7 @@ class WarningCase(models.Model):
     lesson = models.TextField(_("警示启示"), blank=True)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
