@@ -1,0 +1,128 @@
+"""Review queue: filters, search, keyset pagination, constant queries; export; reminders."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rectify.models import ChronicProblem
+from selfcheck import services
+from tests.factories import OfficerFactory, UserFactory
+
+from .conftest import BIZ_ROW, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _make_reports(org, n, start=0):
+    for i in range(start, start + n):
+        officer = OfficerFactory(
+            unit=org.station_a1 if i % 2 else org.court_a, number=f"Q{i:04d}", name=f"干警{i}"
+        )
+        submit(
+            officer,
+            org.campaign,
+            yes=(ChronicProblem.BUSINESS,) if i % 5 == 0 else (),
+            business=[BIZ_ROW] if i % 5 == 0 else (),
+        )
+
+
+def _queue_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_it_review_queue_has_constant_queries_for_10_and_200(client, org):
+    client.force_login(org.reviewer)
+    url = reverse("selfcheck:queue")
+    _make_reports(org, 10)
+    small, _ = _queue_queries(client, url)
+    _make_reports(org, 190, start=10)
+    big, response = _queue_queries(client, url)
+    assert small == big
+    assert response.content.decode().count("/selfcheck/reports/") >= 50
+
+
+def test_it_review_queue_paginates_by_keyset(client, org):
+    _make_reports(org, 60)
+    client.force_login(org.reviewer)
+    first = client.get(reverse("selfcheck:queue"))
+    cursor = first.context["page"].next_cursor
+    assert cursor and len(first.context["page"].items) == 50
+    second = client.get(reverse("selfcheck:queue") + f"?after={cursor}")
+    ids1 = {r.pk for r in first.context["page"].items}
+    ids2 = {r.pk for r in second.context["page"].items}
+    assert len(ids2) == 10 and not ids1 & ids2
+
+
+def test_it_review_queue_filters(client, org):
+    _make_reports(org, 10)
+    submit(org.cadre_a, org.campaign)
+    client.force_login(org.reviewer)
+    url = reverse("selfcheck:queue")
+
+    def names(query):
+        return {r.officer.name for r in client.get(url + query).context["page"].items}
+
+    assert names("?yes_item=business") == {"干警0", "干警5"}
+    assert names("?cadre=1") == {"赵院长"}
+    assert names("?q=干警1") == {"干警1"}
+    assert names("?q=Q0003") == {"干警3"}
+    assert names(f"?unit={org.station_a1.pk}") == {f"干警{i}" for i in range(1, 10, 2)}
+    assert names("?status=accepted") == set()
+    assert names("?late=on") == set()
+
+
+def test_it_export_escapes_formulas(client, org):
+    evil = OfficerFactory(unit=org.court_a, name='=HYPERLINK("http://x")', number="X1")
+    submit(evil, org.campaign)
+    services.report_return(
+        report=evil.selfchecks.get(), actor=org.reviewer, reason="+cmd|' /C calc'!A0"
+    )
+    client.force_login(org.reviewer)
+    response = client.get(reverse("selfcheck:export"))
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][0] == "单位"
+    row = next(r for r in rows if r[1] == "X1")
+    assert row[2].startswith("'=") and row[-1].startswith("'+")
+
+
+def test_it_export_is_scoped(client, org, submitted_a):
+    submit(org.officer_b, org.campaign)
+    client.force_login(org.reviewer)
+    response = client.get(reverse("selfcheck:export"))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    numbers = {r[1] for r in wb.active.iter_rows(min_row=2, values_only=True)}
+    assert numbers == {"A001"}
+
+
+def test_it_bulk_reminder_notifies_non_submitters_once_a_day(
+    client, org, submitted_a, django_capture_on_commit_callbacks
+):
+    org.officer_a2.user.email = "a2@example.org"
+    org.officer_a2.user.save()
+    client.force_login(org.reviewer)
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("selfcheck:remind"))
+    notified = set(
+        UserFactory._meta.model.objects.filter(selfcheck_notices__isnull=False).values_list(
+            "username", flat=True
+        )
+    )
+    assert "officer_a2" in notified and "cadre_a" in notified
+    assert "officer_a" not in notified  # submitted
+    assert "officer_b" not in notified  # other district
+    client.post(reverse("selfcheck:remind"))
+    assert org.officer_a2.user.selfcheck_notices.count() == 1
+    assert any("a2@example.org" in m.to for m in mail.outbox)
