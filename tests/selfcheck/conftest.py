@@ -61,3 +61,58 @@ def submitted_a(org):
     return submit(
         org.officer_a, org.campaign, yes=(ChronicProblem.BUSINESS,), business=[BIZ_ROW]
     ).report
+
+
+# --- transactional (browser) tests and the append-only audit table ---------------------------
+# pytest-django flushes every table after a transactional test; the audit table's triggers
+# (rectify migration 0002) refuse that DELETE/TRUNCATE. Until the foundation provides a shared
+# fixture, drop the triggers, empty the table and put the triggers back before the flush.
+# On PostgreSQL the statement-level TRUNCATE trigger fires even on an empty table, so it is
+# restored at the end of the session instead.
+
+_AUDIT_MIGRATION = "rectify.migrations.0002_audit_append_only"
+_PG_ROW_TRIGGER = """
+CREATE OR REPLACE FUNCTION rectify_audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'rectify_auditevent is append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER rectify_auditevent_no_update BEFORE UPDATE OR DELETE ON rectify_auditevent
+    FOR EACH ROW EXECUTE FUNCTION rectify_audit_append_only();
+"""
+
+
+@pytest.fixture(scope="session")
+def _audit_truncate_trigger_restored(django_db_setup, django_db_blocker):
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    migration = import_module(_AUDIT_MIGRATION)
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(migration.PG_REVERSE)
+        cursor.execute(migration.PG_FORWARD)
+
+
+@pytest.fixture
+def audit_flushable(transactional_db, django_db_blocker, _audit_truncate_trigger_restored):
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    migration = import_module(_AUDIT_MIGRATION)
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(migration.PG_REVERSE)
+            cursor.execute("DELETE FROM rectify_auditevent")
+            cursor.execute(_PG_ROW_TRIGGER)
+        else:
+            for statement in migration.SQLITE_REVERSE:
+                cursor.execute(statement)
+            cursor.execute("DELETE FROM rectify_auditevent")
+            for statement in migration.SQLITE_FORWARD:
+                cursor.execute(statement)
