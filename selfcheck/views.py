@@ -354,7 +354,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
     page = keyset_page(
         qs,
-        ordering=("-officer__is_leading_cadre", "status", "-id"),
+        # submitted first (s > r > d > a), cadres first within (S3)
+        ordering=("-status", "-officer__is_leading_cadre", "-id"),
         cursor=request.GET.get("after"),
         size=50,
     )
