@@ -94,7 +94,8 @@ def _audit_truncate_trigger_restored(django_db_setup, django_db_blocker):
     migration = import_module(_AUDIT_MIGRATION)
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(migration.PG_REVERSE)
-        cursor.execute(migration.PG_FORWARD)
+        # executed without parameters: no %-escaping (the migration may escape it for Django)
+        cursor.execute(migration.PG_FORWARD.replace("%%", "%"))
 
 
 @pytest.fixture
