@@ -24,6 +24,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem(_("自查统计"), reverse("selfcheck:figures"), order=12))
     if access.has_role(user, *access.SELFCHECK_TALK_KEEPERS):
         items.append(NavItem(_("谈心谈话"), reverse("selfcheck:talks"), order=13))
+    if access.has_role(user, *access.SELFCHECK_QUESTION_ANSWERERS):
+        items.append(NavItem(_("政策咨询"), reverse("selfcheck:questions"), order=13))
     items.append(NavItem(_("警示教育"), reverse("selfcheck:cases"), order=14))
     if access.has_role(user, Role.OFFICE):
         items.append(NavItem(_("“N”项配置"), reverse("selfcheck:items"), order=15))
@@ -70,6 +72,14 @@ def home_panels(user) -> list[Panel]:
                         _("待审核"), waiting, f"{url}?status=submitted", "warn" if waiting else "ok"
                     ),
                     PanelLine(_("审核队列"), "", url),
+                    PanelLine(
+                        _("待答复咨询"),
+                        access.selfcheck_questions_visible_to(user)
+                        .filter(answered_at__isnull=True, report__campaign=campaign)
+                        .exclude(report__officer__user=user)
+                        .count(),
+                        reverse("selfcheck:questions"),
+                    ),
                     PanelLine(_("完成情况统计"), "", reverse("selfcheck:figures")),
                 ],
                 order=11,

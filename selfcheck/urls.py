@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/diff/", views.version_diff, name="version_diff"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("questions/", views.questions, name="questions"),
     path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
     path("figures/", views.figures, name="figures"),
     path("items/", views.items_config, name="items"),

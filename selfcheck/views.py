@@ -323,7 +323,22 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已答复"))
     else:
         messages.error(request, _("请填写答复内容"))
-    return redirect(reverse("selfcheck:report_detail", args=[question.report_id]) + "#questions")
+    return redirect("selfcheck:questions")
+
+
+@access.role_required(*access.SELFCHECK_QUESTION_ANSWERERS)
+def questions(request: HttpRequest) -> HttpResponse:
+    """Questions of the subtree (reviewers and office), unanswered first, answered in place."""
+    qs = (
+        access.selfcheck_questions_visible_to(request.user)
+        .exclude(report__officer__user=request.user)
+        .select_related("report__officer__unit", "answered_by")
+    )
+    show = request.GET.get("show", "open")
+    if show == "open":
+        qs = qs.filter(answered_at__isnull=True)
+    page = keyset_page(qs, ordering=("-asked_at", "-id"), cursor=request.GET.get("after"), size=50)
+    return render(request, "selfcheck/questions.html", {"page": page, "show": show})
 
 
 # --- the review queue ----------------------------------------------------------------------

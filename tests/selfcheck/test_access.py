@@ -89,3 +89,26 @@ def test_s6_question_thread_visible_only_to_officer_and_subtree_reviewers(client
     client.force_login(org.officer_a.user)
     page = client.get(reverse("selfcheck:my_report")).content.decode()
     assert "需要在第2项填报。" in page and notice.url.endswith("#questions")
+
+
+def test_s6_office_answers_from_the_questions_page(client, org, submitted_a):
+    question = services.question_ask(
+        report=submitted_a, text="借款已还清还要填吗？", actor=org.officer_a.user
+    )
+    client.force_login(org.outsider)  # office of district_b
+    assert "借款已还清" not in client.get(reverse("selfcheck:questions")).content.decode()
+    assert (
+        client.post(
+            reverse("selfcheck:question_answer", args=[question.pk]), {"text": "x"}
+        ).status_code
+        == 404
+    )
+    client.force_login(org.office_staff)
+    assert "借款已还清" in client.get(reverse("selfcheck:questions")).content.decode()
+    client.post(
+        reverse("selfcheck:question_answer", args=[question.pk]), {"text": "需要如实填报。"}
+    )
+    question.refresh_from_db()
+    assert question.answer == "需要如实填报。"
+    client.force_login(org.officer_a.user)
+    assert client.get(reverse("selfcheck:questions")).status_code == 403
