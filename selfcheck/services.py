@@ -538,6 +538,26 @@ def reminders_send(*, campaign: Campaign, officers, actor, today: dt.date | None
     return sent
 
 
+REMIND_DAYS_BEFORE = 3
+
+
+def reminders_due(*, today: dt.date | None = None) -> int:
+    """Daily: remind officers of the current campaign whose own deadline is at most
+    REMIND_DAYS_BEFORE days away (cadres earlier, S3) and who have not submitted yet.
+    Idempotent per day. Shared by the Celery task and `manage.py selfcheck_remind`."""
+    campaign = Campaign.current()
+    if campaign is None:
+        return 0
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
+    officers = Officer.objects.none()
+    if today <= campaign.cadre_deadline <= horizon:
+        officers = officers | Officer.objects.filter(is_leading_cadre=True)
+    if today <= campaign.selfcheck_deadline <= horizon:
+        officers = officers | Officer.objects.filter(is_leading_cadre=False)
+    return reminders_send(campaign=campaign, officers=officers, actor=None, today=today)
+
+
 @transaction.atomic
 def notices_mark_read(*, user) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

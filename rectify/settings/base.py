@@ -123,6 +123,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "rectify.tasks.audit_verify_chain",
         "schedule": crontab(minute=17, hour=2),
     },
+    "selfcheck-send-reminders": {
+        "task": "selfcheck.tasks.selfcheck_send_reminders",
+        "schedule": crontab(minute=0, hour=9),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------

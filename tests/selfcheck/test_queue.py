@@ -126,3 +126,19 @@ def test_it_bulk_reminder_notifies_non_submitters_once_a_day(
     client.post(reverse("selfcheck:remind"))
     assert org.officer_a2.user.selfcheck_notices.count() == 1
     assert any("a2@example.org" in m.to for m in mail.outbox)
+
+
+def test_s3_daily_reminder_reaches_cadres_before_their_earlier_deadline(org):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from selfcheck.tasks import selfcheck_send_reminders
+
+    day = org.campaign.cadre_deadline - dt.timedelta(days=1)
+    assert services.reminders_due(today=day) == 2  # 赵院长, 周局长 (not yet general officers)
+    assert services.reminders_due(today=day) == 0  # idempotent the same day
+    assert org.cadre_a.user.selfcheck_notices.count() == 1
+    assert not org.officer_a.user.selfcheck_notices.exists()
+    selfcheck_send_reminders.delay()
+    call_command("selfcheck_remind")
