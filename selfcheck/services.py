@@ -425,24 +425,43 @@ class DiffResult:
     items: list[dict] = field(default_factory=list)  # {number,label,state,a,b}
     business_added: list[dict] = field(default_factory=list)
     business_removed: list[dict] = field(default_factory=list)
+    business_changed: list[dict] = field(default_factory=list)  # {"a": row, "b": row, "fields"}
     lending_added: list[dict] = field(default_factory=list)
     lending_removed: list[dict] = field(default_factory=list)
+    lending_changed: list[dict] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return (
-            any(i["state"] != "same" for i in self.items)
-            or bool(self.business_added or self.business_removed)
-            or bool(self.lending_added or self.lending_removed)
+        return any(i["state"] != "same" for i in self.items) or any(
+            (
+                self.business_added,
+                self.business_removed,
+                self.business_changed,
+                self.lending_added,
+                self.lending_removed,
+                self.lending_changed,
+            )
         )
 
 
-def _rows_diff(a: list[dict], b: list[dict]) -> tuple[list[dict], list[dict]]:
-    def key(r):
-        return json.dumps(r, sort_keys=True, ensure_ascii=False)
+def _rows_diff(a: list[dict], b: list[dict], identity: tuple[str, ...]):
+    """Rows only in b (added), only in a (removed), and rows with the same identity
+    (e.g. same person and enterprise) whose other fields differ (changed)."""
 
-    ka, kb = {key(r) for r in a}, {key(r) for r in b}
-    return [r for r in b if key(r) not in ka], [r for r in a if key(r) not in kb]
+    def ident(r):
+        return tuple(r.get(k, "") for k in identity)
+
+    left = {ident(r): r for r in a}
+    right = {ident(r): r for r in b}
+    added = [r for k, r in right.items() if k not in left]
+    removed = [r for k, r in left.items() if k not in right]
+    changed = []
+    for k, rb in right.items():
+        ra = left.get(k)
+        if ra is not None and ra != rb:
+            fields = [f for f in sorted(set(ra) | set(rb)) if ra.get(f) != rb.get(f)]
+            changed.append({"a": ra, "b": rb, "fields": fields})
+    return added, removed, changed
 
 
 def versions_diff(a: ReportVersion, b: ReportVersion) -> DiffResult:
@@ -465,11 +484,13 @@ def versions_diff(a: ReportVersion, b: ReportVersion) -> DiffResult:
         result.items.append(
             {"number": base["number"], "label": base["label"], "state": state, "a": ia, "b": ib}
         )
-    result.business_added, result.business_removed = _rows_diff(
-        a.content.get("business", []), b.content.get("business", [])
+    result.business_added, result.business_removed, result.business_changed = _rows_diff(
+        a.content.get("business", []),
+        b.content.get("business", []),
+        ("relation", "name", "enterprise"),
     )
-    result.lending_added, result.lending_removed = _rows_diff(
-        a.content.get("lending", []), b.content.get("lending", [])
+    result.lending_added, result.lending_removed, result.lending_changed = _rows_diff(
+        a.content.get("lending", []), b.content.get("lending", []), ("counterparty", "date")
     )
     return result
 

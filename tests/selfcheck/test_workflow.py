@@ -185,3 +185,30 @@ def test_it_reviewer_accepts_and_returns_through_views(client, org, submitted_a)
     submitted_a.refresh_from_db()
     assert submitted_a.status == ReportStatus.RETURNED
     assert org.officer_a.user.selfcheck_notices.filter(text__contains="请补充").exists()
+
+
+def test_s7_diff_shows_added_removed_and_changed(client, org, submitted_a):
+    v1 = submitted_a.latest_version
+    services.report_return(report=submitted_a, actor=org.reviewer, reason="补充")
+    changed = {**BIZ_ROW, "shareholding": "60%"}
+    lending = {"counterparty": "钱某", "amount": "1000", "date": "2020-01-01", "duty_relation": ""}
+    v2 = submit(
+        org.officer_a,
+        org.campaign,
+        yes=(ChronicProblem.BUSINESS, ChronicProblem.LENDING, ChronicProblem.INTERFERENCE),
+        business=[changed],
+        lending=[lending],
+    )
+    diff = services.versions_diff(v1, v2)
+    states = {i["number"]: i["state"] for i in diff.items}
+    assert states[1] == "changed" and states[3] == "changed" and states[4] == "same"
+    assert diff.business_changed[0]["fields"] == ["shareholding"]
+    assert not diff.business_added and not diff.business_removed
+    assert diff.lending_added == [lending]
+    back = services.versions_diff(v2, v1)
+    assert back.lending_removed == [lending]
+    client.force_login(org.reviewer)
+    text = client.get(
+        reverse("selfcheck:version_diff", args=[submitted_a.pk]) + "?a=1&b=2"
+    ).content.decode()
+    assert "60%" in text and "30%" in text and "钱某" in text
