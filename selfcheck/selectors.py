@@ -223,6 +223,23 @@ EXPORT_HEADERS = [
 ]
 
 
+FIGURES_HEADERS = [
+    "单位",
+    "领导干部应填报",
+    "领导干部已提交",
+    "领导干部审核通过",
+    "领导干部退回",
+    "领导干部逾期",
+    "应填报",
+    "已提交",
+    "审核通过",
+    "退回",
+    "逾期",
+    "完成率",
+    *[f"第{i}项申报“是”" for i in range(1, 7)],
+]
+
+
 # --- API for the leads app (CONTRACTS.md "selfcheck → leads API") -------------------------
 
 

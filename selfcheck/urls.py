@@ -20,6 +20,7 @@ urlpatterns = [
     path("questions/", views.questions, name="questions"),
     path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
     path("figures/", views.figures, name="figures"),
+    path("figures/export.xlsx", views.figures_export, name="figures_export"),
     path("items/", views.items_config, name="items"),
     path("talks/", views.talks, name="talks"),
     path("cases/", views.cases, name="cases"),

@@ -486,6 +486,50 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.role_required(*access.SELFCHECK_FIGURES)
+def figures_export(request: HttpRequest) -> HttpResponse:
+    """Completion figures of the unit and its children (aggregates only, for leaders too)."""
+    campaign = _campaign()
+    unit = _figures_unit(request)
+    rows = [selectors.unit_figures(unit=unit, campaign=campaign)]
+    rows += selectors.child_figures(unit=unit, campaign=campaign)
+    keys = list(ChronicProblem.values)
+    audit_record(
+        actor=request.user,
+        action="selfcheck.figures.exported",
+        verb=AuditVerb.EXPORT,
+        target=unit,
+        request=request,
+    )
+    return xlsx_response(
+        f"selfcheck-figures-{timezone.localdate():%Y%m%d}.xlsx",
+        [
+            (
+                _("完成情况"),
+                selectors.FIGURES_HEADERS,
+                (
+                    [
+                        f.unit.name,
+                        f.cadre_required,
+                        f.cadre_submitted,
+                        f.cadre_accepted,
+                        f.cadre_returned,
+                        f.cadre_late,
+                        f.required,
+                        f.submitted,
+                        f.accepted,
+                        f.returned,
+                        f.late,
+                        f"{f.completion}%",
+                        *[f.yes_per_item.get(k, 0) for k in keys],
+                    ]
+                    for f in rows
+                ),
+            )
+        ],
+    )
+
+
 # --- notices ------------------------------------------------------------------------------
 
 

@@ -142,3 +142,17 @@ def test_s3_daily_reminder_reaches_cadres_before_their_earlier_deadline(org):
     assert not org.officer_a.user.selfcheck_notices.exists()
     selfcheck_send_reminders.delay()
     call_command("selfcheck_remind")
+
+
+def test_s3_figures_export_for_leaders_cadres_first(client, org, submitted_a):
+    client.force_login(org.chief)
+    response = client.get(reverse("selfcheck:figures_export") + f"?unit={org.district_a.pk}")
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][1] == "领导干部应填报" and rows[0][6] == "应填报"
+    assert rows[1][0] == "甲区" and rows[1][7] == 1  # one submitted
+    client.force_login(org.outsider)
+    assert (
+        client.get(reverse("selfcheck:figures_export") + f"?unit={org.district_a.pk}").status_code
+        == 404
+    )
