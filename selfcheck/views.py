@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -664,19 +665,16 @@ def cases(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("案例已提交领导审批，批准后发布"))
             return redirect("selfcheck:cases")
-    coverage = []
-    if can_draft or can_approve:
-        for case in visible.filter(status=CaseStatus.PUBLISHED).order_by("-decided_at")[:20]:
-            coverage.append({"case": case, **selectors.case_read_coverage(case)[0]})
     return render(
         request,
         "selfcheck/cases.html",
         {
-            "cases": visible.order_by("-created_at")[:200],
+            # read counts in the same query; coverage per unit is on each case's page
+            "cases": visible.annotate(n_read=Count("reads")).order_by("-created_at")[:200],
             "form": form,
             "can_approve": can_approve,
             "read_ids": read_ids,
-            "coverage": coverage,
+            "show_reads": can_draft or can_approve,
             "officer": officer,
         },
     )

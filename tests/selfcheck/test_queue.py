@@ -156,3 +156,55 @@ def test_s3_figures_export_for_leaders_cadres_first(client, org, submitted_a):
         client.get(reverse("selfcheck:figures_export") + f"?unit={org.district_a.pk}").status_code
         == 404
     )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_it_questions_talks_and_cases_lists_have_constant_queries(client, org, submitted_a):
+    from selfcheck.models import TalkTrigger
+
+    services.talk_triggers_ensure()
+    trigger = TalkTrigger.objects.first()
+
+    def add(n, start):
+        for i in range(start, start + n):
+            services.question_ask(report=submitted_a, text=f"问题{i}", actor=org.officer_a.user)
+            services.talk_record(
+                campaign=org.campaign,
+                officer=org.officer_a,
+                talker_name="x",
+                talked_on=org.campaign.selfcheck_start,
+                trigger=trigger,
+                points="p",
+                actor=org.reviewer,
+            )
+            services.warning_case_create(
+                unit=org.district_a,
+                title=f"案例{i}",
+                body="b",
+                lesson="",
+                category="",
+                actor=org.office_staff,
+            )
+
+    add(10, 0)
+    client.force_login(org.reviewer)
+    small = [
+        _count(client, reverse("selfcheck:questions")),
+        _count(client, reverse("selfcheck:talks")),
+    ]
+    client.force_login(org.office_staff)
+    small.append(_count(client, reverse("selfcheck:cases")))
+    add(190, 10)
+    client.force_login(org.reviewer)
+    big = [
+        _count(client, reverse("selfcheck:questions")),
+        _count(client, reverse("selfcheck:talks")),
+    ]
+    client.force_login(org.office_staff)
+    big.append(_count(client, reverse("selfcheck:cases")))
+    assert small == big
