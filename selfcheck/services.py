@@ -291,9 +291,6 @@ def report_submit(
     items = form_items(officer=report.officer, campaign=report.campaign)
     errors = draft_errors(draft, items)
     if errors:
-        report.draft = draft
-        report.draft_saved_at = timezone.now()
-        report.save(update_fields=["draft", "draft_saved_at"])
         raise SelfCheckError([m for ms in errors.values() for m in ms])
     now = now or timezone.now()
     content = _snapshot(draft, items)

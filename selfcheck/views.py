@@ -165,6 +165,8 @@ def my_report_submit(request: HttpRequest) -> HttpResponse:
     except services.SelfCheckError:
         report.refresh_from_db()
         errors = services.draft_errors(draft, items) if report.is_editable else {}
+        if errors:  # keep what was typed, as autosave would have
+            report = services.report_save_draft(report=report, draft=draft, actor=request.user)
         context = _form_context(request, report, items, draft, errors)
         if not errors:
             context["all_errors"] = [str(services.NOT_EDITABLE)]

@@ -212,3 +212,15 @@ def test_s7_diff_shows_added_removed_and_changed(client, org, submitted_a):
         reverse("selfcheck:version_diff", args=[submitted_a.pk]) + "?a=1&b=2"
     ).content.decode()
     assert "60%" in text and "30%" in text and "钱某" in text
+
+
+def test_it_keeps_the_draft_when_submission_is_refused(client, org):
+    client.force_login(org.officer_a.user)
+    bad = post_data(
+        yes=(ChronicProblem.BUSINESS,),
+        extra={f"item-{ChronicProblem.BUSINESS}-details": "配偶开店"},
+    )
+    client.post(reverse("selfcheck:my_report_submit"), bad)
+    report = org.officer_a.selfchecks.get()
+    assert report.status == ReportStatus.DRAFT and report.versions.count() == 0
+    assert report.draft["answers"][ChronicProblem.BUSINESS]["details"] == "配偶开店"
