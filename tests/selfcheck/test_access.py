@@ -112,3 +112,26 @@ def test_s6_office_answers_from_the_questions_page(client, org, submitted_a):
     assert question.answer == "需要如实填报。"
     client.force_login(org.officer_a.user)
     assert client.get(reverse("selfcheck:questions")).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["outsider", "officer_b", "chief", "admin", "officer_a2", "intake"])
+def test_it_object_urls_give_404_outside_scope(client, org, submitted_a, who):
+    user = getattr(org, who)
+    user = getattr(user, "user", user)
+    question = services.question_ask(report=submitted_a, text="q", actor=org.officer_a.user)
+    client.force_login(user)
+    pk = submitted_a.pk
+    for method, name, args in [
+        ("get", "report_detail", [pk]),
+        ("get", "report_print", [pk]),
+        ("get", "version_diff", [pk]),
+        ("post", "report_accept", [pk]),
+        ("post", "report_return", [pk]),
+        ("post", "question_answer", [question.pk]),
+    ]:
+        response = getattr(client, method)(
+            reverse(f"selfcheck:{name}", args=args), {"text": "x", "reason": "x"}
+        )
+        assert response.status_code == 404, (who, name, response.status_code)
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == "submitted"
