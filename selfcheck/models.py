@@ -11,6 +11,8 @@ the leads API), is frozen into rows: `ReportVersion` + `VersionAnswer` + `Busine
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from django.conf import settings
@@ -164,6 +166,12 @@ class SelfCheckReport(models.Model):
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
+def content_hash(content: dict) -> str:
+    """SHA-256 of the canonical JSON (sorted keys), stable across SQLite JSON and PG jsonb."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class VersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError("submitted versions are never changed")
@@ -206,6 +214,10 @@ class ReportVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("submitted versions are never deleted")
+
+    def hash_matches(self) -> bool:
+        """True when the stored content still hashes to the hash recorded at submission."""
+        return content_hash(self.content) == self.content_hash
 
 
 class VersionAnswer(models.Model):

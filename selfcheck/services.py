@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +37,7 @@ from .models import (
     TalkTrigger,
     VersionAnswer,
     WarningCase,
+    content_hash,
     uscc_is_valid,
 )
 
@@ -264,11 +263,6 @@ def _snapshot(draft: dict, items: list[Item]) -> dict:
         ],
         "lending": list(draft.get("lending", [])),
     }
-
-
-def content_hash(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def in_window(*, campaign: Campaign, officer: Officer, when: dt.datetime) -> bool:

@@ -224,3 +224,10 @@ def test_it_keeps_the_draft_when_submission_is_refused(client, org):
     report = org.officer_a.selfchecks.get()
     assert report.status == ReportStatus.DRAFT and report.versions.count() == 0
     assert report.draft["answers"][ChronicProblem.BUSINESS]["details"] == "配偶开店"
+
+
+def test_s7_version_hash_is_verifiable(org, submitted_a):
+    version = ReportVersion.objects.get(pk=submitted_a.latest_version_id)
+    assert version.hash_matches()
+    version.content["items"][0]["yes"] = True  # tampering in memory is detected
+    assert not version.hash_matches()
