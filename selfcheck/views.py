@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -400,7 +401,10 @@ def remind(request: HttpRequest) -> HttpResponse:
     )
     sent = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
     messages.success(request, _("已向%(n)s名未提交的干警发送提醒。") % {"n": sent})
-    return redirect(request.POST.get("next") or "selfcheck:queue")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("selfcheck:queue")
+    return redirect(target or reverse("selfcheck:queue"))
 
 
 # --- figures, export ------------------------------------------------------------------------
@@ -462,6 +466,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "parent": parent,
             "can_queue": access.has_role(request.user, Role.REVIEWER),
+            "can_remind": access.has_role(request.user, Role.REVIEWER, Role.OFFICE),
         },
     )
 

@@ -208,3 +208,12 @@ def test_it_questions_talks_and_cases_lists_have_constant_queries(client, org, s
     client.force_login(org.office_staff)
     big.append(_count(client, reverse("selfcheck:cases")))
     assert small == big
+
+
+def test_it_office_reminds_from_figures_and_open_redirects_are_refused(client, org):
+    client.force_login(org.office_staff)
+    assert "一键提醒未提交人员" in client.get(reverse("selfcheck:figures")).content.decode()
+    response = client.post(reverse("selfcheck:remind"), {"next": "https://evil.example/"})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    assert org.officer_a.user.selfcheck_notices.exists()
+    assert not org.officer_b.user.selfcheck_notices.exists()
