@@ -384,6 +384,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         report.late = selectors.report_is_late(report, today)
         content = report.latest_version.content if report.latest_version else {}
         report.yes_numbers = [i["number"] for i in content.get("items", []) if i.get("yes")]
+    # The list reveals status and yes-declarations: one audit event per page viewed.
+    audit_record(
+        actor=request.user,
+        action="selfcheck.queue.read",
+        verb=AuditVerb.READ,
+        object_type="selfcheck.selfcheckreport",
+        data={"ids": [r.pk for r in page.items], "filters": request.GET.dict()},
+        request=request,
+    )
     units = access.units_visible_to(request.user, [Role.REVIEWER]).order_by("path")[:300]
     return render(
         request,

@@ -135,3 +135,12 @@ def test_it_object_urls_give_404_outside_scope(client, org, submitted_a, who):
         assert response.status_code == 404, (who, name, response.status_code)
     submitted_a.refresh_from_db()
     assert submitted_a.status == "submitted"
+
+
+def test_it_audits_the_review_queue_listing(client, org, submitted_a):
+    client.force_login(org.reviewer)
+    client.get(reverse("selfcheck:queue") + "?status=submitted")
+    event = AuditEvent.objects.get(action="selfcheck.queue.read")
+    assert event.summary["ids"] == [submitted_a.pk] and event.summary["filters"] == {
+        "status": "submitted"
+    }
