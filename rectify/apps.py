@@ -7,4 +7,16 @@ class RectifyConfig(AppConfig):
     verbose_name = _("组织与权限")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+
+        post_migrate.connect(_reinstall_audit_triggers, sender=self)
+
+
+def _reinstall_audit_triggers(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from .audit_triggers import install_audit_triggers
+
+    install_audit_triggers(connections[using])

@@ -181,3 +181,33 @@ def login(page, username: str, password: str = "demo-pass-123") -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+# --- the append-only audit table vs. pytest-django's flush --------------------------
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_lifted_for_flush(request):
+    """After a transactional test pytest-django empties every table, which the audit
+    triggers refuse. Lift them just for that flush; `post_migrate`, which the flush sends,
+    puts them back (rectify.apps)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        request.getfixturevalue("_audit_triggers_off_at_teardown")
+    yield
+
+
+@pytest.fixture
+def _audit_triggers_off_at_teardown(transactional_db, django_db_blocker):
+    yield
+    from django.db import connection
+
+    from rectify.audit_triggers import remove_audit_triggers
+
+    with django_db_blocker.unblock():
+        remove_audit_triggers(connection)

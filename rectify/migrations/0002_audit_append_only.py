@@ -10,7 +10,7 @@ from django.db import migrations
 PG_FORWARD = """
 CREATE OR REPLACE FUNCTION rectify_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'rectify_auditevent is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'rectify_auditevent is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER rectify_auditevent_no_update BEFORE UPDATE OR DELETE ON rectify_auditevent
