@@ -46,9 +46,12 @@ def test_it_refuses_changes_in_python():
 def test_it_refuses_raw_sql_update_and_delete(sql):
     """On SQLite and PostgreSQL alike the database itself refuses (triggers)."""
     audit_record(actor=None, action="tests.thing.x")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEvent.objects.filter(action="tests.thing.x").exists()
 
 
@@ -58,9 +61,12 @@ def test_it_refuses_truncate_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     audit_record(actor=None, action="tests.thing.x")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE rectify_auditevent")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE rectify_auditevent")
 
 
 def _behind_the_triggers_back(sql, params):
