@@ -212,10 +212,19 @@ def read_sheet(
     result = SheetRows(sheet=worksheet.title, header_row=header_index + 1, columns=columns)
     for offset, row in enumerate(all_rows[header_index + 1 :], start=header_index + 2):
         values = {name: (row[col] if col < len(row) else None) for name, col in columns.items()}
-        if all(clean_text(v) == "" for v in values.values()):
-            continue  # blank line or a trailing note row
+        if all(clean_text(v) == "" for v in values.values()) or _is_note_row(row):
+            continue  # blank line, or a note such as 填表说明 under the table
         result.rows.append((offset, values))
     return result
+
+
+_NOTE_MARKERS = ("注", "说明", "填表", "备注", "制表", "审核人", "填报人", "合计")
+
+
+def _is_note_row(row: Sequence[Any]) -> bool:
+    """A row with one filled cell that starts like a footnote (注：…, 填表说明…, 制表人…)."""
+    filled = [clean_text(v) for v in row if clean_text(v)]
+    return len(filled) == 1 and filled[0].startswith(_NOTE_MARKERS)
 
 
 # --- writing -------------------------------------------------------------------------

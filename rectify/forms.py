@@ -67,3 +67,37 @@ class AuditFilterForm(forms.Form):
             )
             qs = qs.filter(at__lt=end)
         return qs
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("组织架构 Excel 文件（.xlsx）"),
+        help_text=_(
+            "单位表：单位代码、单位名称、单位类别、上级单位代码、层级；"
+            "干警表：警号/工号、姓名、单位代码、职务、是否领导干部。"
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("仅校验，不保存"), required=False)
+    create_accounts = forms.BooleanField(
+        label=_("为尚无账号的干警创建登录账号（用户名为警号/工号）"), required=False
+    )
+    initial_password = forms.CharField(
+        label=_("初始密码"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("至少 10 位；首次登录时必须修改。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("请上传 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）")
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("create_accounts") and len(data.get("initial_password") or "") < 10:
+            self.add_error("initial_password", _("创建账号需要至少 10 位的初始密码"))
+        return data

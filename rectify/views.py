@@ -108,7 +108,29 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def org_import(request: HttpRequest) -> HttpResponse:
-    # Placeholder until the organisation importer lands (issue 3); replaced there.
-    from django.http import Http404
+    """Upload the organisation workbook; show counts or every row error. All or nothing."""
+    from .excel import ExcelError
+    from .forms import OrgImportForm
+    from .importers import import_org
 
-    raise Http404
+    result = None
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = import_org(
+                upload=data["file"],
+                actor=request.user,
+                dry_run=data["dry_run"],
+                create_accounts=data["create_accounts"],
+                initial_password=data["initial_password"],
+            )
+        except ExcelError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.ok and not result.dry_run:
+                messages.success(request, _("导入完成。"))
+    status = 422 if (result and result.errors) or form.errors else 200
+    return render(
+        request, "rectify/org_import.html", {"form": form, "result": result}, status=status
+    )

@@ -1,0 +1,445 @@
+"""Import the organisation (units and officers) from one Excel workbook.
+
+`parse_workbook` finds the units sheet and the officers sheet by their headers (not their
+names), `validate` checks every row of both before anything is written, and
+`import_org` writes everything in one transaction with bulk operations, or nothing at all.
+Re-importing the same file changes nothing: units are keyed by code, officers by number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from .audit import audit_record
+from .excel import (
+    ExcelError,
+    RowError,
+    SheetRows,
+    clean_text,
+    find_header,
+    open_workbook,
+    parse_bool,
+    read_sheet,
+)
+from .models import AuditVerb, Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
+
+UNIT_COLUMNS = {
+    "单位代码": ["代码", "单位编码", "机构代码", "编码", "单位编号"],
+    "单位名称": ["名称", "单位", "机构名称", "单位全称"],
+    "单位类别": ["类别", "类型", "单位类型", "机构类别"],
+    "上级单位代码": ["上级代码", "上级单位编码", "上级单位", "父单位代码", "上级编码"],
+    "层级": ["级别", "单位层级", "单位级别"],
+}
+OFFICER_COLUMNS = {
+    "警号/工号": ["警号", "工号", "警号工号", "人员编号", "编号"],
+    "姓名": ["名字", "干警姓名"],
+    "单位代码": ["所在单位代码", "单位编码", "所属单位代码"],
+    "职务": ["职位", "岗位", "现任职务"],
+    "是否领导干部": ["领导干部", "是否为领导干部", "领导干部是否"],
+}
+UNIT_REQUIRED = ("单位代码", "单位名称", "单位类别", "层级")
+OFFICER_REQUIRED = ("警号/工号", "姓名", "单位代码")
+
+KIND_WORDS = {
+    "政法委": UnitKind.COMMITTEE,
+    "党委政法委": UnitKind.COMMITTEE,
+    "政法委员会": UnitKind.COMMITTEE,
+    "法院": UnitKind.COURT,
+    "人民法院": UnitKind.COURT,
+    "检察院": UnitKind.PROCURATORATE,
+    "人民检察院": UnitKind.PROCURATORATE,
+    "公安": UnitKind.POLICE,
+    "公安局": UnitKind.POLICE,
+    "公安分局": UnitKind.POLICE,
+    "司法局": UnitKind.JUSTICE,
+    "司法行政": UnitKind.JUSTICE,
+    "监狱": UnitKind.PRISON,
+    "派出所": UnitKind.STATION,
+    "庭": UnitKind.DIVISION,
+    "审判庭": UnitKind.DIVISION,
+    "地区": UnitKind.REGION,
+    "党委/地区": UnitKind.REGION,
+    "行政区": UnitKind.REGION,
+    "区域": UnitKind.REGION,
+    "其他": UnitKind.OTHER,
+}
+LEVEL_WORDS = {
+    "省级": UnitLevel.PROVINCE,
+    "省": UnitLevel.PROVINCE,
+    "市级": UnitLevel.CITY,
+    "市": UnitLevel.CITY,
+    "地市级": UnitLevel.CITY,
+    "县区级": UnitLevel.DISTRICT,
+    "区县级": UnitLevel.DISTRICT,
+    "县级": UnitLevel.DISTRICT,
+    "区级": UnitLevel.DISTRICT,
+    "县区": UnitLevel.DISTRICT,
+    "区县": UnitLevel.DISTRICT,
+    "基层": UnitLevel.SUBUNIT,
+    "基层单位": UnitLevel.SUBUNIT,
+    "科所队": UnitLevel.SUBUNIT,
+}
+for _choice in UnitKind:
+    KIND_WORDS.setdefault(str(_choice.label), _choice)
+    KIND_WORDS.setdefault(_choice.value, _choice)
+for _choice in UnitLevel:
+    LEVEL_WORDS.setdefault(str(_choice.label), _choice)
+    LEVEL_WORDS.setdefault(_choice.value, _choice)
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent_code: str
+
+
+@dataclass
+class OfficerRow:
+    row: int
+    number: str
+    name: str
+    unit_code: str
+    position: str
+    is_leading_cadre: bool
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    units_created: int = 0
+    units_updated: int = 0
+    units_unchanged: int = 0
+    officers_created: int = 0
+    officers_updated: int = 0
+    officers_unchanged: int = 0
+    accounts_created: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.units_created
+            + self.units_updated
+            + self.officers_created
+            + self.officers_updated
+            + self.accounts_created
+        )
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "units_created": self.units_created,
+            "units_updated": self.units_updated,
+            "units_unchanged": self.units_unchanged,
+            "officers_created": self.officers_created,
+            "officers_updated": self.officers_updated,
+            "officers_unchanged": self.officers_unchanged,
+            "accounts_created": self.accounts_created,
+        }
+
+
+# --- parsing ----------------------------------------------------------------------
+
+
+def _sheet_kind(rows: list[tuple[Any, ...]]) -> str | None:
+    _, unit_cols = find_header(rows, UNIT_COLUMNS)
+    _, officer_cols = find_header(rows, OFFICER_COLUMNS)
+    if all(c in officer_cols for c in OFFICER_REQUIRED) and "姓名" in officer_cols:
+        return "officers"
+    if all(c in unit_cols for c in ("单位代码", "单位名称")) and (
+        "单位类别" in unit_cols or "层级" in unit_cols
+    ):
+        return "units"
+    return None
+
+
+def parse_workbook(upload: Any) -> tuple[SheetRows | None, SheetRows | None]:
+    """The units sheet and the officers sheet (either may be absent). Raises ExcelError."""
+    workbook = open_workbook(upload)
+    units = officers = None
+    try:
+        for worksheet in workbook.worksheets:
+            head = list(islice(worksheet.iter_rows(values_only=True), 15))
+            kind = _sheet_kind(head)
+            if kind == "units" and units is None:
+                units = read_sheet(worksheet, UNIT_COLUMNS, required=UNIT_REQUIRED)
+            elif kind == "officers" and officers is None:
+                officers = read_sheet(worksheet, OFFICER_COLUMNS, required=OFFICER_REQUIRED)
+    finally:
+        workbook.close()
+    if units is None and officers is None:
+        raise ExcelError(
+            "未找到单位表或干警表：请检查表头（单位代码、单位名称、单位类别、层级；"
+            "警号/工号、姓名、单位代码、职务、是否领导干部）"
+        )
+    return units, officers
+
+
+def _code(value: Any) -> str:
+    return clean_text(value).replace(" ", "").upper()
+
+
+def validate(
+    units: SheetRows | None, officers: SheetRows | None
+) -> tuple[list[UnitRow], list[OfficerRow], list[RowError]]:
+    errors: list[RowError] = []
+    unit_rows: list[UnitRow] = []
+    officer_rows: list[OfficerRow] = []
+    if units is not None:
+        seen: dict[str, int] = {}
+        for row_no, values in units.rows:
+            row_errors = len(errors)
+            code = _code(values.get("单位代码"))
+            name = clean_text(values.get("单位名称"))
+            kind_text = clean_text(values.get("单位类别")).replace(" ", "")
+            level_text = clean_text(values.get("层级")).replace(" ", "")
+
+            def err(column: str, value: Any, reason: str, _row=row_no) -> None:
+                errors.append(RowError(units.sheet, _row, column, value, reason))
+
+            if not code:
+                err("单位代码", values.get("单位代码"), "不能为空")
+            elif code in seen:
+                err("单位代码", code, f"与第{seen[code]}行重复")
+            if not name:
+                err("单位名称", values.get("单位名称"), "不能为空")
+            kind = KIND_WORDS.get(kind_text)
+            if kind is None:
+                err(
+                    "单位类别",
+                    values.get("单位类别"),
+                    "无法识别（可填：政法委、法院、检察院、公安、司法局、监狱、派出所、庭、其他）",
+                )
+            level = LEVEL_WORDS.get(level_text)
+            if level is None:
+                err("层级", values.get("层级"), "无法识别（可填：省级、市级、县区级、基层）")
+            if len(errors) == row_errors:
+                seen[code] = row_no
+                unit_rows.append(
+                    UnitRow(row_no, code, name, kind, level, _code(values.get("上级单位代码")))
+                )
+        errors.extend(_check_parents(units.sheet, unit_rows))
+    known_units = {u.code for u in unit_rows}
+    if officers is not None:
+        wanted = {_code(v.get("单位代码")) for _, v in officers.rows} - known_units
+        known_units |= set(Unit.objects.filter(code__in=wanted).values_list("code", flat=True))
+        seen_numbers: dict[str, int] = {}
+        for row_no, values in officers.rows:
+            row_errors = len(errors)
+
+            def err(column: str, value: Any, reason: str, _row=row_no) -> None:
+                errors.append(RowError(officers.sheet, _row, column, value, reason))
+
+            number = _code(values.get("警号/工号"))
+            name = clean_text(values.get("姓名")).replace(" ", "")
+            unit_code = _code(values.get("单位代码"))
+            if not number:
+                err("警号/工号", values.get("警号/工号"), "不能为空")
+            elif number in seen_numbers:
+                err("警号/工号", number, f"与第{seen_numbers[number]}行重复")
+            if not name:
+                err("姓名", values.get("姓名"), "不能为空")
+            if not unit_code:
+                err("单位代码", values.get("单位代码"), "不能为空")
+            elif unit_code not in known_units:
+                err("单位代码", unit_code, "单位不存在（既不在单位表中，也不在系统中）")
+            try:
+                cadre = parse_bool(values.get("是否领导干部"))
+            except ValueError as exc:
+                err("是否领导干部", values.get("是否领导干部"), str(exc))
+                cadre = False
+            if len(errors) == row_errors:
+                seen_numbers[number] = row_no
+                officer_rows.append(
+                    OfficerRow(
+                        row_no, number, name, unit_code, clean_text(values.get("职务")), cadre
+                    )
+                )
+    return unit_rows, officer_rows, errors
+
+
+def _check_parents(sheet: str, rows: list[UnitRow]) -> list[RowError]:
+    errors: list[RowError] = []
+    in_file = {r.code: r for r in rows}
+    missing = {r.parent_code for r in rows if r.parent_code and r.parent_code not in in_file}
+    in_db = set(Unit.objects.filter(code__in=missing).values_list("code", flat=True))
+    for r in rows:
+        if r.parent_code == r.code:
+            errors.append(RowError(sheet, r.row, "上级单位代码", r.parent_code, "不能是自身"))
+        elif r.parent_code and r.parent_code not in in_file and r.parent_code not in in_db:
+            errors.append(RowError(sheet, r.row, "上级单位代码", r.parent_code, "上级单位不存在"))
+    # cycles within the file (a → b → a)
+    for r in rows:
+        seen = {r.code}
+        parent = in_file.get(r.parent_code)
+        while parent is not None:
+            if parent.code in seen:
+                errors.append(
+                    RowError(sheet, r.row, "上级单位代码", r.parent_code, "上下级关系成环")
+                )
+                break
+            seen.add(parent.code)
+            parent = in_file.get(parent.parent_code)
+    return errors
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def _ordered(rows: list[UnitRow]) -> list[UnitRow]:
+    """Parents before children."""
+    in_file = {r.code: r for r in rows}
+
+    def depth(r: UnitRow) -> int:
+        d, parent = 0, in_file.get(r.parent_code)
+        while parent is not None and d < len(rows):
+            d, parent = d + 1, in_file.get(parent.parent_code)
+        return d
+
+    return sorted(rows, key=depth)
+
+
+def _write_units(rows: list[UnitRow], result: ImportResult) -> None:
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
+    for r in _ordered(rows):
+        unit = existing.get(r.code)
+        parent = None
+        if r.parent_code:
+            parent = existing.get(r.parent_code) or Unit.objects.get(code=r.parent_code)
+            parent.refresh_from_db()
+            existing[parent.code] = parent
+        if unit is None:
+            fields = {"code": r.code, "name": r.name, "kind": r.kind, "level": r.level}
+            unit = (
+                Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
+            )
+            existing[r.code] = unit
+            result.units_created += 1
+            continue
+        changed = False
+        if (unit.name, unit.kind, unit.level) != (r.name, r.kind, r.level):
+            unit.name, unit.kind, unit.level = r.name, r.kind, r.level
+            unit.save(update_fields=["name", "kind", "level"])
+            changed = True
+        current_parent_path = unit.path[: -Unit.steplen]
+        if parent is not None and current_parent_path != parent.path:
+            Unit.objects.move(unit, parent, "sorted-child")
+            unit.refresh_from_db()
+            changed = True
+        if changed:
+            result.units_updated += 1
+        else:
+            result.units_unchanged += 1
+
+
+def _write_officers(rows: list[OfficerRow], result: ImportResult) -> list[Officer]:
+    units = dict(
+        Unit.objects.filter(code__in={r.unit_code for r in rows}).values_list("code", "id")
+    )
+    existing = {o.number: o for o in Officer.objects.filter(number__in=[r.number for r in rows])}
+    to_create, to_update = [], []
+    for r in rows:
+        values = {
+            "name": r.name,
+            "unit_id": units[r.unit_code],
+            "position": r.position,
+            "is_leading_cadre": r.is_leading_cadre,
+        }
+        officer = existing.get(r.number)
+        if officer is None:
+            to_create.append(Officer(number=r.number, is_active=True, **values))
+        elif any(getattr(officer, k) != v for k, v in values.items()) or not officer.is_active:
+            for k, v in values.items():
+                setattr(officer, k, v)
+            officer.is_active = True
+            to_update.append(officer)
+        else:
+            result.officers_unchanged += 1
+    Officer.objects.bulk_create(to_create, batch_size=2000)
+    Officer.objects.bulk_update(
+        to_update, ["name", "unit_id", "position", "is_leading_cadre", "is_active"], batch_size=2000
+    )
+    result.officers_created += len(to_create)
+    result.officers_updated += len(to_update)
+    return list(Officer.objects.filter(number__in=[r.number for r in rows], user__isnull=True))
+
+
+def _create_accounts(officers: Iterable[Officer], initial_password: str, result: ImportResult):
+    """Login = officer number; one shared initial password, changed at first login."""
+    officers = list(officers)
+    taken = set(
+        User.objects.filter(username__in=[o.number for o in officers]).values_list(
+            "username", flat=True
+        )
+    )
+    hashed = make_password(initial_password)  # hashed once: all must change it at first login
+    new_users = [
+        User(username=o.number, first_name=o.name, password=hashed, must_change_password=True)
+        for o in officers
+        if o.number not in taken
+    ]
+    User.objects.bulk_create(new_users, batch_size=2000)
+    by_name = {
+        u.username: u.pk for u in User.objects.filter(username__in=[u.username for u in new_users])
+    }
+    linked = []
+    for officer in officers:
+        if officer.number in by_name:
+            officer.user_id = by_name[officer.number]
+            linked.append(officer)
+    Officer.objects.bulk_update(linked, ["user_id"], batch_size=2000)
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user_id=o.user_id, role=Role.OFFICER, unit_id=o.unit_id) for o in linked],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    result.accounts_created += len(linked)
+
+
+def import_org(
+    *,
+    upload: Any,
+    actor,
+    dry_run: bool = False,
+    create_accounts: bool = False,
+    initial_password: str = "",
+) -> ImportResult:
+    """Validate the whole workbook, then write all of it or nothing. Raises ExcelError for a
+    file that cannot be read at all; row problems come back in `result.errors`."""
+    result = ImportResult(dry_run=dry_run)
+    if create_accounts and len(initial_password) < 10:
+        raise ExcelError("创建账号需要至少 10 位的初始密码")
+    units, officers = parse_workbook(upload)
+    unit_rows, officer_rows, errors = validate(units, officers)
+    if errors:
+        result.errors = errors
+        return result
+    with transaction.atomic():
+        _write_units(unit_rows, result)
+        without_account = _write_officers(officer_rows, result) if officer_rows else []
+        if create_accounts:
+            _create_accounts(without_account, initial_password, result)
+        if dry_run:
+            transaction.set_rollback(True)
+        elif result.changed:
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.CREATE,
+                action="rectify.org.imported",
+                object_type="rectify.org",
+                data=result.summary(),
+            )
+    return result

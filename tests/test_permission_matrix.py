@@ -1,0 +1,147 @@
+"""Who reaches which page, and who sees which rows: roles × units × objects.
+
+Each app adds its rows to PAGES. `user` names an attribute of the `org` fixture (an Officer's
+account is reached through `.user`). Objects outside a user's scope answer 404, never 403.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rectify.access import (
+    audit_events_visible_to,
+    forget_assignments,
+    officers_visible_to,
+    units_visible_to,
+)
+from tests.factories import OfficerFactory
+
+USERS = [
+    "officer_a",
+    "reviewer",
+    "intake",
+    "office_staff",
+    "handler",
+    "unit_head",
+    "chief",
+    "outsider",
+    "admin",
+]
+
+
+def _user(org, name):
+    value = getattr(org, name)
+    return getattr(value, "user", value)
+
+
+# (url name, kwargs(org) -> dict, {user: expected status}); users not listed expect the
+# "*" entry, or 403.
+PAGES = [
+    ("home", lambda org: {}, dict.fromkeys(USERS, 200)),
+    (
+        "rectify:unit_tree",
+        lambda org: {},
+        {"office_staff": 200, "unit_head": 200, "chief": 200, "outsider": 200, "admin": 200},
+    ),
+    (
+        "rectify:unit_children",
+        lambda org: {"pk": org.district_a.pk},
+        {"office_staff": 200, "chief": 200, "admin": 200, "outsider": 404, "unit_head": 404},
+    ),
+    ("rectify:officer_list", lambda org: {}, {"admin": 200}),
+    ("rectify:audit_list", lambda org: {}, {"admin": 200}),
+    ("rectify:org_import", lambda org: {}, {"admin": 200}),
+    # Accounts without an officer record have no report of their own.
+    (
+        "selfcheck:my_report",
+        lambda org: {},
+        {"officer_a": 200, "handler": 200, "unit_head": 200, "*": 404},
+    ),
+    ("selfcheck:queue", lambda org: {}, {"reviewer": 200}),
+]
+
+
+def _cases():
+    for url_name, kwargs, expected in PAGES:
+        for user in USERS:
+            yield pytest.param(
+                url_name,
+                kwargs,
+                user,
+                expected.get(user, expected.get("*", 403)),
+                id=f"{url_name}-{user}",
+            )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "kwargs", "user", "status"), list(_cases()))
+def test_page_access_matrix(client, org, url_name, kwargs, user, status):
+    client.force_login(_user(org, user))
+    response = client.get(reverse(url_name, kwargs=kwargs(org)))
+    assert response.status_code == status
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_login(client, org):
+    for url_name, kwargs, _ in PAGES:
+        response = client.get(reverse(url_name, kwargs=kwargs(org)))
+        assert response.status_code == 302, url_name
+        assert reverse("login") in response["Location"]
+
+
+def _codes(qs):
+    return set(qs.values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+def test_each_role_sees_exactly_its_units(org):
+    district_a = {"DA", "DA-COURT", "DA-POL", "DA-POL-1"}
+    city = district_a | {"C", "DB", "DB-COURT"}
+    assert _codes(units_visible_to(org.reviewer)) == district_a
+    assert _codes(units_visible_to(org.office_staff)) == district_a
+    assert _codes(units_visible_to(org.chief)) == city
+    assert _codes(units_visible_to(org.outsider)) == {"DB", "DB-COURT"}
+    assert _codes(units_visible_to(org.admin)) == city | {"P"}
+    assert _codes(units_visible_to(org.officer_a.user)) == {"DA-COURT"}
+    assert _codes(units_visible_to(org.unit_head.user)) == {"DA-POL", "DA-POL-1"}
+
+
+@pytest.mark.django_db
+def test_each_role_sees_exactly_its_officers(org):
+    def numbers(user):
+        return set(officers_visible_to(user).values_list("number", flat=True))
+
+    district_a = {"A001", "A002", "A900", "A100", "A101"}
+    assert numbers(org.officer_a.user) == {"A001"}  # self only
+    assert numbers(org.reviewer) == district_a
+    assert numbers(org.chief) == district_a | {"B001"}
+    assert numbers(org.outsider) == {"B001"}
+    assert numbers(org.unit_head.user) == {"A002", "A100", "A101"}
+    assert numbers(org.handler.user) == {"A100"}  # a handler sees no officer register
+
+
+@pytest.mark.django_db
+def test_audit_trail_is_for_admins_only(org):
+    from rectify.audit import audit_record
+
+    audit_record(actor=None, action="tests.x.y")
+    assert audit_events_visible_to(org.admin).count() >= 1
+    for name in ["chief", "reviewer", "office_staff", "outsider"]:
+        assert audit_events_visible_to(_user(org, name)).count() == 0
+
+
+@pytest.mark.django_db
+def test_officer_scoping_costs_the_same_queries_at_any_size(org):
+    def queries_for(extra: int) -> int:
+        OfficerFactory.create_batch(extra, unit=org.station_a1)
+        user = org.reviewer
+        forget_assignments(user)
+        with CaptureQueriesContext(connection) as ctx:
+            rows = list(officers_visible_to(user))
+        assert len(rows) >= extra
+        return len(ctx.captured_queries)
+
+    assert queries_for(10) == queries_for(200)
