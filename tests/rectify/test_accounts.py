@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from rectify.models import AuditEvent, AuditVerb
+
+
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_it_locks_out_after_repeated_failures(client, org):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "officer_a", "wrong-password")
+    response = _login(client, "officer_a", "demo-pass-123")  # right password, but locked
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(verb=AuditVerb.LOGIN_FAILED).count() >= 5
+
+
+@pytest.mark.django_db
+def test_a_correct_login_reaches_home(client, org):
+    response = _login(client, "officer_a", "demo-pass-123")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_sessions_expire_after_30_idle_minutes_and_at_browser_close():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # idle time, not since login
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_dies_with_the_browser(client, org):
+    _login(client, "officer_a", "demo-pass-123")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+@pytest.mark.parametrize("password", ["12345678901", "password123", "short"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+@pytest.mark.django_db
+def test_imported_accounts_must_change_password_first(client, org):
+    user = org.officer_a.user
+    user.must_change_password = True
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "demo-pass-123",
+            "new_password1": "A-much-better-pass-2021",
+            "new_password2": "A-much-better-pass-2021",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert client.get(reverse("home")).status_code == 200
