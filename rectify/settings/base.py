@@ -167,7 +167,9 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user row
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Only Simplified Chinese for now: no other catalogue exists, and offering "en" would let a
+# browser's Accept-Language switch dates and numbers to English formats.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
