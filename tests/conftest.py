@@ -179,8 +179,9 @@ def login(page, username: str, password: str = "demo-pass-123") -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    # Wait for the navigation the click starts, not for the page that is already loaded.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 # --- the append-only audit table vs. pytest-django's flush --------------------------

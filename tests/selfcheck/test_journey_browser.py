@@ -44,8 +44,9 @@ def test_s7_journey_submit_return_resubmit_compare_accept(org, phone_page, page,
     row.locator('input[name$="-role"]').fill("股东")
     phone.locator("#autosave").get_by_text("已自动保存").wait_for()
     phone.screenshot(path=f"{SHOTS}/1-phone-form.png", full_page=True)
-    phone.click("#sc-submit")
-    phone.wait_for_load_state()
+    # wait for the navigation the click starts, not for the page that is already loaded
+    with phone.expect_navigation():
+        phone.click("#sc-submit")
     assert "已提交待审核" in phone.locator("#sc-status").inner_text()
     report = SelfCheckReport.objects.get(officer=org.officer_a)
     assert report.versions.count() == 1
@@ -55,8 +56,9 @@ def test_s7_journey_submit_return_resubmit_compare_accept(org, phone_page, page,
     page.goto("/selfcheck/reports/")
     page.locator("#queue a", has_text="审核").first.click()
     page.fill("#id_reason", "请补充子女经商办企业情况")
-    page.click("#btn-return")
-    page.wait_for_load_state()
+    # wait for the navigation the click starts, not for the page that is already loaded
+    with page.expect_navigation():
+        page.click("#btn-return")
     assert "退回补充" in page.locator("#report-status").inner_text()
 
     # 3. officer sees the reason, adds a row, resubmits
@@ -69,21 +71,25 @@ def test_s7_journey_submit_return_resubmit_compare_accept(org, phone_page, page,
     row.locator('input[name$="-enterprise"]').fill("海港区某某科技有限公司")
     phone.locator("#autosave").get_by_text("已自动保存").wait_for()
     phone.screenshot(path=f"{SHOTS}/2-phone-returned.png", full_page=True)
-    phone.click("#sc-submit")
-    phone.wait_for_load_state()
+    # wait for the navigation the click starts, not for the page that is already loaded
+    with phone.expect_navigation():
+        phone.click("#sc-submit")
     assert "已提交待审核" in phone.locator("#sc-status").inner_text()
     assert report.versions.count() == 2
 
     # 4. reviewer compares the versions and accepts
     page.goto(f"/selfcheck/reports/{report.pk}/")
-    page.click("#btn-diff")
-    page.wait_for_load_state()
+    # wait for the navigation the click starts, not for the page that is already loaded
+    with page.expect_navigation():
+        page.click("#btn-diff")
     assert "张小明" in page.locator(".sc-add-row").inner_text()
     assert page.get_by_text("有修改").count() == 0  # the answers stayed the same; a row was added
     page.screenshot(path=f"{SHOTS}/3-diff.png", full_page=True)
-    page.click("text=返回报告")
-    page.click("#btn-accept")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=返回报告")
+    # wait for the navigation the click starts, not for the page that is already loaded
+    with page.expect_navigation():
+        page.click("#btn-accept")
     page.screenshot(path=f"{SHOTS}/4-accepted.png", full_page=True)
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
