@@ -171,3 +171,33 @@ def test_audit_list_query_count_is_constant(client, org, django_assert_max_num_q
         return len(ctx.captured_queries)
 
     assert count_for(10) == count_for(200)
+
+
+@pytest.mark.django_db
+def test_admin_changes_are_audited(client, org):
+    client.force_login(org.admin)
+    officer = org.officer_a
+    url = reverse("admin:rectify_officer_change", args=[officer.pk])
+    response = client.post(
+        url,
+        {
+            "number": officer.number,
+            "name": "张三丰",
+            "unit": officer.unit_id,
+            "position": "审判员",
+            "is_active": "on",
+            "user": officer.user_id,
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="rectify.officer.admin_changed")
+    assert event.object_id == str(officer.pk) and "name" in event.summary["fields"]
+
+
+@pytest.mark.django_db
+def test_request_ip_is_kept_only_when_configured(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3")
+    settings.AUDIT_KEEP_IP = False
+    assert audit_record(actor=None, action="tests.ip.off", request=request).ip is None
+    settings.AUDIT_KEEP_IP = True
+    assert audit_record(actor=None, action="tests.ip.on", request=request).ip == "10.1.2.3"
