@@ -70,3 +70,35 @@ def test_imported_accounts_must_change_password_first(client, org):
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_creates_an_officer_account_with_a_one_time_password(org):
+    from rectify.models import Role, RoleAssignment
+    from rectify.services import officer_create_account
+    from tests.factories import OfficerFactory
+
+    officer = OfficerFactory(unit=org.station_a1, number="A-77")
+    user, password = officer_create_account(officer=officer, actor=org.admin)
+    assert user.username == "A-77" and user.must_change_password
+    assert len(password) >= 12 and user.check_password(password)
+    assert user.password != password  # only the hash is stored
+    assert RoleAssignment.objects.filter(user=user, role=Role.OFFICER, unit=org.station_a1)
+    assert AuditEvent.objects.filter(action="rectify.user.created").count() == 1
+    with pytest.raises(ValidationError):
+        officer_create_account(officer=officer, actor=org.admin)
+
+
+@pytest.mark.django_db
+def test_it_assigns_roles_once_and_audits_the_grant(org):
+    from rectify.models import Role
+    from rectify.services import role_assign, role_revoke
+
+    first = role_assign(user=org.outsider, role=Role.REVIEWER, unit=org.district_a, actor=org.admin)
+    again = role_assign(user=org.outsider, role=Role.REVIEWER, unit=org.district_a, actor=org.admin)
+    assert first.pk == again.pk
+    assert AuditEvent.objects.filter(action="rectify.roleassignment.created").count() == 1
+    with pytest.raises(ValidationError):
+        role_assign(user=org.outsider, role="king", unit=org.district_a, actor=org.admin)
+    role_revoke(assignment=first, actor=org.admin)
+    assert AuditEvent.objects.filter(action="rectify.roleassignment.deleted").count() == 1
