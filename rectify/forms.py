@@ -85,7 +85,7 @@ class OrgImportForm(forms.Form):
         label=_("初始密码"),
         required=False,
         widget=forms.PasswordInput,
-        help_text=_("至少 10 位；首次登录时必须修改。"),
+        help_text=_("至少 10 位；留空则随机生成并只显示一次。首次登录时必须修改。"),
     )
 
     def clean_file(self):
@@ -98,6 +98,7 @@ class OrgImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("create_accounts") and len(data.get("initial_password") or "") < 10:
-            self.add_error("initial_password", _("创建账号需要至少 10 位的初始密码"))
+        password = data.get("initial_password") or ""
+        if data.get("create_accounts") and password and len(password) < 10:
+            self.add_error("initial_password", _("初始密码至少 10 位（留空则随机生成）"))
         return data

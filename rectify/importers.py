@@ -124,6 +124,9 @@ class ImportResult:
     officers_unchanged: int = 0
     accounts_created: int = 0
     dry_run: bool = False
+    # Generated when accounts were created without a given initial password: shown once to
+    # the administrator, never stored in clear.
+    initial_password: str = ""
 
     @property
     def ok(self) -> bool:
@@ -281,18 +284,35 @@ def _check_parents(sheet: str, rows: list[UnitRow]) -> list[RowError]:
             errors.append(RowError(sheet, r.row, "上级单位代码", r.parent_code, "不能是自身"))
         elif r.parent_code and r.parent_code not in in_file and r.parent_code not in in_db:
             errors.append(RowError(sheet, r.row, "上级单位代码", r.parent_code, "上级单位不存在"))
-    # cycles within the file (a → b → a)
+    # Cycles in the tree as it would be after the import: file rows override the database
+    # (a → b → a inside the file, or a unit moved under one of its own descendants).
+    db_paths = dict(
+        Unit.objects.filter(code__in=set(in_file) | {r.parent_code for r in rows}).values_list(
+            "code", "path"
+        )
+    )
+    step = Unit.steplen
+    prefixes = {p[:i] for p in db_paths.values() for i in range(step, len(p), step)}
+    code_at = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "code"))
+
+    def parent_of(code: str) -> str:
+        if code in in_file:
+            return in_file[code].parent_code
+        path = db_paths.get(code)
+        if path is None:
+            path = next((p for p, c in code_at.items() if c == code), "")
+        return code_at.get(path[:-step], "") if len(path) > step else ""
+
     for r in rows:
-        seen = {r.code}
-        parent = in_file.get(r.parent_code)
-        while parent is not None:
-            if parent.code in seen:
+        seen, parent, hops = {r.code}, r.parent_code, 0
+        while parent and hops <= len(rows) + len(code_at) + 1:
+            if parent in seen:
                 errors.append(
                     RowError(sheet, r.row, "上级单位代码", r.parent_code, "上下级关系成环")
                 )
                 break
-            seen.add(parent.code)
-            parent = in_file.get(parent.parent_code)
+            seen.add(parent)
+            parent, hops = parent_of(parent), hops + 1
     return errors
 
 
@@ -314,14 +334,16 @@ def _ordered(rows: list[UnitRow]) -> list[UnitRow]:
 
 def _write_units(rows: list[UnitRow], result: ImportResult) -> None:
     existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
+    moved = False
     for r in _ordered(rows):
         unit = existing.get(r.code)
         parent = None
         if r.parent_code:
             parent = existing.get(r.parent_code) or Unit.objects.get(code=r.parent_code)
-            parent.refresh_from_db()
             existing[parent.code] = parent
         if unit is None:
+            if parent is not None:
+                parent.refresh_from_db()  # numchild/path may have changed under treebeard
             fields = {"code": r.code, "name": r.name, "kind": r.kind, "level": r.level}
             unit = (
                 Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
@@ -334,11 +356,14 @@ def _write_units(rows: list[UnitRow], result: ImportResult) -> None:
             unit.name, unit.kind, unit.level = r.name, r.kind, r.level
             unit.save(update_fields=["name", "kind", "level"])
             changed = True
-        current_parent_path = unit.path[: -Unit.steplen]
-        if parent is not None and current_parent_path != parent.path:
+        if moved and parent is not None:  # an earlier move rewrote paths below it
+            unit.refresh_from_db()
+            parent.refresh_from_db()
+        if parent is not None and unit.path[: -Unit.steplen] != parent.path:
+            parent.refresh_from_db()
             Unit.objects.move(unit, parent, "sorted-child")
             unit.refresh_from_db()
-            changed = True
+            changed = moved = True
         if changed:
             result.units_updated += 1
         else:
@@ -420,8 +445,8 @@ def import_org(
     """Validate the whole workbook, then write all of it or nothing. Raises ExcelError for a
     file that cannot be read at all; row problems come back in `result.errors`."""
     result = ImportResult(dry_run=dry_run)
-    if create_accounts and len(initial_password) < 10:
-        raise ExcelError("创建账号需要至少 10 位的初始密码")
+    if create_accounts and initial_password and len(initial_password) < 10:
+        raise ExcelError("初始密码至少 10 位（留空则随机生成）")
     units, officers = parse_workbook(upload)
     unit_rows, officer_rows, errors = validate(units, officers)
     if errors:
@@ -431,7 +456,14 @@ def import_org(
         _write_units(unit_rows, result)
         without_account = _write_officers(officer_rows, result) if officer_rows else []
         if create_accounts:
+            generated = not initial_password
+            if generated:
+                from .services import initial_password_generate
+
+                initial_password = initial_password_generate()
             _create_accounts(without_account, initial_password, result)
+            if generated and result.accounts_created and not dry_run:
+                result.initial_password = initial_password
         if dry_run:
             transaction.set_rollback(True)
         elif result.changed:

@@ -171,3 +171,42 @@ def test_web_upload_for_admins(client, org):
 def test_web_upload_is_admin_only(client, org):
     client.force_login(org.office_staff)
     assert client.get(reverse("rectify:org_import")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_generates_a_one_time_initial_password_when_none_is_given():
+    result = import_org(upload=messy_org_workbook(), actor=None, create_accounts=True)
+    assert result.accounts_created == 3 and len(result.initial_password) >= 12
+    user = User.objects.get(username="010001")
+    assert user.check_password(result.initial_password) and user.must_change_password
+    again = import_org(upload=messy_org_workbook(), actor=None, create_accounts=True)
+    assert again.accounts_created == 0 and not again.initial_password and not again.changed
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_move_a_unit_under_its_own_descendant():
+    import_org(upload=messy_org_workbook(), actor=None)
+    # The file says 开发区 now sits under its own police station (already in the database).
+    base = messy_org_workbook(
+        officers=[],
+        extra_unit_rows=[["QHD-KFQ-X", "开发区某单位", "其他", "QHD-KFQ-GA-01", "基层"]],
+    )
+    assert import_org(upload=base, actor=None).ok
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(messy_org_workbook(officers=[])))  # without QHD-KFQ-X
+    ws = wb["Sheet1"]
+    for row in ws.iter_rows(min_row=3):
+        if row[0].value == "QHD-KFQ":
+            row[3].value = "QHD-KFQ-X"  # QHD-KFQ-X is not in this file: its parent is in the DB
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    paths = dict(Unit.objects.values_list("code", "path"))
+    result = import_org(upload=buffer.getvalue(), actor=None)
+    assert result.errors and {(e.column, e.reason) for e in result.errors} == {
+        ("上级单位代码", "上下级关系成环")
+    }
+    assert "QHD-KFQ-X" in {e.value for e in result.errors}
+    assert dict(Unit.objects.values_list("code", "path")) == paths

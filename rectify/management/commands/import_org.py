@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--initial-password",
             default="",
-            help="initial password for created accounts (changed at first login)",
+            help="initial password for created accounts (changed at first login); "
+            "random and printed once when omitted",
         )
 
     def handle(
@@ -61,3 +62,7 @@ class Command(BaseCommand):
             f"更新 {s['officers_updated']}，未变 {s['officers_unchanged']}；"
             f"账号：新增 {s['accounts_created']}"
         )
+        if result.initial_password:
+            self.stdout.write(
+                f"新账号的初始密码（只显示这一次，首次登录须修改）：{result.initial_password}"
+            )
