@@ -146,6 +146,8 @@ def build_officers(result: SeedResult, units: dict[str, Unit], rng: random.Rando
             name = _name(rng)
             cadre = i < len(leaders)
             position = leaders[i] if cadre else staff[i % len(staff)]
+            if code == "QHD-KFQ-GA" and i == 3:
+                position = "纪检监察室民警"  # the demo handler (build_accounts picks this one)
             if number not in existing:
                 new.append(
                     Officer(
