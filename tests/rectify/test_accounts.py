@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from rectify.models import AuditEvent, AuditVerb
 
@@ -25,9 +30,54 @@ def test_it_locks_out_after_repeated_failures(client, org):
 
 
 @pytest.mark.django_db
-def test_a_correct_login_reaches_home(client, org):
+def test_a_correct_login_reaches_home_and_is_audited(client, org):
     response = _login(client, "officer_a", "demo-pass-123")
     assert response.status_code == 302 and response["Location"] == reverse("home")
+    event = AuditEvent.objects.get(verb=AuditVerb.LOGIN)
+    assert event.actor_id == org.officer_a.user.pk
+
+
+@pytest.mark.django_db
+def test_a_failed_login_is_audited_with_the_username_tried(client, org):
+    _login(client, "officer_a", "wrong-password")
+    event = AuditEvent.objects.get(verb=AuditVerb.LOGIN_FAILED)
+    assert event.summary["username"] == "officer_a"
+    assert "wrong-password" not in str(event.summary)
+
+
+@contextmanager
+def _clock(minutes: float):
+    """Move Django's (and axes') clock forward by `minutes`."""
+    moved = timezone.now() + timedelta(minutes=minutes)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moved),
+        mock.patch("axes.attempts.now", return_value=moved),
+        mock.patch("axes.handlers.proxy.now", return_value=moved),
+    ):
+        yield
+
+
+@pytest.mark.django_db
+def test_the_lockout_lifts_after_the_cool_off(client, org):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "officer_a", "wrong-password")
+    assert _login(client, "officer_a", "demo-pass-123").status_code == 429
+    cool_off = settings.AXES_COOLOFF_TIME.total_seconds() / 60
+    with _clock(cool_off + 1):
+        assert _login(client, "officer_a", "demo-pass-123").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_idle_session_expires_after_30_minutes_but_activity_keeps_it(client, org):
+    _login(client, "officer_a", "demo-pass-123")
+    home = reverse("home")
+    with _clock(25):
+        assert client.get(home).status_code == 200  # activity renews the 30 minutes
+    with _clock(50):
+        assert client.get(home).status_code == 200  # 25 idle minutes since the last request
+    with _clock(50 + 31):
+        response = client.get(home)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_sessions_expire_after_30_idle_minutes_and_at_browser_close():
