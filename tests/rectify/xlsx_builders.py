@@ -49,3 +49,14 @@ def messy_org_workbook(*, extra_unit_rows=(), extra_officer_rows=(), officers=No
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+GOLDEN_ORG = "tests/fixtures/xlsx/org_messy.xlsx"
+
+if (
+    __name__ == "__main__"
+):  # regenerate the committed golden file: python -m tests.rectify.xlsx_builders
+    from pathlib import Path
+
+    Path(GOLDEN_ORG).write_bytes(messy_org_workbook())
+    print(f"wrote {GOLDEN_ORG}")
