@@ -24,7 +24,7 @@ def test_it_imports_a_messy_real_world_file():
     assert (result.units_created, result.officers_created) == (6, 3)
     station = Unit.objects.get(code="QHD-KFQ-GA-01")
     assert station.kind == UnitKind.STATION
-    assert station.get_parent().code == "QHD-KFQ-GA"  # full-width codes were folded
+    assert Unit.objects.get_parent(station).code == "QHD-KFQ-GA"  # full-width codes were folded
     wang = Officer.objects.get(number="010001")  # full-width digits folded
     assert (wang.name, wang.is_leading_cadre, wang.unit.code) == ("王伟", True, "QHD-KFQ-GA")
     assert Officer.objects.get(number="010002").name == "李娜"  # stray spaces gone
@@ -53,7 +53,7 @@ def test_it_updates_changed_rows_and_moves_units():
     result = import_org(upload=moved, actor=None)
     assert result.ok and result.officers_updated == 1 and result.units_created == 1
     assert Officer.objects.get(number="010001").unit.code == "QHD-KFQ-FY"
-    assert Unit.objects.get(code="QHD-KFQ-GA-02").get_parent().code == "QHD-KFQ-FY"
+    assert Unit.objects.get_parent(Unit.objects.get(code="QHD-KFQ-GA-02")).code == "QHD-KFQ-FY"
 
 
 @pytest.mark.django_db
@@ -169,8 +169,30 @@ def test_web_upload_for_admins(client, org):
 
 @pytest.mark.django_db
 def test_web_upload_is_admin_only(client, org):
+    url = reverse("rectify:org_import")
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(org.office_staff)
-    assert client.get(reverse("rectify:org_import")).status_code == 403
+    assert client.get(url).status_code == 403
+    upload = SimpleUploadedFile("org.xlsx", messy_org_workbook())
+    assert client.post(url, {"file": upload}).status_code == 403
+    assert not Unit.objects.filter(code="QHD-KFQ").exists()
+
+
+@pytest.mark.django_db
+def test_web_upload_shows_a_generated_initial_password_once(client, org):
+    client.force_login(org.admin)
+    url = reverse("rectify:org_import")
+    upload = SimpleUploadedFile("org.xlsx", messy_org_workbook())
+    page = client.post(url, {"file": upload, "create_accounts": "on"}).content.decode()
+    user = User.objects.get(username="010001")
+    password = page.split('id="initial-password"')[1].split("<code>")[1].split("</code>")[0]
+    assert user.check_password(password) and user.must_change_password
+    again = SimpleUploadedFile("org.xlsx", messy_org_workbook())
+    assert (
+        "initial-password"
+        not in client.post(url, {"file": again, "create_accounts": "on"}).content.decode()
+    )
 
 
 @pytest.mark.django_db
