@@ -7,9 +7,11 @@ so a second run finds what the first created and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -174,13 +176,19 @@ def build_officers(result: SeedResult, units: dict[str, Unit], rng: random.Rando
     Unit.objects.bulk_update(to_update, ["primary_responsible", "direct_responsible"])
 
 
+@functools.cache
+def _demo_hash() -> str:
+    # Hashed once for the nine demo logins (a slow hash per account made seeding take seconds).
+    return make_password(DEMO_PASSWORD)
+
+
 def _account(result: SeedResult, username: str, officer: Officer | None, **flags) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, **flags)
         if officer is not None:
             user.first_name = officer.name
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_hash()
         user.save()
         result.created_users += 1
     if officer is not None and officer.user_id is None:
