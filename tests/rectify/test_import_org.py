@@ -165,6 +165,9 @@ def test_web_upload_for_admins(client, org):
     assert "import-errors" in response.content.decode()
     wrong = SimpleUploadedFile("org.csv", b"a,b")
     assert "xlsx" in client.post(url, {"file": wrong}).content.decode()
+    broken = SimpleUploadedFile("org.xlsx", b"not really a zip file")
+    response = client.post(url, {"file": broken})
+    assert response.status_code == 422 and "errorlist" in response.content.decode()
 
 
 @pytest.mark.django_db
