@@ -1,0 +1,128 @@
+"""Pure parsing of messy lead ledgers (no leads models needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+
+from leads.importers import map_category, map_status, read_workbook, split_names
+
+
+def messy_ledger_xlsx() -> bytes:
+    """Title row, a two-row merged header, synonyms, Chinese/serial dates, full-width, spaces."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "线索台账"
+    ws.append(["开发区政法队伍教育整顿问题线索台账"])
+    ws.merge_cells("A1:M1")
+    ws.append(
+        [
+            "编号",
+            "收到日期",
+            "渠道",
+            "举报人",
+            "被反映人",
+            None,
+            "问题类别",
+            "主要问题",
+            "承办单位",
+            "承办人",
+            "办结期限",
+            "办理情况",
+            "处理结果",
+        ]
+    )
+    ws.append([None, None, None, None, "姓名", "单位", None, None, None, None, None, None, None])
+    ws.merge_cells("E2:F2")
+    ws.append(
+        [
+            "开发区-2021-0001",
+            "2021年4月3日",
+            "来信",
+            "匿名",
+            "王伟、李娜",
+            "开发区公安分局",
+            "违规经商办企业",
+            " 反映王伟 配偶经营  KTV ",
+            "开发区公安分局",
+            "张三",
+            "2021.5.3",
+            "正在核查",
+            "",
+        ]
+    )
+    ws.append(
+        [
+            "开发区－２０２１－０００２",
+            44300,
+            "１２３３７举报平台",
+            "赵六",
+            "孙七",
+            "",
+            "干预司法",
+            "打听案情",
+            "",
+            "",
+            None,
+            "已办结",
+            "查否",
+        ]
+    )
+    ws.append(["注：本表由办公室填写"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_it_reads_title_rows_merged_headers_synonyms_and_dates():
+    parsed = read_workbook(messy_ledger_xlsx())
+    assert parsed.errors == []
+    first, second = parsed.rows
+    assert first.number == "开发区-2021-0001"
+    assert first.received_date == dt.date(2021, 4, 3)
+    assert first.deadline == dt.date(2021, 5, 3)
+    assert first.subjects == ["王伟", "李娜"]
+    assert first.subject_unit == "开发区公安分局"
+    assert first.summary == "反映王伟 配偶经营 KTV"
+    assert (first.category, first.status, first.reporter_anonymous) == (
+        "business",
+        "handling",
+        True,
+    )
+    assert second.number == "开发区-2021-0002"  # full-width folded
+    assert second.received_date == dt.date(2021, 4, 14)  # Excel serial
+    assert (second.category, second.status, second.reporter) == (
+        "interference",
+        "concluded",
+        "赵六",
+    )
+
+
+def test_it_reports_every_bad_row_with_column_and_reason():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["线索编号", "受理日期", "反映内容摘要", "办理状态", "问题类别"])
+    ws.append(["A-1", "2021年13月3日", "x", "在办", "其他"])
+    ws.append(["A-1", "2021-04-03", "", "飞了", "外星人"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = read_workbook(buf.getvalue())
+    found = {(e.row, e.column) for e in parsed.errors}
+    assert found == {
+        (2, "受理日期"),
+        (3, "线索编号"),
+        (3, "反映内容摘要"),
+        (3, "办理状态"),
+        (3, "问题类别"),
+    }
+
+
+def test_it_maps_status_and_category_synonyms():
+    assert map_status("暂存") == map_status("暂存待查") == "held"
+    assert map_status(" 移送纪委 ") == map_status("已移交") == "transferred"
+    assert map_status("已了结") == "closed"
+    assert map_category("违规经商办企业（配偶）") == "business"
+    assert map_category("黑恶势力“保护伞”") == "umbrella"
+    assert split_names("王伟，李娜, 王伟 / 赵六") == ["王伟", "李娜", "赵六"]
