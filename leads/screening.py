@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 # Everything that is not a letter or digit (CJK ideographs are letters) is a separator.
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
@@ -70,3 +72,105 @@ def rarest(query_grams: Iterable[str], frequency: dict[str, int], k: int = 8) ->
     known = [g for g in query_grams if frequency.get(g)]
     known.sort(key=lambda g: (frequency[g], g))
     return known[:k]
+
+
+# --- the indexed gram table ------------------------------------------------------------
+
+CANDIDATES = 300  # leads scored in Python per query, at most
+MIN_SCORE = 0.2
+
+
+def lead_grams_sync(*, leads) -> None:
+    """Rewrite the gram rows of the given leads from their summaries (bulk, no query per
+    lead). Leads' services call this after saving a summary; `backfill_lead_grams` runs it
+    over the whole table."""
+    from .models_import import LeadGram
+
+    leads = list(leads)
+    if not leads:
+        return
+    LeadGram.objects.filter(lead_id__in=[lead.pk for lead in leads]).delete()
+    LeadGram.objects.bulk_create(
+        [
+            LeadGram(lead_id=lead.pk, gram=gram)
+            for lead in leads
+            for gram in sorted(grams(lead.summary))
+            if len(gram) <= 8
+        ],
+        batch_size=5000,
+    )
+
+
+@dataclass
+class Similar:
+    lead: Any
+    score: float
+    same_officer: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def similar_leads(
+    *, text: str, officer_ids=(), exclude_id: int | None = None, user, limit: int = 10
+) -> list[Similar]:
+    """Likely duplicates and related leads the user may see: same subject officer, or a
+    summary similar by character bigrams (Dice >= MIN_SCORE). Best first.
+
+    Cost: one query for the query grams' frequencies, one for candidates by the rarest
+    grams, one for same-officer leads, one to load the (visible) candidates — whatever
+    the size of the ledger.
+    """
+    from django.db.models import Count
+
+    from rectify.access import leads_visible_to
+
+    from .models import LeadSubject
+    from .models_import import LeadGram
+
+    query = grams(text or "")
+    officer_ids = [int(i) for i in officer_ids if i]
+    scores: dict[int, float] = {}
+    if query:
+        frequency = dict(
+            LeadGram.objects.filter(gram__in=list(query))
+            .values_list("gram")
+            .annotate(n=Count("id"))
+            .values_list("gram", "n")
+        )
+        pick = rarest(query, frequency)
+        if pick:
+            candidates = (
+                LeadGram.objects.filter(gram__in=pick)
+                .exclude(lead_id=exclude_id)
+                .values_list("lead_id")
+                .annotate(hits=Count("id"))
+                .order_by("-hits", "-lead_id")
+                .values_list("lead_id", flat=True)[:CANDIDATES]
+            )
+            scores = dict.fromkeys(candidates, 0.0)
+    same: set[int] = set()
+    if officer_ids:
+        same = set(
+            LeadSubject.objects.filter(officer_id__in=officer_ids)
+            .exclude(lead_id=exclude_id)
+            .values_list("lead_id", flat=True)
+            .distinct()[:CANDIDATES]
+        )
+    ids = set(scores) | same
+    if not ids:
+        return []
+    results: list[Similar] = []
+    visible = leads_visible_to(user).filter(pk__in=ids).select_related("office", "channel")
+    for lead in visible:
+        score = dice(query, grams(lead.summary)) if query else 0.0
+        is_same = lead.pk in same
+        if score < MIN_SCORE and not is_same:
+            continue
+        reasons = []
+        if is_same:
+            reasons.append("同一被反映人")
+        if score >= MIN_SCORE:
+            reasons.append(f"摘要相似度 {score:.0%}")
+        results.append(Similar(lead=lead, score=score, same_officer=is_same, reasons=reasons))
+    # Same subject officer counts as a strong hint; similar text ranks within it.
+    results.sort(key=lambda s: (-(s.score + (0.5 if s.same_officer else 0.0)), -s.lead.pk))
+    return results[:limit]
