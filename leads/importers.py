@@ -154,6 +154,10 @@ def split_names(value: Any) -> list[str]:
 
 
 ANONYMOUS_WORDS = {"", "匿名", "匿名举报", "无", "不详", "佚名"}
+ANONYMOUS_EXPORT = "匿名"
+# Written by the export for users who may not see the reporter; read back as "keep".
+CONFIDENTIAL = "保密"
+CONFIDENTIAL_WORDS = {CONFIDENTIAL, "（保密）", "(保密)", "***"}
 
 
 @dataclass
@@ -176,6 +180,10 @@ class LeadRow:
     @property
     def reporter_anonymous(self) -> bool:
         return self.reporter in ANONYMOUS_WORDS
+
+    @property
+    def reporter_confidential(self) -> bool:
+        return self.reporter in CONFIDENTIAL_WORDS
 
 
 @dataclass
@@ -270,3 +278,318 @@ def read_workbook(upload) -> ParsedSheet:
     finally:
         workbook.close()
     raise last or ExcelError("工作簿中没有工作表")
+
+
+# --- stage 2: resolve against the register and write ------------------------------------
+
+# Channel words seen in real ledgers -> words to look for in the Channel table's names.
+CHANNEL_WORDS: dict[str, list[str]] = {
+    "12337": ["12337", "举报平台", "网络举报", "网上举报"],
+    "热线": ["热线", "电话", "举报电话"],
+    "信箱": ["信箱", "来信", "信件", "邮箱", "举报信"],
+    "平台": ["平台", "网络", "网上", "在线"],
+    "来访": ["来访", "走访", "接访", "信访"],
+    "函询": ["函询"],
+    "民主测评": ["测评", "民主测评"],
+    "个别谈话": ["谈话", "个别谈话", "谈心"],
+    "明察暗访": ["暗访", "明察", "明察暗访", "督察"],
+    "涉黑涉恶": ["涉黑", "涉恶", "扫黑"],
+    "涉法涉诉": ["涉法涉诉", "涉诉信访", "信访案件"],
+    "重点案件": ["重点案件", "案件评查"],
+    "执法检查": ["执法检查", "执法司法检查"],
+}
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    total: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "total": self.total,
+            "dry_run": self.dry_run,
+        }
+
+
+def _by_folded(rows, *keys) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for row in rows:
+        for key in keys:
+            word = fold_word(getattr(row, key))
+            if word:
+                out.setdefault(word, [])
+                if row not in out[word]:
+                    out[word].append(row)
+    return out
+
+
+class _Register:
+    """Everything a row is resolved against, preloaded once (a fixed number of queries)."""
+
+    def __init__(self, office, numbers: list[str]):
+        from rectify.models import Officer, Unit
+
+        from .models import Channel, Lead
+
+        root = office.jurisdiction
+        self.office = office
+        self.units = list(Unit.objects.filter(path__startswith=root.path))
+        self.unit_by_word = _by_folded(self.units, "name", "code")
+        self.officers = list(
+            Officer.objects.filter(unit__path__startswith=root.path).select_related("unit")
+        )
+        self.officers_by_name = _by_folded(self.officers, "name")
+        self.channels = list(Channel.objects.all())
+        self.channel_by_word = _by_folded(self.channels, "name", "code")
+        self.existing = {
+            lead.number: lead
+            for lead in Lead.objects.filter(number__in=numbers)
+            .select_related("subject_unit")
+            .prefetch_related("subjects")
+        }
+
+    def channel(self, word: str):
+        folded = fold_word(word)
+        if folded in self.channel_by_word:
+            return self.channel_by_word[folded][0]
+        for hints in CHANNEL_WORDS.values():
+            if any(fold_word(h) in folded for h in hints):
+                for channel in self.channels:
+                    if any(fold_word(h) in fold_word(channel.name) for h in hints):
+                        return channel
+        contained = [c for c in self.channels if folded and folded in fold_word(c.name)]
+        return contained[0] if len(contained) == 1 else None
+
+    def unit(self, word: str):
+        found = self.unit_by_word.get(fold_word(word), [])
+        return found[0] if len(found) == 1 else None
+
+    def officers_named(self, name: str, unit=None) -> list:
+        found = self.officers_by_name.get(fold_word(name), [])
+        if unit is not None:
+            found = [o for o in found if o.unit.path.startswith(unit.path)]
+        return found
+
+
+@dataclass
+class _Resolved:
+    row: LeadRow
+    channel_id: int | None
+    subject_unit_id: int | None
+    handling_unit_id: int | None
+    handler_id: int | None
+    subjects: list[tuple[int | None, str, str]]  # (officer id, name, unit name)
+
+
+def _resolve(row: LeadRow, reg: _Register, sheet: str, errors: list[RowError]) -> _Resolved:
+    def err(column: str, value: Any, reason: str) -> None:
+        errors.append(RowError(sheet, row.row, column, value, reason))
+
+    existing = reg.existing.get(row.number)
+    if existing is not None and existing.office_id != reg.office.pk:
+        err("线索编号", row.number, "该编号已属于其他办公室的线索")
+    channel = reg.channel(row.channel) if row.channel else None
+    if not row.channel:
+        err("线索来源", "", "线索来源不能为空")
+    elif channel is None:
+        known = "、".join(c.name for c in reg.channels[:20])
+        err("线索来源", row.channel, f"无法识别的线索来源（可选：{known}）")
+    subject_unit = reg.unit(row.subject_unit) if row.subject_unit else None
+    kept = {}
+    if existing is not None:
+        kept = {s.name: s.officer_id for s in existing.subjects.all() if s.officer_id}
+    subjects = []
+    for name in row.subjects:
+        if name in kept:
+            subjects.append((kept[name], name, row.subject_unit))
+            continue
+        matches = reg.officers_named(name, subject_unit)
+        if not matches and subject_unit is None and not row.subject_unit:
+            matches = reg.officers_named(name)
+        officer = matches[0] if len(matches) == 1 else None
+        subjects.append((officer.pk if officer else None, name, row.subject_unit))
+    handling_unit = None
+    if row.handling_unit:
+        handling_unit = reg.unit(row.handling_unit)
+        if handling_unit is None:
+            err("承办单位", row.handling_unit, "承办单位不在本办公室辖区内（按单位名称或代码）")
+    handler = None
+    if row.handler:
+        matches = reg.officers_named(row.handler, handling_unit)
+        if len(matches) == 1:
+            handler = matches[0]
+        elif not matches:
+            err("承办人", row.handler, "承办人不在承办单位的干警名册中")
+        else:
+            err("承办人", row.handler, "同名干警不止一人，请填写承办单位以区分")
+    return _Resolved(
+        row=row,
+        channel_id=channel.pk if channel else None,
+        subject_unit_id=subject_unit.pk if subject_unit else None,
+        handling_unit_id=handling_unit.pk if handling_unit else None,
+        handler_id=handler.pk if handler else None,
+        subjects=subjects,
+    )
+
+
+LEAD_FIELDS = [
+    "received_date",
+    "channel_id",
+    "category",
+    "summary",
+    "subject_unit_id",
+    "handling_unit_id",
+    "handler_id",
+    "deadline",
+    "status",
+    "result",
+]
+
+
+def _values(res: _Resolved) -> dict[str, Any]:
+    row = res.row
+    return {
+        "received_date": row.received_date,
+        "channel_id": res.channel_id,
+        "category": row.category,
+        "summary": row.summary,
+        "subject_unit_id": res.subject_unit_id,
+        "handling_unit_id": res.handling_unit_id,
+        "handler_id": res.handler_id,
+        "deadline": row.deadline,
+        "status": row.status,
+        "result": row.result,
+    }
+
+
+def _subject_key(subjects) -> list[tuple]:
+    return sorted((officer_id or 0, name) for officer_id, name, _unit in subjects)
+
+
+def _differs(lead, res: _Resolved) -> bool:
+    from .exports import subject_text
+
+    values = _values(res)
+    if any(getattr(lead, name) != value for name, value in values.items()):
+        return True
+    row = res.row
+    if not row.reporter_confidential:
+        if lead.reporter_anonymous != row.reporter_anonymous:
+            return True
+        if not row.reporter_anonymous and (lead.reporter_name or "") != row.reporter:
+            return True
+    current = [(s.officer_id, s.name, s.unit_name) for s in lead.subjects.all()]
+    if _subject_key(current) != _subject_key(res.subjects):
+        return True
+    lead._export = list(lead.subjects.all())
+    return subject_text(lead)[1] != row.subject_unit
+
+
+def _apply(lead, res: _Resolved) -> None:
+    for name, value in _values(res).items():
+        setattr(lead, name, value)
+    row = res.row
+    if row.reporter_confidential:
+        if lead.pk is None:
+            lead.reporter_anonymous = True
+        return
+    lead.reporter_anonymous = row.reporter_anonymous
+    lead.reporter_name = "" if row.reporter_anonymous else row.reporter
+
+
+def import_ledger(
+    *, upload=None, parsed: ParsedSheet | None = None, office, actor, dry_run=False, progress=None
+) -> ImportResult:
+    """Validate every row; if none has an error (and not dry_run) write them all in one
+    transaction with bulk operations and one audit event. Idempotent by 线索编号.
+
+    `progress(processed, total)` is called as rows are validated and written (the web
+    import's progress bar). Raises rectify.excel.ExcelError for an unreadable file.
+    """
+    from django.db import transaction
+
+    from rectify.audit import audit_record
+    from rectify.models import AuditVerb
+
+    from .models import Lead, LeadSubject
+    from .screening import lead_grams_sync
+
+    if parsed is None:
+        parsed = read_workbook(upload)
+    result = ImportResult(errors=list(parsed.errors), total=len(parsed.rows), dry_run=dry_run)
+    report = progress or (lambda done, total: None)
+    report(0, result.total)
+    reg = _Register(office, [row.number for row in parsed.rows if row.number])
+    resolved: list[_Resolved] = []
+    for index, row in enumerate(parsed.rows, start=1):
+        resolved.append(_resolve(row, reg, parsed.sheet, result.errors))
+        if index % 500 == 0:
+            report(index // 2, result.total)
+    result.errors.sort(
+        key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99)
+    )
+    if result.errors:
+        report(result.total, result.total)
+        return result
+    new, changed = [], []
+    for res in resolved:
+        lead = reg.existing.get(res.row.number)
+        if lead is None:
+            lead = Lead(number=res.row.number, office=office)
+            _apply(lead, res)
+            new.append((lead, res))
+        elif _differs(lead, res):
+            _apply(lead, res)
+            changed.append((lead, res))
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(new), len(changed)
+    if dry_run or not (new or changed):
+        report(result.total, result.total)
+        return result
+    with transaction.atomic():
+        Lead.objects.bulk_create([lead for lead, _ in new], batch_size=1000)
+        report(result.total * 3 // 4, result.total)
+        if changed:
+            fields = [f.removesuffix("_id") for f in LEAD_FIELDS] + _reporter_fields(Lead)
+            Lead.objects.bulk_update([lead for lead, _ in changed], fields, batch_size=1000)
+            LeadSubject.objects.filter(lead_id__in=[lead.pk for lead, _ in changed]).delete()
+        LeadSubject.objects.bulk_create(
+            [
+                LeadSubject(lead_id=lead.pk, officer_id=officer_id, name=name, unit_name=unit_name)
+                for lead, res in new + changed
+                for officer_id, name, unit_name in res.subjects
+            ],
+            batch_size=2000,
+        )
+        lead_grams_sync(leads=[lead for lead, _ in new + changed])
+        audit_record(
+            actor=actor,
+            action="leads.lead.imported",
+            verb=AuditVerb.CREATE,
+            target=office,
+            data={
+                **result.summary(),
+                "numbers": [lead.number for lead, _ in new + changed][:200],
+            },
+        )
+    report(result.total, result.total)
+    return result
+
+
+def _reporter_fields(model) -> list[str]:
+    """The concrete fields behind reporter_name / reporter_anonymous (names vary)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return sorted(n for n in names if n.startswith("reporter"))
