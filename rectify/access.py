@@ -235,3 +235,21 @@ def get_warning_case_for_user(user, pk: int):
     if case is None:
         raise Http404
     return case
+
+
+# --- leads: ledger import jobs (leads helper B) --------------------------------------------
+LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
+
+
+def import_offices_for(user) -> QuerySet[Office]:
+    """Offices whose ledger the user may import into: intake/office staff of its jurisdiction."""
+    return Office.objects.filter(unit_q(user, LEAD_IMPORTERS, prefix="jurisdiction__")).order_by(
+        "short_name"
+    )
+
+
+def lead_import_jobs_visible_to(user):
+    from leads.models_import import LeadImportJob
+
+    offices = import_offices_for(user).values("id")
+    return LeadImportJob.objects.filter(office__in=offices).order_by("-created_at", "-id")
