@@ -1,0 +1,94 @@
+"""Smart screening pages (L3): the as-you-type duplicate check and the screening page.
+
+Every query goes through rectify.access.leads_visible_to(user) — recusal applies.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rectify.access import leads_visible_to, role_required
+from rectify.audit import audit_record
+from rectify.models import AuditVerb, Campaign, Role
+from rectify.pagination import keyset_page
+
+from .screening import similar_leads
+
+# Who screens leads: the office's intake and staff, and the leaders over it.
+SCREENERS = (Role.INTAKE, Role.OFFICE, Role.LEADER)
+
+
+@role_required(Role.INTAKE, Role.OFFICE)
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx endpoint for the registration form (URL name `leads:similar`).
+
+    GET/POST `summary` (the text typed so far), `officers` (subject officer ids, repeated),
+    `exclude` (the lead being edited). Returns the partial leads/partials/_similar.html.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    text = data.get("summary", "")[:5000]
+    officer_ids = [
+        v for v in data.getlist("officers") + data.getlist("subject_officers") if v.isdigit()
+    ]
+    exclude = data.get("exclude")
+    results = []
+    if len(text.strip()) >= 4 or officer_ids:
+        results = similar_leads(
+            text=text,
+            officer_ids=officer_ids,
+            exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+            user=request.user,
+        )
+    return render(request, "leads/partials/_similar.html", {"results": results, "text": text})
+
+
+def _subject_leads(user):
+    from .models import LeadSubject
+
+    return LeadSubject.objects.filter(
+        lead__in=leads_visible_to(user).values("id"), officer__isnull=False
+    )
+
+
+@role_required(*SCREENERS)
+def screening(request: HttpRequest) -> HttpResponse:
+    """Officers named in several leads; leads against officers who declared nothing."""
+    from selfcheck.selectors import officer_ids_with_any_declaration
+
+    from .leniency import leniency_for
+    from .models import LeadSubject
+
+    repeated = list(
+        _subject_leads(request.user)
+        .values("officer_id", "officer__name", "officer__number", "officer__unit__name")
+        .annotate(n=Count("lead_id", distinct=True))
+        .filter(n__gte=2)
+        .order_by("-n", "officer__name")[:100]
+    )
+    declared = officer_ids_with_any_declaration(campaign=Campaign.current())
+    undeclared_subject = LeadSubject.objects.filter(
+        lead_id=OuterRef("pk"), officer__isnull=False
+    ).exclude(officer_id__in=declared)
+    leads = (
+        leads_visible_to(request.user)
+        .filter(Exists(undeclared_subject))
+        .select_related("office", "channel")
+    )
+    page = keyset_page(
+        leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
+    )
+    leniency = leniency_for(page.items)
+    audit_record(
+        actor=request.user,
+        action="leads.screening.viewed",
+        verb=AuditVerb.READ,
+        data={"repeated": len(repeated), "undeclared_page": len(page.items)},
+        request=request,
+    )
+    return render(
+        request,
+        "leads/screening.html",
+        {"repeated": repeated, "page": page, "leniency": leniency},
+    )

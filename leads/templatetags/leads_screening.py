@@ -1,0 +1,36 @@
+"""Template helpers of smart screening and leniency.
+
+{% load leads_screening %}
+{% leniency_badge lead %}                      on the lead page (two queries)
+{% leniency_badge lead leniency %}             on ledger rows, with
+                                               leniency = leads.leniency.leniency_for(page.items)
+{% lead_url lead %}                            the lead's page, if the app has one
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+
+@register.inclusion_tag("leads/partials/_leniency_badge.html")
+def leniency_badge(lead, leniency=None):
+    from leads.leniency import leniency_for
+
+    if leniency is None:
+        leniency = leniency_for([lead])
+    return {"result": leniency.get(lead.pk)}
+
+
+@register.simple_tag
+def lead_url(lead) -> str:
+    if hasattr(lead, "get_absolute_url"):
+        return lead.get_absolute_url()
+    for name in ("leads:detail", "leads:lead_detail"):
+        try:
+            return reverse(name, args=[lead.pk])
+        except NoReverseMatch:
+            continue
+    return ""
