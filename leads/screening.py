@@ -174,3 +174,21 @@ def similar_leads(
     # Same subject officer counts as a strong hint; similar text ranks within it.
     results.sort(key=lambda s: (-(s.score + (0.5 if s.same_officer else 0.0)), -s.lead.pk))
     return results[:limit]
+
+
+def backfill_grams(*, batch: int = 2000) -> int:
+    """Rebuild the gram rows of every lead, in batches (each batch one transaction)."""
+    from django.db import transaction
+
+    from .models import Lead
+
+    done = 0
+    last = 0
+    while True:
+        leads = list(Lead.objects.filter(pk__gt=last).order_by("pk").only("id", "summary")[:batch])
+        if not leads:
+            return done
+        with transaction.atomic():
+            lead_grams_sync(leads=leads)
+        done += len(leads)
+        last = leads[-1].pk

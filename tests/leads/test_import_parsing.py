@@ -15,7 +15,7 @@ def messy_ledger_xlsx() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "线索台账"
-    ws.append(["开发区政法队伍教育整顿问题线索台账"])
+    ws.append(["甲区政法队伍教育整顿问题线索台账"])
     ws.merge_cells("A1:M1")
     ws.append(
         [
@@ -38,16 +38,16 @@ def messy_ledger_xlsx() -> bytes:
     ws.merge_cells("E2:F2")
     ws.append(
         [
-            "开发区-2021-0001",
+            "甲区-2021-0001",
             "2021年4月3日",
             "来信",
             "匿名",
-            "王伟、李娜",
-            "开发区公安分局",
+            "张三、路人甲",
+            "甲区法院",
             "违规经商办企业",
-            " 反映王伟 配偶经营  KTV ",
-            "开发区公安分局",
-            "张三",
+            " 反映张三 配偶经营  KTV ",
+            " 甲区公安分局",
+            "孙承办",
             "2021.5.3",
             "正在核查",
             "",
@@ -55,7 +55,7 @@ def messy_ledger_xlsx() -> bytes:
     )
     ws.append(
         [
-            "开发区－２０２１－０００２",
+            "甲区－２０２１－０００２",
             44300,
             "１２３３７举报平台",
             "赵六",
@@ -80,18 +80,19 @@ def test_it_reads_title_rows_merged_headers_synonyms_and_dates():
     parsed = read_workbook(messy_ledger_xlsx())
     assert parsed.errors == []
     first, second = parsed.rows
-    assert first.number == "开发区-2021-0001"
+    assert first.number == "甲区-2021-0001"
     assert first.received_date == dt.date(2021, 4, 3)
     assert first.deadline == dt.date(2021, 5, 3)
-    assert first.subjects == ["王伟", "李娜"]
-    assert first.subject_unit == "开发区公安分局"
-    assert first.summary == "反映王伟 配偶经营 KTV"
+    assert first.subjects == ["张三", "路人甲"]
+    assert first.subject_unit == "甲区法院"
+    assert (first.handling_unit, first.handler) == ("甲区公安分局", "孙承办")
+    assert first.summary == "反映张三 配偶经营 KTV"
     assert (first.category, first.status, first.reporter_anonymous) == (
         "business",
         "handling",
         True,
     )
-    assert second.number == "开发区-2021-0002"  # full-width folded
+    assert second.number == "甲区-2021-0002"  # full-width folded
     assert second.received_date == dt.date(2021, 4, 14)  # Excel serial
     assert (second.category, second.status, second.reporter) == (
         "interference",
