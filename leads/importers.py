@@ -283,20 +283,20 @@ def read_workbook(upload) -> ParsedSheet:
 # --- stage 2: resolve against the register and write ------------------------------------
 
 # Channel words seen in real ledgers -> words to look for in the Channel table's names.
-CHANNEL_WORDS: dict[str, list[str]] = {
+CHANNEL_WORDS: dict[str, list[str]] = {  # most specific first
+    "涉黑涉恶": ["涉黑", "涉恶", "扫黑"],
+    "涉法涉诉": ["涉法涉诉", "涉诉信访", "信访案件"],
+    "重点案件": ["重点案件", "案件评查"],
+    "执法检查": ["执法检查", "执法司法检查", "专项检查"],
     "12337": ["12337", "举报平台", "网络举报", "网上举报"],
-    "热线": ["热线", "电话", "举报电话"],
-    "信箱": ["信箱", "来信", "信件", "邮箱", "举报信"],
-    "平台": ["平台", "网络", "网上", "在线"],
-    "来访": ["来访", "走访", "接访", "信访"],
     "函询": ["函询"],
     "民主测评": ["测评", "民主测评"],
     "个别谈话": ["谈话", "个别谈话", "谈心"],
     "明察暗访": ["暗访", "明察", "明察暗访", "督察"],
-    "涉黑涉恶": ["涉黑", "涉恶", "扫黑"],
-    "涉法涉诉": ["涉法涉诉", "涉诉信访", "信访案件"],
-    "重点案件": ["重点案件", "案件评查"],
-    "执法检查": ["执法检查", "执法司法检查"],
+    "热线": ["热线", "电话", "举报电话"],
+    "信箱": ["信箱", "来信", "信件", "邮箱", "举报信"],
+    "平台": ["平台", "网络", "网上", "在线"],
+    "来访": ["来访", "走访", "接访", "信访"],
 }
 
 
@@ -523,9 +523,10 @@ def import_ledger(
     from rectify.audit import audit_record
     from rectify.models import AuditVerb
 
-    from .models import Lead, LeadSubject
+    from .models import Lead, LeadCategory, LeadStatus, LeadSubject
     from .screening import lead_grams_sync
 
+    register_choices(statuses=LeadStatus, categories=LeadCategory)
     if parsed is None:
         parsed = read_workbook(upload)
     result = ImportResult(errors=list(parsed.errors), total=len(parsed.rows), dry_run=dry_run)
