@@ -1,0 +1,119 @@
+"""L12 自查从宽、被查从严: did the officer a lead is about declare that problem in time?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from leads.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, leniency_for
+from leads.models import Lead, LeadSubject
+from selfcheck.models import ReportVersion, SelfCheckReport, VersionAnswer
+
+TODAY = dt.date.today()
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def declare(officer, campaign, *, keys, day, in_window=True):
+    """A submitted self-check version of `officer` declaring "yes" on `keys` on `day`."""
+    report, _ = SelfCheckReport.objects.get_or_create(campaign=campaign, officer=officer)
+    version = ReportVersion.objects.create(
+        report=report,
+        number=report.versions.count() + 1,
+        submitted_at=at(day),
+        content={},
+        content_hash="-",
+        deadline=campaign.selfcheck_deadline,
+        in_window=in_window,
+    )
+    VersionAnswer.objects.bulk_create(
+        VersionAnswer(version=version, key=k, position=i, label=k, kind="yesno", yes=True)
+        for i, k in enumerate(keys)
+    )
+    SelfCheckReport.objects.filter(pk=report.pk).update(latest_version=version)
+    return version
+
+
+def lead_about(org, officer, *, category, received, number):
+    lead = Lead.objects.create(
+        number=number,
+        office=org.office_a,
+        summary="线索",
+        category=category,
+        received_date=received,
+    )
+    LeadSubject.objects.create(lead=lead, officer=officer, name=officer.name)
+    return lead
+
+
+@pytest.mark.django_db
+def test_l12_declared_in_time_vs_late_vs_not_declared(org):
+    declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
+    declare(org.officer_a2, org.campaign, keys=["lending"], day=TODAY)
+    in_time = lead_about(org, org.officer_a, category="business", received=TODAY, number="T-1")
+    late = lead_about(
+        org, org.officer_a2, category="lending", received=TODAY - dt.timedelta(days=2), number="T-2"
+    )
+    other_item = lead_about(org, org.officer_a, category="lending", received=TODAY, number="T-3")
+    focus = lead_about(org, org.officer_a, category="umbrella", received=TODAY, number="T-4")
+    free_text = Lead.objects.create(
+        number="T-5", office=org.office_a, summary="x", category="business", received_date=TODAY
+    )
+    LeadSubject.objects.create(lead=free_text, name="不在册")
+    leads = [in_time, late, other_item, focus, free_text]
+    with CaptureQueriesContext(connection) as ctx:
+        result = leniency_for(leads)
+    assert len(ctx.captured_queries) == 2  # subjects, declarations: not one per lead
+    assert result[in_time.pk].state == DECLARED
+    assert result[in_time.pk].officers[0].declared_at == at(TODAY - dt.timedelta(days=5))
+    assert result[late.pk].state == LATE
+    assert result[other_item.pk].state == NOT_DECLARED  # declared business, lead is lending
+    assert result[focus.pk].state == NA  # only the six chronic problems can match
+    assert result[free_text.pk].state == NA
+
+
+@pytest.mark.django_db
+def test_l12_a_declaration_outside_the_window_does_not_count(org):
+    declare(
+        org.officer_a,
+        org.campaign,
+        keys=["business"],
+        day=TODAY - dt.timedelta(days=3),
+        in_window=False,
+    )
+    lead = lead_about(org, org.officer_a, category="business", received=TODAY, number="W-1")
+    assert leniency_for([lead])[lead.pk].state == NOT_DECLARED
+
+
+@pytest.mark.django_db
+def test_l12_counted_on_the_ledger_self_declared_vs_found_by_investigation(org):
+    declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
+    lead_about(org, org.officer_a, category="business", received=TODAY, number="C-1")
+    lead_about(org, org.officer_a2, category="business", received=TODAY, number="C-2")
+    lead_about(org, org.officer_b, category="inaction", received=TODAY, number="C-3")
+    lead_about(org, org.officer_a, category="other", received=TODAY, number="C-4")
+    counts = leniency_counts(Lead.objects.all())
+    assert counts == {"declared": 1, "investigated": 2, "na": 1}
+
+
+@pytest.mark.django_db
+def test_l12_badge_shows_on_a_lead(org):
+    declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
+    lead = lead_about(org, org.officer_a, category="business", received=TODAY, number="B-1")
+    html = Template("{% load leads_screening %}{% leniency_badge lead %}").render(
+        Context({"lead": lead})
+    )
+    assert "自查从宽" in html and "badge-ok" in html
+    other = lead_about(org, org.officer_a2, category="business", received=TODAY, number="B-2")
+    table = leniency_for([lead, other])
+    html = Template("{% load leads_screening %}{% leniency_badge lead m %}").render(
+        Context({"lead": other, "m": table})
+    )
+    assert "被查从严" in html and "badge-danger" in html
