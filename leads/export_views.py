@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from rectify.access import leads_visible_to
+from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import parse_date
 from rectify.models import AuditVerb, Unit
@@ -48,7 +48,7 @@ def filter_ledger(leads, params):
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """URL name `leads:ledger_export`; pass the ledger page's query string along."""
-    leads = filter_ledger(leads_visible_to(request.user), request.GET)
+    leads = filter_ledger(access.leads_visible_to(request.user), request.GET)
     params = {k: v for k, v in request.GET.items() if k != "after"}
     audit_record(
         actor=request.user,

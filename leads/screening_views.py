@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rectify.access import leads_visible_to, role_required
+from rectify import access
+from rectify.access import role_required
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Role
 from rectify.pagination import keyset_page
@@ -48,7 +49,7 @@ def _subject_leads(user):
     from .models import LeadSubject
 
     return LeadSubject.objects.filter(
-        lead__in=leads_visible_to(user).values("id"), officer__isnull=False
+        lead__in=access.leads_visible_to(user).values("id"), officer__isnull=False
     )
 
 
@@ -72,7 +73,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         lead_id=OuterRef("pk"), officer__isnull=False
     ).exclude(officer_id__in=declared)
     leads = (
-        leads_visible_to(request.user)
+        access.leads_visible_to(request.user)
         .filter(Exists(undeclared_subject))
         .select_related("office", "channel")
     )
