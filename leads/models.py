@@ -1,1 +1,390 @@
-from django.db import models  # noqa: F401
+"""Lead ledger (组织查处, DOMAIN.md §4): channels, leads, subjects, the timeline, signatures.
+
+`Lead.status` is written only by `leads.workflow.lead_transition` (STYLE.md §2). Reporter
+identity is encrypted at rest (leads.crypto, MultiFernet); a public report is found again
+only by the SHA-256 of its high-entropy receipt code, never by anything about the reporter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectify.models import ChronicProblem, Office, Officer, Unit
+
+from . import crypto
+
+
+class Channel(models.Model):
+    """Where a lead came from (configurable; the speech's twelve are seeded by migration)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("线索来源")
+        verbose_name_plural = _("线索来源")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PUBLIC_CHANNEL_CODE = "online"
+
+# The four focus areas (四个方面的查处重点, L8).
+FOCUS_AREAS = ("two_faced", "umbrella", "judicial_corruption", "unrestrained")
+
+
+class LeadCategory(models.TextChoices):
+    INTERFERENCE = ChronicProblem.INTERFERENCE.value, ChronicProblem.INTERFERENCE.label
+    BUSINESS = ChronicProblem.BUSINESS.value, ChronicProblem.BUSINESS.label
+    LENDING = ChronicProblem.LENDING.value, ChronicProblem.LENDING.label
+    SENTENCE = ChronicProblem.SENTENCE.value, ChronicProblem.SENTENCE.label
+    INACTION = ChronicProblem.INACTION.value, ChronicProblem.INACTION.label
+    BROKER = ChronicProblem.BROKER.value, ChronicProblem.BROKER.label
+    TWO_FACED = "two_faced", _("对党不忠诚不老实、搞团团伙伙的“两面人”")
+    UMBRELLA = "umbrella", _("充当黑恶势力“保护伞”")
+    JUDICIAL_CORRUPTION = "judicial_corruption", _("滥权裁判、徇私枉法等司法腐败")
+    UNRESTRAINED = "unrestrained", _("党的十八大以来不收敛不收手")
+    OTHER = "other", _("其他")
+
+
+class LeadStatus(models.TextChoices):
+    UNREGISTERED = "unregistered", _("待登记")
+    REGISTERED = "registered", _("待筛查")
+    HANDLING = "handling", _("办理中")
+    HELD = "held", _("暂存待查")
+    TRANSFERRED = "transferred", _("已移交纪委监委")
+    SIGNING = "signing", _("查否待签字")
+    CONCLUDED = "concluded", _("已办结")
+    CROSSED_OFF = "crossed_off", _("已销号")
+    MERGED = "merged", _("已并案")
+    CLOSED = "closed", _("予以了结")
+
+
+UNSCREENED = (LeadStatus.UNREGISTERED, LeadStatus.REGISTERED)
+OPEN_STATUSES = (
+    LeadStatus.UNREGISTERED,
+    LeadStatus.REGISTERED,
+    LeadStatus.HANDLING,
+    LeadStatus.HELD,
+    LeadStatus.TRANSFERRED,
+    LeadStatus.SIGNING,
+)
+
+
+class LeadRoute(models.TextChoices):
+    """How a screened lead is handled (the triage's disposal route)."""
+
+    VERIFICATION = "verification", _("交办核查")
+    TALK_INQUIRY = "talk_inquiry", _("谈话函询")
+    PRELIMINARY = "preliminary", _("初步核实")
+
+
+class LeadConclusion(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("查实")
+    PARTLY = "partly", _("部分查实")
+    UNFOUNDED = "unfounded", _("查否")
+
+
+class DispositionForm(models.TextChoices):
+    """四种形态 for substantiated leads."""
+
+    FIRST = "1", _("第一种形态：批评教育、谈话提醒")
+    SECOND = "2", _("第二种形态：轻处分、组织调整")
+    THIRD = "3", _("第三种形态：重处分、重大职务调整")
+    FOURTH = "4", _("第四种形态：严重违纪违法、移送司法")
+
+
+def conclusion_hash(conclusion: str, result: str, form: str = "") -> str:
+    """SHA-256 of the exact conclusion a signature binds (any edit changes it)."""
+    payload = "\x1f".join([conclusion or "", form or "", result or ""])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(("rectify-receipt:" + code).encode()).hexdigest()
+
+
+class Lead(models.Model):
+    number = models.CharField(_("线索编号"), max_length=40, unique=True, null=True, blank=True)
+    office = models.ForeignKey(
+        Office, verbose_name=_("受理办公室"), on_delete=models.PROTECT, related_name="leads"
+    )
+    received_date = models.DateField(_("受理日期"), default=timezone.localdate)
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("线索来源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.CharField(
+        _("问题类别"), max_length=30, choices=LeadCategory.choices, default=LeadCategory.OTHER
+    )
+    summary = models.TextField(_("反映内容摘要"))
+    subject_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("被反映人单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("办理状态"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.REGISTERED
+    )
+    route = models.CharField(_("处置方式"), max_length=20, choices=LeadRoute.choices, blank=True)
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        Officer,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_leads",
+    )
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    transfer_body = models.CharField(_("移交机关"), max_length=200, blank=True)
+    transfer_date = models.DateField(_("移交日期"), null=True, blank=True)
+    transfer_feedback = models.TextField(_("移交反馈"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入线索"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    close_reason = models.TextField(_("了结/暂存理由"), blank=True)
+    conclusion = models.CharField(
+        _("办理结论"), max_length=20, choices=LeadConclusion.choices, blank=True
+    )
+    disposition_form = models.CharField(
+        _("处理形态"), max_length=2, choices=DispositionForm.choices, blank=True
+    )
+    result = models.TextField(_("办理结果"), blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    crossed_off_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    screened_at = models.DateTimeField(_("筛查时间"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    reporter_anonymous = models.BooleanField(_("匿名"), default=True)
+    reporter_name_enc = models.TextField(_("反映人（密文）"), blank=True, editable=False)
+    reporter_contact_enc = models.TextField(_("联系方式（密文）"), blank=True, editable=False)
+    is_public = models.BooleanField(_("网上举报"), default=False)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    reporter_rating = models.PositiveSmallIntegerField(_("举报人评价"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("问题线索")
+        verbose_name_plural = _("问题线索")
+        ordering = ["-received_date", "-id"]
+        indexes = [
+            models.Index(fields=["office", "status", "received_date"], name="lead_office_status"),
+            models.Index(fields=["-received_date", "-id"], name="lead_received"),
+            models.Index(fields=["status", "received_date"], name="lead_status_received"),
+            models.Index(fields=["handling_unit", "status"], name="lead_unit_status"),
+            models.Index(fields=["handler", "status"], name="lead_handler_status"),
+            models.Index(fields=["category"], name="lead_category"),
+            models.Index(fields=["channel"], name="lead_channel"),
+            models.Index(fields=["deadline"], name="lead_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or _("未登记线索 #%(id)s") % {"id": self.pk}
+
+    # Reporter identity: plaintext never touches the database.
+    @property
+    def reporter_name(self) -> str:
+        return crypto.decrypt(self.reporter_name_enc)
+
+    @reporter_name.setter
+    def reporter_name(self, value: str) -> None:
+        self.reporter_name_enc = crypto.encrypt((value or "").strip())
+
+    @property
+    def reporter_contact(self) -> str:
+        return crypto.decrypt(self.reporter_contact_enc)
+
+    @reporter_contact.setter
+    def reporter_contact(self, value: str) -> None:
+        self.reporter_contact_enc = crypto.encrypt((value or "").strip())
+
+    @property
+    def is_screened(self) -> bool:
+        return self.status not in UNSCREENED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.is_open and self.deadline < timezone.localdate())
+
+    def intake_due(self):
+        import datetime as dt
+
+        return self.received_date + dt.timedelta(days=settings.LEADS_INTAKE_DAYS)
+
+    @property
+    def is_intake_overdue(self) -> bool:
+        return self.status in UNSCREENED and self.intake_due() < timezone.localdate()
+
+    def conclusion_hash(self) -> str:
+        return conclusion_hash(self.conclusion, self.result, self.disposition_form)
+
+
+class LeadCounter(models.Model):
+    """The last number given per office and year (locked row → concurrency-safe numbering)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year"], name="leadcounter_office_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}-{self.year}: {self.last}"
+
+
+class LeadSubject(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="subjects")
+    officer = models.ForeignKey(
+        Officer,
+        verbose_name=_("被反映人（在册）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_subjects",
+    )
+    name = models.CharField(_("被反映人"), max_length=100)
+    unit_name = models.CharField(_("单位"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("被反映人")
+        verbose_name_plural = _("被反映人")
+        indexes = [models.Index(fields=["officer", "lead"], name="leadsubject_officer")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    NOTE = "note", _("办理进展")
+    VERIFICATION = "verification", _("核查")
+    CONSULTATION = "consultation", _("会商")
+    SUPERVISION = "supervision", _("督办")
+    TRANSFER = "transfer", _("移交")
+    TRIAGE = "triage", _("筛查处置")
+    TRANSITION = "transition", _("状态变更")
+    CONCLUSION = "conclusion", _("办理结论")
+    SIGNATURE = "signature", _("签字背书")
+    REPLY = "reply", _("答复举报人")
+    REPORTER = "reporter", _("举报人留言")
+    RISK = "risk", _("风险研判")
+
+
+# Kinds a reporter may see on the status page (only what the office chooses to tell them).
+PUBLIC_KINDS = (EventKind.REPLY, EventKind.REPORTER)
+
+
+class LeadEvent(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("内容"), blank=True)
+    participants = models.CharField(_("参加人员"), max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("线索办理记录")
+        verbose_name_plural = _("线索办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["lead", "at"], name="leadevent_lead_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class SignatureRole(models.TextChoices):
+    HANDLER = "handler", _("承办人")
+    UNIT_HEAD = "unit_head", _("承办单位主要负责人")
+
+
+class Signature(models.Model):
+    """A sign-off (签字背书) of an unfounded conclusion; binds the hash of the exact text."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="signatures")
+    role = models.CharField(_("签字身份"), max_length=20, choices=SignatureRole.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签字人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("签字人姓名"), max_length=100)
+    signed_at = models.DateTimeField(_("签字时间"), default=timezone.now)
+    text_hash = models.CharField(max_length=64)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("签字背书")
+        verbose_name_plural = _("签字背书")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "role"],
+                condition=models.Q(voided_at__isnull=True),
+                name="signature_one_live_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.signer_name}"
+
+    def binds(self, lead: Lead) -> bool:
+        return self.voided_at is None and self.text_hash == lead.conclusion_hash()
+
+
+# The import/screening side's models (LeadImportJob, LeadGram) live in their own module.
+from .models_import import LeadGram, LeadImportJob  # noqa: E402, F401

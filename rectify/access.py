@@ -253,3 +253,61 @@ def lead_import_jobs_visible_to(user):
 
     offices = import_offices_for(user).values("id")
     return LeadImportJob.objects.filter(office__in=offices).order_by("-created_at", "-id")
+
+
+# --- leads (lead ledger; leads helper A) ----------------------------------------------------
+# Intake and office staff see the leads of their office's jurisdiction; leaders those of
+# offices in their subtree; a handler the leads assigned to them; a unit head the leads
+# handled in their subtree. RECUSAL: nobody — superusers included — sees a lead in which
+# they are a subject. Only intake staff may reveal reporter identity.
+
+LEAD_OFFICE_ROLES = (Role.INTAKE, Role.OFFICE)
+LEAD_READER_ROLES = (Role.INTAKE, Role.OFFICE, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER)
+
+
+def leads_visible_to(user):
+    from leads.models import Lead
+
+    if not getattr(user, "is_authenticated", False):
+        return Lead.objects.none()
+    q = (
+        unit_q(user, (Role.INTAKE, Role.OFFICE, Role.LEADER), prefix="office__jurisdiction__")
+        | Q(handler__user_id=user.pk)
+        | unit_q(user, [Role.UNIT_HEAD], prefix="handling_unit__")
+    )
+    return Lead.objects.filter(q).exclude(subjects__officer__user_id=user.pk)
+
+
+def get_lead_for_user(user, pk: int):
+    lead = (
+        leads_visible_to(user)
+        .filter(pk=pk)
+        .select_related(
+            "office__jurisdiction",
+            "channel",
+            "subject_unit",
+            "handling_unit",
+            "handler__unit",
+            "merged_into",
+        )
+        .first()
+    )
+    if lead is None:
+        raise Http404
+    return lead
+
+
+def can_manage_lead(user, lead) -> bool:
+    """Intake/office staff of the lead's office jurisdiction (triage, replies, crossing off)."""
+    path = lead.office.jurisdiction.path
+    return any(path.startswith(p) for p in scope_paths(user, LEAD_OFFICE_ROLES))
+
+
+def can_handle_lead(user, lead) -> bool:
+    """The lead's own handler (progress notes, conclusion)."""
+    return bool(lead.handler_id and lead.handler.user_id == getattr(user, "pk", None))
+
+
+def can_reveal_reporter(user, lead) -> bool:
+    path = lead.office.jurisdiction.path
+    return any(path.startswith(p) for p in scope_paths(user, [Role.INTAKE]))

@@ -228,3 +228,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Leads: days within which a received lead must be registered and screened (L2); public
+# reporting page rate limit (submissions per client per hour; counted in the cache only).
+LEADS_INTAKE_DAYS = env_int("LEADS_INTAKE_DAYS", 7)
+LEADS_PUBLIC_RATE = env_int("LEADS_PUBLIC_RATE", 5)

@@ -1,0 +1,590 @@
+"""Every write of the leads app. Keyword-only `<entity>_<verb>` functions, atomic,
+`full_clean()` before saving, every change audited. Status moves go through
+`leads.workflow.lead_transition` only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify import access
+from rectify.audit import audit_record
+from rectify.models import AuditVerb, Office, Officer, Role, Unit
+
+from .models import (
+    PUBLIC_CHANNEL_CODE,
+    Channel,
+    EventKind,
+    Lead,
+    LeadConclusion,
+    LeadCounter,
+    LeadEvent,
+    LeadStatus,
+    LeadSubject,
+    Signature,
+    SignatureRole,
+    receipt_hash,
+)
+from .workflow import (
+    ARCHIVED,
+    REASON_REQUIRED,
+    LeadWorkflowError,
+    lead_transition,
+    live_signatures,
+    lock,
+)
+
+S = LeadStatus
+
+NOT_HANDLER = _("只有本线索的承办人本人才能以承办人身份签字")
+NOT_UNIT_HEAD = _("只有承办单位主要负责人本人才能以单位负责人身份签字")
+HANDLER_CANNOT_SIGN_AS_HEAD = _("承办人不能代承办单位主要负责人签字")
+NOT_SIGNING = _("线索不在查否待签字状态")
+ALREADY_SIGNED = _("您已签字")
+NOT_INTAKE = _("只有受理专员可以查看举报人身份")
+EMPTY_TEXT = _("内容不能为空")
+MERGE_SELF = _("不能并入本线索自身")
+HANDLER_NOT_IN_UNIT = _("承办人须为承办单位（含下级）的干警")
+RATING_NOT_ALLOWED = _("线索办结后才能评价")
+
+# Receipt codes: 20 symbols of Crockford's base32 (100 bits), shown in groups of four.
+_RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RECEIPT_LEN = 20
+
+
+@dataclass
+class SubjectInput:
+    name: str
+    officer: Officer | None = None
+    unit_name: str = ""
+
+
+def _ensure_writable(lead: Lead) -> None:
+    if lead.archived_at or lead.status in (S.CROSSED_OFF, S.MERGED, S.CLOSED):
+        raise LeadWorkflowError(ARCHIVED)
+
+
+def _event(lead: Lead, *, kind: str, actor, text: str = "", participants: str = "", data=None):
+    event = LeadEvent(
+        lead=lead,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text,
+        participants=participants,
+        data=data or {},
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+# --- numbering ------------------------------------------------------------------------
+
+
+def _counter(office: Office, year: int) -> LeadCounter:
+    try:
+        with transaction.atomic():
+            counter, _created = LeadCounter.objects.get_or_create(office=office, year=year)
+    except IntegrityError:  # created concurrently
+        pass
+    return LeadCounter.objects.select_for_update().get(office=office, year=year)
+
+
+def lead_next_number(*, office: Office, year: int) -> str:
+    """`<short_name>-<year>-<0001>`; must run inside a transaction (the counter row is locked
+    until commit, so two registrations never get the same number)."""
+    counter = _counter(office, year)
+    while True:
+        counter.last += 1
+        number = f"{office.short_name}-{year}-{counter.last:04d}"
+        if not Lead.objects.filter(number=number).exists():  # e.g. imported ledgers
+            break
+    counter.save(update_fields=["last"])
+    return number
+
+
+# --- intake (L1) ----------------------------------------------------------------------
+
+
+def _set_subjects(lead: Lead, subjects: list[SubjectInput]) -> None:
+    lead.subjects.all().delete()
+    rows = []
+    for s in subjects:
+        name = (s.name or (s.officer.name if s.officer else "")).strip()
+        if not name:
+            continue
+        unit_name = s.unit_name or (s.officer.unit.name if s.officer else "")
+        row = LeadSubject(lead=lead, officer=s.officer, name=name, unit_name=unit_name)
+        row.full_clean()
+        rows.append(row)
+    LeadSubject.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def lead_register(
+    *,
+    office: Office,
+    actor,
+    received_date: dt.date,
+    channel: Channel,
+    category: str,
+    summary: str,
+    subjects: list[SubjectInput] = (),
+    subject_unit: Unit | None = None,
+    reporter_anonymous: bool = True,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    lead: Lead | None = None,
+    request=None,
+) -> Lead:
+    """Register a new lead, or (`lead=` an unregistered public report) register that one."""
+    if lead is not None:
+        lead = lock(lead)
+        if lead.status != S.UNREGISTERED:
+            raise LeadWorkflowError(_("该线索已登记"))
+        office = lead.office
+    else:
+        lead = Lead(office=office, status=S.REGISTERED, created_by=actor)
+    lead.received_date = received_date
+    lead.channel = channel
+    lead.category = category
+    lead.summary = summary.strip()
+    lead.subject_unit = subject_unit
+    if not lead.is_public:  # a public report keeps what the reporter chose to give
+        lead.reporter_anonymous = reporter_anonymous
+        lead.reporter_name = "" if reporter_anonymous else reporter_name
+        lead.reporter_contact = "" if reporter_anonymous else reporter_contact
+    lead.number = lead_next_number(office=office, year=received_date.year)
+    was_public = lead.pk is not None
+    if not was_public:
+        lead.registered_at = timezone.now()
+    lead.full_clean()
+    lead.save()
+    if subjects:
+        _set_subjects(lead, list(subjects))
+    audit_record(
+        actor=actor,
+        action="leads.lead.registered",
+        verb=AuditVerb.CREATE,
+        target=lead,
+        data={"number": lead.number, "channel": channel.code, "category": category},
+        request=request,
+    )
+    if was_public:
+        lead_transition(lead=lead, to=S.REGISTERED, actor=actor, reason=_("登记网上举报"))
+    return lead
+
+
+def _new_receipt_code() -> str:
+    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(_RECEIPT_LEN))
+    return "-".join(raw[i : i + 4] for i in range(0, _RECEIPT_LEN, 4))
+
+
+def normalise_receipt(code: str) -> str:
+    """Accept lower case, spaces and missing dashes; O→0, I/L→1 (Crockford)."""
+    raw = re.sub(r"[^0-9A-Za-z]", "", code or "").upper()
+    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(raw) != _RECEIPT_LEN:
+        return ""
+    return "-".join(raw[i : i + 4] for i in range(0, _RECEIPT_LEN, 4))
+
+
+@transaction.atomic
+def public_report_submit(
+    *,
+    office: Office,
+    category: str,
+    summary: str,
+    subject_text: str = "",
+    subject_unit_text: str = "",
+    reporter_name: str = "",
+    reporter_contact: str = "",
+) -> tuple[Lead, str]:
+    """An anonymous report from the public page: an unregistered lead and its receipt code
+    (returned once, only its hash is stored). Nothing about the client is recorded."""
+    code = _new_receipt_code()
+    lead = Lead(
+        office=office,
+        status=S.UNREGISTERED,
+        channel=Channel.objects.filter(code=PUBLIC_CHANNEL_CODE).first(),
+        category=category,
+        summary=summary.strip(),
+        is_public=True,
+        receipt_hash=receipt_hash(code),
+        reporter_anonymous=not (reporter_name or reporter_contact),
+    )
+    lead.reporter_name = reporter_name
+    lead.reporter_contact = reporter_contact
+    lead.full_clean()
+    lead.save()
+    if subject_text.strip():
+        _set_subjects(lead, [SubjectInput(name=subject_text.strip(), unit_name=subject_unit_text)])
+    audit_record(
+        actor=None,
+        action="leads.lead.public_submitted",
+        verb=AuditVerb.CREATE,
+        target=lead,
+        data={"office": office.pk},
+    )
+    return lead, code
+
+
+def lead_for_receipt(code: str) -> Lead | None:
+    code = normalise_receipt(code)
+    if not code:
+        return None
+    return Lead.objects.filter(receipt_hash=receipt_hash(code)).first()
+
+
+@transaction.atomic
+def reporter_message(*, lead: Lead, text: str) -> LeadEvent:
+    if not text.strip():
+        raise LeadWorkflowError(EMPTY_TEXT)
+    event = _event(lead, kind=EventKind.REPORTER, actor=None, text=text.strip()[:2000])
+    audit_record(actor=None, action="leads.lead.reporter_message", target=lead)
+    return event
+
+
+@transaction.atomic
+def reporter_rate(*, lead: Lead, rating: int) -> Lead:
+    lead = lock(lead)
+    if lead.concluded_at is None:
+        raise LeadWorkflowError(RATING_NOT_ALLOWED)
+    lead.reporter_rating = max(1, min(5, int(rating)))
+    lead.save(update_fields=["reporter_rating"])
+    audit_record(actor=None, action="leads.lead.reporter_rated", target=lead)
+    return lead
+
+
+@transaction.atomic
+def lead_reply(*, lead: Lead, actor, text: str, request=None) -> LeadEvent:
+    """A reply the reporter can read with the receipt code."""
+    if not text.strip():
+        raise LeadWorkflowError(EMPTY_TEXT)
+    event = _event(lead, kind=EventKind.REPLY, actor=actor, text=text.strip())
+    audit_record(
+        actor=actor,
+        action="leads.lead.replied",
+        verb=AuditVerb.CHANGE,
+        target=lead,
+        request=request,
+    )
+    return event
+
+
+# --- reading (audited) ----------------------------------------------------------------
+
+
+def lead_record_read(*, lead: Lead, actor, request=None) -> None:
+    audit_record(
+        actor=actor, action="leads.lead.read", verb=AuditVerb.READ, target=lead, request=request
+    )
+
+
+def lead_reveal_reporter(*, lead: Lead, actor, request=None) -> tuple[str, str]:
+    if not access.can_reveal_reporter(actor, lead):
+        raise LeadWorkflowError(NOT_INTAKE)
+    audit_record(
+        actor=actor,
+        action="leads.lead.reporter_revealed",
+        verb=AuditVerb.READ,
+        target=lead,
+        request=request,
+    )
+    return lead.reporter_name, lead.reporter_contact
+
+
+# --- triage (L4) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_transfer(
+    *, lead: Lead, actor, body: str, date: dt.date, reason: str = "", request=None
+) -> Lead:
+    """Transfer to the discipline commission (移交纪委监委) — specific and clear leads."""
+    lead = lock(lead)
+    _ensure_writable(lead)
+    lead.transfer_body = body.strip()
+    lead.transfer_date = date
+    lead.save(update_fields=["transfer_body", "transfer_date"])
+    _event(lead, kind=EventKind.TRANSFER, actor=actor, text=reason, data={"body": body})
+    return lead_transition(
+        lead=lead, to=S.TRANSFERRED, actor=actor, reason=reason or body, request=request
+    )
+
+
+@transaction.atomic
+def lead_transfer_feedback(
+    *, lead: Lead, actor, feedback: str, conclusion: str, request=None
+) -> Lead:
+    """What came back from the discipline commission; concludes the lead."""
+    lead = lock(lead)
+    if lead.status != S.TRANSFERRED:
+        raise LeadWorkflowError(_("只有已移交的线索可以登记反馈"))
+    if not feedback.strip():
+        raise LeadWorkflowError(EMPTY_TEXT)
+    lead.transfer_feedback = feedback.strip()
+    lead.conclusion = conclusion
+    lead.result = feedback.strip()
+    lead.full_clean()
+    lead.save(update_fields=["transfer_feedback", "conclusion", "result"])
+    _event(lead, kind=EventKind.TRANSFER, actor=actor, text=feedback, data={"feedback": True})
+    return lead_transition(lead=lead, to=S.CONCLUDED, actor=actor, reason=feedback, request=request)
+
+
+@transaction.atomic
+def lead_assign(
+    *,
+    lead: Lead,
+    actor,
+    unit: Unit,
+    handler: Officer,
+    deadline: dt.date,
+    route: str,
+    reason: str = "",
+    request=None,
+) -> Lead:
+    """Assign to a unit (and handler) for verification / talk or letter inquiry / preliminary
+    verification. From HANDLING it re-assigns (no status move)."""
+    lead = lock(lead)
+    _ensure_writable(lead)
+    if not handler.unit.path.startswith(unit.path):
+        raise LeadWorkflowError(HANDLER_NOT_IN_UNIT)
+    lead.handling_unit = unit
+    lead.handler = handler
+    lead.deadline = deadline
+    lead.route = route
+    lead.full_clean()
+    lead.save(update_fields=["handling_unit", "handler", "deadline", "route"])
+    _event(
+        lead,
+        kind=EventKind.TRIAGE,
+        actor=actor,
+        text=reason,
+        data={
+            "unit": unit.name,
+            "handler": handler.name,
+            "deadline": str(deadline),
+            "route": route,
+        },
+    )
+    if lead.status == S.HANDLING:
+        audit_record(
+            actor=actor,
+            action="leads.lead.reassigned",
+            verb=AuditVerb.CHANGE,
+            target=lead,
+            data={"unit": unit.pk, "handler": handler.pk},
+            request=request,
+        )
+        return lead
+    return lead_transition(lead=lead, to=S.HANDLING, actor=actor, reason=reason, request=request)
+
+
+@transaction.atomic
+def lead_merge(*, lead: Lead, into: Lead, actor, reason: str = "", request=None) -> Lead:
+    if into.pk == lead.pk:
+        raise LeadWorkflowError(MERGE_SELF)
+    lead = lock(lead)
+    _ensure_writable(lead)
+    lead.merged_into = into
+    lead.save(update_fields=["merged_into"])
+    text = reason or _("与线索 %(n)s 重复") % {"n": into.number}
+    return lead_transition(lead=lead, to=S.MERGED, actor=actor, reason=text, request=request)
+
+
+@transaction.atomic
+def lead_hold(*, lead: Lead, actor, reason: str, request=None) -> Lead:
+    return lead_transition(lead=lead, to=S.HELD, actor=actor, reason=reason, request=request)
+
+
+@transaction.atomic
+def lead_close(*, lead: Lead, actor, reason: str, request=None) -> Lead:
+    """予以了结 with a recorded reason."""
+    return lead_transition(lead=lead, to=S.CLOSED, actor=actor, reason=reason, request=request)
+
+
+# --- handling (L7, L11) ---------------------------------------------------------------
+
+TIMELINE_KINDS = (
+    EventKind.NOTE,
+    EventKind.VERIFICATION,
+    EventKind.CONSULTATION,
+    EventKind.SUPERVISION,
+    EventKind.RISK,
+)
+
+
+@transaction.atomic
+def lead_add_event(
+    *, lead: Lead, actor, kind: str, text: str, participants: str = "", request=None
+) -> LeadEvent:
+    if kind not in TIMELINE_KINDS:
+        raise LeadWorkflowError(_("不支持的记录类型"))
+    if not text.strip():
+        raise LeadWorkflowError(EMPTY_TEXT)
+    _ensure_writable(lead)
+    event = _event(
+        lead, kind=kind, actor=actor, text=text.strip(), participants=participants.strip()
+    )
+    audit_record(
+        actor=actor,
+        action=f"leads.lead.{kind}",
+        verb=AuditVerb.CHANGE,
+        target=lead,
+        data={"event": event.pk},
+        request=request,
+    )
+    return event
+
+
+# --- conclusion, signatures (L9), crossing off (L5) -------------------------------------
+
+
+def _void_signatures(lead: Lead, actor) -> int:
+    n = Signature.objects.filter(lead=lead, voided_at__isnull=True).update(voided_at=timezone.now())
+    if n:
+        _event(lead, kind=EventKind.SIGNATURE, actor=actor, text=_("结论已修改，原签字作废"))
+    return n
+
+
+@transaction.atomic
+def lead_conclude(
+    *,
+    lead: Lead,
+    actor,
+    conclusion: str,
+    result: str,
+    disposition_form: str = "",
+    request=None,
+) -> Lead:
+    """Record the conclusion. Substantiated ones conclude at once; an unfounded one waits for
+    the two signatures (any edit of its text voids the signatures already given)."""
+    lead = lock(lead)
+    _ensure_writable(lead)
+    if lead.status not in (S.HANDLING, S.SIGNING):
+        raise LeadWorkflowError(_("只有办理中的线索可以填写办理结论"))
+    if conclusion == LeadConclusion.UNFOUNDED:
+        disposition_form = ""
+    changed = (lead.conclusion, lead.result, lead.disposition_form) != (
+        conclusion,
+        result.strip(),
+        disposition_form,
+    )
+    lead.conclusion = conclusion
+    lead.result = result.strip()
+    lead.disposition_form = disposition_form
+    lead.full_clean()
+    lead.save(update_fields=["conclusion", "result", "disposition_form"])
+    if changed:
+        _void_signatures(lead, actor)
+        _event(
+            lead,
+            kind=EventKind.CONCLUSION,
+            actor=actor,
+            text=lead.result,
+            data={"conclusion": conclusion, "form": disposition_form},
+        )
+    if conclusion == LeadConclusion.UNFOUNDED:
+        if lead.status == S.HANDLING:
+            return lead_transition(lead=lead, to=S.SIGNING, actor=actor, request=request)
+        audit_record(
+            actor=actor,
+            action="leads.lead.conclusion_edited",
+            verb=AuditVerb.CHANGE,
+            target=lead,
+            request=request,
+        )
+        return lead
+    if lead.status == S.SIGNING:
+        lead_transition(
+            lead=lead, to=S.HANDLING, actor=actor, reason=_("结论改为非查否"), request=request
+        )
+    return lead_transition(lead=lead, to=S.CONCLUDED, actor=actor, request=request)
+
+
+def is_unit_head_of(user, unit: Unit) -> bool:
+    """The main leader of `unit`: its primary responsible person, or a unit_head over it."""
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if (
+        unit.primary_responsible_id
+        and Officer.objects.filter(pk=unit.primary_responsible_id, user_id=user.pk).exists()
+    ):
+        return True
+    return any(unit.path.startswith(p) for p in access.scope_paths(user, [Role.UNIT_HEAD]))
+
+
+@transaction.atomic
+def lead_sign(*, lead: Lead, actor, role: str, request=None) -> Signature:
+    """Sign the current unfounded conclusion as handler or as the handling unit's head, each
+    with one's own account. When both live signatures bind the text, the lead concludes and
+    is archived read-only."""
+    lead = lock(lead)
+    if lead.status != S.SIGNING:
+        raise LeadWorkflowError(NOT_SIGNING)
+    handler_user_id = lead.handler.user_id if lead.handler_id else None
+    if role == SignatureRole.HANDLER:
+        if handler_user_id is None or actor.pk != handler_user_id:
+            raise LeadWorkflowError(NOT_HANDLER)
+    elif role == SignatureRole.UNIT_HEAD:
+        if actor.pk == handler_user_id:
+            raise LeadWorkflowError(HANDLER_CANNOT_SIGN_AS_HEAD)
+        if not is_unit_head_of(actor, lead.handling_unit):
+            raise LeadWorkflowError(NOT_UNIT_HEAD)
+    else:
+        raise LeadWorkflowError(_("签字身份无效"))
+    live = live_signatures(lead)
+    if role in live:
+        raise LeadWorkflowError(ALREADY_SIGNED)
+    # A stale (non-binding) signature for this role is voided before signing again.
+    Signature.objects.filter(lead=lead, role=role, voided_at__isnull=True).update(
+        voided_at=timezone.now()
+    )
+    officer = getattr(actor, "officer", None)
+    sig = Signature(
+        lead=lead,
+        role=role,
+        signer=actor,
+        signer_name=officer.name if officer else actor.get_username(),
+        text_hash=lead.conclusion_hash(),
+    )
+    sig.full_clean()
+    sig.save()
+    _event(
+        lead,
+        kind=EventKind.SIGNATURE,
+        actor=actor,
+        text=sig.get_role_display(),
+        data={"role": role, "hash": sig.text_hash},
+    )
+    audit_record(
+        actor=actor,
+        action="leads.lead.signed",
+        verb=AuditVerb.CHANGE,
+        target=lead,
+        data={"role": role, "hash": sig.text_hash},
+        request=request,
+    )
+    live = live_signatures(lead)
+    if SignatureRole.HANDLER in live and SignatureRole.UNIT_HEAD in live:
+        lead_transition(lead=lead, to=S.CONCLUDED, actor=actor, request=request)
+    return sig
+
+
+@transaction.atomic
+def lead_cross_off(*, lead: Lead, actor, request=None) -> Lead:
+    """销号: only a concluded lead."""
+    return lead_transition(lead=lead, to=S.CROSSED_OFF, actor=actor, request=request)
+
+
+def reason_required(reason: str) -> str:
+    if not (reason or "").strip():
+        raise LeadWorkflowError(REASON_REQUIRED)
+    return reason.strip()
