@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-import leads.models_import  # noqa: F401  (registered by leads.models once wired)
 from leads.importers import COLUMNS, import_ledger
 from leads.models import Channel, Lead, LeadSubject
 from rectify.models import AuditEvent

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-import leads.models_import  # noqa: F401  (registered by leads.models once wired)
 from leads.importers import COLUMNS, import_ledger
 from leads.models import Channel, Lead, LeadSubject
 from rectify.models import AuditEvent

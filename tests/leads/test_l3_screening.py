@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import leads.models_import  # noqa: F401  (registered by leads.models once wired)
 from leads.models import Lead, LeadSubject
 from leads.screening import lead_grams_sync, similar_leads
 from tests.factories import OfficerFactory
