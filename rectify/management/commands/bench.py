@@ -167,6 +167,21 @@ BENCHMARKS: dict[str, tuple[Callable[[CommandParser], None], Callable[[dict], di
 }
 
 
+def _leads_similar_args(parser: CommandParser) -> None:
+    from leads.bench import add_arguments
+
+    add_arguments(parser)
+
+
+def _leads_similar(options) -> dict:
+    from leads.bench import run
+
+    return run(options)
+
+
+BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # leads helper B (L3)
+
+
 class _Rollback(Exception):
     pass
 
