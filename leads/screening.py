@@ -7,8 +7,20 @@ lead's summary are meant to be kept in an indexed table (one row per lead and gr
 query then looks up candidates by the *rarest* grams of the query text only, and scores
 the few candidates in Python with the Dice coefficient.
 
-The pure functions here (`grams`, `dice`, `rarest`) need no database; the table-backed
-lookup is wired once the leads models exist.
+Wiring for the rest of the leads app:
+- after a lead's summary is created or changed (lead_register, any edit, public reports):
+  `lead_grams_sync(leads=[lead])` inside the same transaction; `manage.py
+  backfill_lead_grams` rebuilds the table for existing leads;
+- the registration form calls the htmx endpoint `leads:similar` while typing, e.g.
+  `<textarea name="summary" hx-get="{% url 'leads:similar' %}" hx-trigger="keyup changed
+  delay:500ms" hx-target="#similar-leads" hx-include="[name=subject_officers]">` and an empty
+  `<div id="similar-leads"></div>`; parameters: summary, officers or subject_officers
+  (repeated ids), exclude (the lead being edited);
+- lead page / ledger rows: `{% load leads_screening %}{% leniency_badge lead %}` (or with a
+  map from leads.leniency.leniency_for(page.items) on lists); the ledger figure is
+  leads.leniency.leniency_counts(scoped_queryset);
+- links: `leads:screening` (智能排查), `leads:import` (导入台账), `leads:ledger_export`
+  (pass the ledger's query string: office, status, category, channel, unit, from, to, q).
 """
 
 from __future__ import annotations
