@@ -1,0 +1,185 @@
+"""Reads of the leads app. Every queryset starts from rectify.access.leads_visible_to(user)
+(recusal applies), and list pages cost a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from rectify import access
+from rectify.excel import parse_date
+from rectify.models import Role, Unit
+
+from .models import (
+    OPEN_STATUSES,
+    PUBLIC_KINDS,
+    UNSCREENED,
+    Lead,
+    LeadStatus,
+    LeadSubject,
+    Signature,
+    SignatureRole,
+)
+
+S = LeadStatus
+CONCLUDED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF)
+
+
+def intake_cutoff(today: dt.date | None = None) -> dt.date:
+    """Leads received before this day and still unscreened are overdue for intake (L2)."""
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=settings.LEADS_INTAKE_DAYS)
+
+
+def intake_overdue_q(today: dt.date | None = None) -> Q:
+    return Q(status__in=UNSCREENED, received_date__lt=intake_cutoff(today))
+
+
+def handling_overdue_q(today: dt.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
+def overdue_q(today: dt.date | None = None) -> Q:
+    return intake_overdue_q(today) | handling_overdue_q(today)
+
+
+def with_list_relations(leads: QuerySet) -> QuerySet:
+    return leads.select_related("office", "channel", "handling_unit", "handler").prefetch_related(
+        Prefetch("subjects", queryset=LeadSubject.objects.order_by("id"), to_attr="subject_list")
+    )
+
+
+def ledger_filter(leads: QuerySet, params) -> QuerySet:
+    """The ledger's GET filters (same names as the export): office, status, category, channel,
+    unit (handling-unit subtree), from / to (received date), q (number or summary), overdue."""
+    office = params.get("office")
+    if office and office.isdigit():
+        leads = leads.filter(office_id=int(office))
+    status = params.get("status")
+    if status in S.values:
+        leads = leads.filter(status=status)
+    elif status == "open":
+        leads = leads.filter(status__in=OPEN_STATUSES)
+    category = params.get("category")
+    if category:
+        leads = leads.filter(category=category)
+    channel = params.get("channel")
+    if channel and channel.isdigit():
+        leads = leads.filter(channel_id=int(channel))
+    unit = params.get("unit")
+    if unit and unit.isdigit():
+        path = Unit.objects.filter(pk=int(unit)).values_list("path", flat=True).first()
+        leads = leads.filter(handling_unit__path__startswith=path) if path else leads.none()
+    for name, lookup in (("from", "received_date__gte"), ("to", "received_date__lte")):
+        try:
+            day = parse_date(params.get(name))
+        except ValueError:
+            day = None
+        if day:
+            leads = leads.filter(**{lookup: day})
+    q = (params.get("q") or "").strip()
+    if q:
+        leads = leads.filter(Q(number__icontains=q) | Q(summary__icontains=q))
+    if params.get("overdue"):
+        leads = leads.filter(overdue_q())
+    return leads
+
+
+def intake_queue(user) -> QuerySet:
+    """Unregistered and unscreened leads of the user's offices, oldest first."""
+    return with_list_relations(
+        access.leads_visible_to(user).filter(
+            access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="office__jurisdiction__"),
+            status__in=UNSCREENED,
+        )
+    )
+
+
+@dataclass
+class LedgerFigures:
+    received: int = 0
+    screened: int = 0
+    handling: int = 0
+    concluded: int = 0
+    crossed_off: int = 0
+    overdue: int = 0
+
+    @property
+    def closure_rate(self) -> float | None:
+        """查结率 = concluded / received, in percent (None when nothing was received)."""
+        if not self.received:
+            return None
+        return round(100.0 * self.concluded / self.received, 1)
+
+
+def ledger_figures(
+    user,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    leads: QuerySet | None = None,
+) -> LedgerFigures:
+    """Counts over the user's scope (one query). Received = leads received in the period;
+    concluded = those of them concluded (incl. crossed off)."""
+    leads = access.leads_visible_to(user) if leads is None else leads
+    if date_from:
+        leads = leads.filter(received_date__gte=date_from)
+    if date_to:
+        leads = leads.filter(received_date__lte=date_to)
+    row = leads.aggregate(
+        received=Count("id"),
+        screened=Count("id", filter=~Q(status__in=UNSCREENED)),
+        handling=Count("id", filter=Q(status__in=(S.HANDLING, S.SIGNING, S.TRANSFERRED))),
+        concluded=Count("id", filter=Q(status__in=CONCLUDED_STATUSES)),
+        crossed_off=Count("id", filter=Q(status=S.CROSSED_OFF)),
+        overdue=Count("id", filter=overdue_q()),
+    )
+    return LedgerFigures(**{k: v or 0 for k, v in row.items()})
+
+
+def awaiting_signature(user) -> QuerySet:
+    """Leads in SIGNING where the user still has a part to sign (as handler or unit head)."""
+    leads = access.leads_visible_to(user).filter(status=S.SIGNING)
+    live = Signature.objects.filter(voided_at__isnull=True)
+    handler_signed = live.filter(role=SignatureRole.HANDLER).values("lead_id")
+    head_signed = live.filter(role=SignatureRole.UNIT_HEAD).values("lead_id")
+    as_handler = Q(handler__user_id=user.pk) & ~Q(pk__in=handler_signed)
+    as_head = (
+        access.unit_q(user, [Role.UNIT_HEAD], prefix="handling_unit__")
+        & ~Q(handler__user_id=user.pk)
+        & ~Q(pk__in=head_signed)
+    )
+    return leads.filter(as_handler | as_head)
+
+
+def my_leads(user) -> QuerySet:
+    return access.leads_visible_to(user).filter(handler__user_id=user.pk)
+
+
+def lead_timeline(lead: Lead):
+    return lead.events.select_related("actor").order_by("at", "id")
+
+
+def public_timeline(lead: Lead):
+    """What the reporter may read: replies from the office and their own messages."""
+    return lead.events.filter(kind__in=PUBLIC_KINDS).order_by("at", "id")
+
+
+def public_status(lead: Lead) -> str:
+    """A coarse status for the reporter (no internal detail)."""
+    if lead.status == S.UNREGISTERED:
+        return "已收到，待受理"
+    if lead.status in (S.REGISTERED,):
+        return "已受理，正在筛查"
+    if lead.status in (S.HANDLING, S.SIGNING, S.HELD, S.TRANSFERRED):
+        return "正在办理"
+    if lead.status == S.MERGED:
+        return "已与其他线索合并办理"
+    if lead.status == S.CLOSED:
+        return "已了结"
+    return "已办结"

@@ -1,0 +1,62 @@
+"""L5: a lead is crossed off only when concluded; the closure rate is concluded / received."""
+
+from __future__ import annotations
+
+import pytest
+
+from leads import selectors, services
+from leads.models import DispositionForm, LeadConclusion, LeadStatus
+from leads.workflow import LeadWorkflowError
+
+pytestmark = pytest.mark.django_db
+
+
+def conclude(org, lead):
+    return services.lead_conclude(
+        lead=lead,
+        actor=org.handler.user,
+        conclusion=LeadConclusion.SUBSTANTIATED,
+        result="经核查属实，已给予诫勉谈话",
+        disposition_form=DispositionForm.FIRST,
+    )
+
+
+def test_l5_crossed_off_only_when_concluded(org, assigned):
+    lead = assigned()
+    with pytest.raises(LeadWorkflowError):
+        services.lead_cross_off(lead=lead, actor=org.office_staff)
+    conclude(org, lead)
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CONCLUDED and lead.concluded_at
+    services.lead_cross_off(lead=lead, actor=org.office_staff)
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CROSSED_OFF and lead.crossed_off_at
+
+
+def test_l5_substantiated_needs_the_four_forms(org, assigned):
+    lead = assigned()
+    with pytest.raises(LeadWorkflowError):
+        services.lead_conclude(
+            lead=lead,
+            actor=org.handler.user,
+            conclusion=LeadConclusion.SUBSTANTIATED,
+            result="属实",
+        )
+
+
+def test_l5_closure_rate_for_scope_and_period(org, assigned, register):
+    leads = [assigned() for _ in range(4)]
+    register(office=org.office_b)  # another jurisdiction: not in office_a's figures
+    conclude(org, leads[0])
+    services.lead_cross_off(lead=leads[0], actor=org.office_staff)
+    conclude(org, leads[1])
+    figures = selectors.ledger_figures(org.office_staff)
+    assert (figures.received, figures.concluded, figures.crossed_off) == (4, 2, 1)
+    assert figures.closure_rate == 50.0
+    chief = selectors.ledger_figures(org.chief)
+    assert (chief.received, chief.concluded) == (5, 2)
+    import datetime as dt
+
+    later = leads[0].received_date + dt.timedelta(days=1)
+    empty = selectors.ledger_figures(org.office_staff, date_from=later)
+    assert empty.received == 0 and empty.closure_rate is None
