@@ -58,7 +58,7 @@ def screening(request: HttpRequest) -> HttpResponse:
     """Officers named in several leads; leads against officers who declared nothing."""
     from selfcheck.selectors import officer_ids_with_any_declaration
 
-    from .leniency import leniency_for
+    from .leniency import leniency_counts, leniency_for
     from .models import LeadSubject
 
     repeated = list(
@@ -81,6 +81,9 @@ def screening(request: HttpRequest) -> HttpResponse:
         leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
     )
     leniency = leniency_for(page.items)
+    # L12 figure: among visible leads about a registered officer on one of the six problems,
+    # how many the officer had self-declared in time vs how many investigation found.
+    figure = leniency_counts(access.leads_visible_to(request.user))
     audit_record(
         actor=request.user,
         action="leads.screening.viewed",
@@ -91,5 +94,5 @@ def screening(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "leads/screening.html",
-        {"repeated": repeated, "page": page, "leniency": leniency},
+        {"repeated": repeated, "page": page, "leniency": leniency, "figure": figure},
     )

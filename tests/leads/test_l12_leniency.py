@@ -117,3 +117,16 @@ def test_l12_badge_shows_on_a_lead(org):
         Context({"lead": other, "m": table})
     )
     assert "被查从严" in html and "badge-danger" in html
+
+
+@pytest.mark.django_db
+def test_l12_figure_on_the_screening_page(client, org):
+    from django.urls import reverse
+
+    declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
+    lead_about(org, org.officer_a, category="business", received=TODAY, number="F-1")
+    lead_about(org, org.officer_a2, category="business", received=TODAY, number="F-2")
+    lead_about(org, org.officer_a2, category="lending", received=TODAY, number="F-3")
+    client.force_login(org.office_staff)
+    html = client.get(reverse("leads:screening")).content.decode()
+    assert 'id="fig-declared">1<' in html and 'id="fig-investigated">2<' in html
