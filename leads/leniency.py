@@ -119,14 +119,22 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
 def leniency_counts(leads) -> dict[str, int]:
     """Ledger figure over a queryset of leads (already scoped by leads_visible_to):
     {"declared": self-declared in time, "investigated": found by investigation (late or not
-    declared), "na": not applicable}. Three queries."""
-    rows = list(leads.order_by().only("id", "category", "received_date"))
+    declared), "na": not applicable}. Four queries; only leads on one of the six chronic
+    problems are loaded."""
+    from .models import LeadSubject
+
+    total = leads.count()
+    with_officer = LeadSubject.objects.filter(officer__isnull=False).values("lead_id")
+    rows = list(
+        leads.filter(category__in=ChronicProblem.values, pk__in=with_officer)
+        .order_by()
+        .only("id", "category", "received_date")
+    )
     counts = {"declared": 0, "investigated": 0, "na": 0}
     for result in leniency_for(rows).values():
         if result.state == DECLARED:
             counts["declared"] += 1
         elif result.state in (LATE, NOT_DECLARED):
             counts["investigated"] += 1
-        else:
-            counts["na"] += 1
+    counts["na"] = total - counts["declared"] - counts["investigated"]
     return counts
