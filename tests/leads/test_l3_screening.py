@@ -103,3 +103,16 @@ def test_l3_page_query_count_is_constant(client, org):
         return len(ctx.captured_queries)
 
     assert count(3, "Q") == count(40, "Z")
+
+
+@pytest.mark.django_db
+def test_l3_bench_command_reports_latency_and_leaves_nothing(capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("bench", "leads_similar", "--leads", "400", "--officers", "50", "--repeat", "1")
+    out = json.loads(capsys.readouterr().out)
+    assert out["benchmark"] == "leads_similar" and out["probe_found_first"]
+    assert out["text"]["median_ms"] < 1000
+    assert not Lead.objects.filter(number__startswith="基准区-").exists()  # rolled back
