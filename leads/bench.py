@@ -56,7 +56,7 @@ def run(options) -> dict:
 
     rng = random.Random(7)
     start = time.perf_counter()
-    region = Unit.add_root(
+    region = Unit.objects.add_root(
         code="BENCH-LEADS", name="基准区", kind=UnitKind.REGION, level=UnitLevel.DISTRICT
     )
     office = Office.objects.create(
