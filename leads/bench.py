@@ -57,7 +57,12 @@ def run(options) -> dict:
     rng = random.Random(7)
     start = time.perf_counter()
     region = Unit.objects.add_root(
-        code="BENCH-LEADS", name="基准区", kind=UnitKind.REGION, level=UnitLevel.DISTRICT
+        {
+            "code": "BENCH-LEADS",
+            "name": "基准区",
+            "kind": UnitKind.REGION,
+            "level": UnitLevel.DISTRICT,
+        }
     )
     office = Office.objects.create(
         name="基准区办", short_name="基准区", host_unit=region, jurisdiction=region
