@@ -1,8 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "leads"
 
-urlpatterns: list = []
+# --- intake, ledger, lead pages, public reporting (leads helper A) ------------------------
+urlpatterns: list = [
+    path("", views.ledger, name="ledger"),
+    path("intake/", views.intake_queue, name="intake"),
+    path("register/", views.lead_register, name="register"),
+    path("mine/", views.my_work, name="my_work"),
+    path("<int:pk>/", views.lead_detail, name="detail"),
+    path("<int:pk>/register/", views.lead_register, name="register_existing"),
+    path("<int:pk>/reveal/", views.lead_reveal, name="reveal"),
+    path("<int:pk>/archive/", views.lead_archive_sheet, name="archive_sheet"),
+    path("<int:pk>/do/<slug:name>/", views.lead_action, name="action"),
+    path("report/", views.public_report, name="public_report"),
+    path("report/status/", views.public_status, name="public_status"),
+]
 
 # --- import, export, smart screening (leads helper B) -------------------------------------
 from . import export_views, import_views, screening_views  # noqa: E402

@@ -61,6 +61,22 @@ PAGES = [
         {"officer_a": 200, "handler": 200, "unit_head": 200, "*": 404},
     ),
     ("selfcheck:queue", lambda org: {}, {"reviewer": 200}),
+    # leads: intake/office staff of an office; ledger for every lead role (scoped rows).
+    ("leads:intake", lambda org: {}, {"intake": 200, "office_staff": 200, "outsider": 200}),
+    ("leads:register", lambda org: {}, {"intake": 200, "office_staff": 200, "outsider": 200}),
+    (
+        "leads:ledger",
+        lambda org: {},
+        {
+            "intake": 200,
+            "office_staff": 200,
+            "outsider": 200,
+            "handler": 200,
+            "unit_head": 200,
+            "chief": 200,
+        },
+    ),
+    ("leads:my_work", lambda org: {}, {"handler": 200, "unit_head": 200}),
 ]
 
 

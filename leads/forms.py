@@ -1,0 +1,146 @@
+"""Forms only validate; the views hand cleaned data to leads.services."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectify.models import Office
+
+from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, LeadRoute
+
+DATE = forms.DateInput(attrs={"type": "date"})
+SPLIT = re.compile(r"[、，,;；\s]+")
+
+
+class RegisterForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("受理办公室"), queryset=Office.objects.none())
+    received_date = forms.DateField(label=_("受理日期"), widget=DATE, initial=timezone.localdate)
+    channel = forms.ModelChoiceField(
+        label=_("线索来源"), queryset=Channel.objects.filter(is_active=True)
+    )
+    category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
+    summary = forms.CharField(label=_("反映内容摘要"), widget=forms.Textarea(attrs={"rows": 5}))
+    subjects = forms.CharField(
+        label=_("被反映人"),
+        required=False,
+        help_text=_("警号或姓名，多人用顿号分隔；在册干警自动匹配，未匹配的按姓名记录"),
+    )
+    subject_unit_text = forms.CharField(label=_("被反映人单位（不在册时填写）"), required=False)
+    reporter_anonymous = forms.BooleanField(label=_("匿名举报"), required=False, initial=True)
+    reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=100)
+    reporter_contact = forms.CharField(label=_("联系方式"), required=False, max_length=100)
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+        if offices is not None and len(offices) == 1:
+            self.fields["office"].initial = offices[0].pk
+            self.fields["office"].empty_label = None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("reporter_anonymous") and not data.get("reporter_name"):
+            self.add_error("reporter_name", _("实名举报须填写反映人姓名"))
+        return data
+
+    def subject_tokens(self) -> list[str]:
+        return [t for t in SPLIT.split(self.cleaned_data.get("subjects") or "") if t]
+
+
+class PublicReportForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("向哪个办公室反映"), queryset=Office.objects.order_by("short_name")
+    )
+    category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
+    subject = forms.CharField(label=_("被反映人姓名"), required=False, max_length=100)
+    subject_unit = forms.CharField(label=_("被反映人单位"), required=False, max_length=200)
+    summary = forms.CharField(
+        label=_("反映的问题"),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("请写明时间、地点、人物、事实经过，越具体越便于核查"),
+    )
+    reporter_name = forms.CharField(label=_("您的姓名（可不填）"), required=False, max_length=100)
+    reporter_contact = forms.CharField(
+        label=_("联系方式（可不填）"), required=False, max_length=100
+    )
+    # A honeypot for robots: humans never see or fill it.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(label=_("查询码"), max_length=40)
+
+
+class ReporterMessageForm(ReceiptForm):
+    text = forms.CharField(label=_("补充说明或留言"), max_length=2000, widget=forms.Textarea)
+
+
+class RateForm(ReceiptForm):
+    rating = forms.TypedChoiceField(
+        label=_("对办理情况的评价"),
+        coerce=int,
+        choices=[(5, _("满意")), (3, _("基本满意")), (1, _("不满意"))],
+    )
+
+
+class TransferForm(forms.Form):
+    body = forms.CharField(label=_("接收机关"), max_length=200, initial=_("纪委监委"))
+    date = forms.DateField(label=_("移交日期"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+
+
+class TransferFeedbackForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("反馈结论"), choices=LeadConclusion.choices)
+    feedback = forms.CharField(label=_("反馈内容"), widget=forms.Textarea)
+
+
+class AssignForm(forms.Form):
+    route = forms.ChoiceField(label=_("处置方式"), choices=LeadRoute.choices)
+    unit = forms.IntegerField(label=_("承办单位"))
+    handler = forms.CharField(label=_("承办人警号"), max_length=40)
+    deadline = forms.DateField(label=_("办理期限"), widget=DATE)
+    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("主线索编号"), max_length=40)
+    reason = forms.CharField(label=_("说明"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea)
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[
+            ("note", _("办理进展")),
+            ("verification", _("核查")),
+            ("consultation", _("会商")),
+            ("supervision", _("督办")),
+            ("risk", _("风险研判")),
+        ],
+    )
+    participants = forms.CharField(label=_("参加人员（会商）"), required=False, max_length=500)
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea)
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("办理结论"), choices=LeadConclusion.choices)
+    disposition_form = forms.ChoiceField(
+        label=_("处理形态（查实时）"),
+        choices=[("", "—")] + list(DispositionForm.choices),
+        required=False,
+    )
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("答复举报人"), widget=forms.Textarea)

@@ -1,0 +1,110 @@
+"""Navigation entries and home panels of the lead ledger (a few cheap queries)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rectify import access
+from rectify.models import Role
+from rectify.ui import NavItem, Panel, PanelLine
+
+from . import selectors
+from .models import UNSCREENED, LeadStatus
+
+
+def nav_items(user) -> list[NavItem]:
+    items = []
+    if access.has_role(user, *access.LEAD_OFFICE_ROLES):
+        items.append(NavItem(_("线索受理"), reverse("leads:intake"), order=20))
+    if access.has_role(user, *access.LEAD_READER_ROLES):
+        items.append(NavItem(_("线索台账"), reverse("leads:ledger"), order=21))
+    if access.has_role(user, Role.HANDLER, Role.UNIT_HEAD):
+        items.append(NavItem(_("我的线索"), reverse("leads:my_work"), order=22))
+    return items
+
+
+def home_panels(user) -> list[Panel]:
+    panels = []
+    if access.has_role(user, *access.LEAD_OFFICE_ROLES):
+        mine = access.leads_visible_to(user).filter(
+            access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="office__jurisdiction__")
+        )
+        row = mine.aggregate(
+            unregistered=Count("id", filter=Q(status=LeadStatus.UNREGISTERED)),
+            unscreened=Count("id", filter=Q(status__in=UNSCREENED)),
+            intake_overdue=Count("id", filter=selectors.intake_overdue_q()),
+            handling_overdue=Count("id", filter=selectors.handling_overdue_q()),
+        )
+        intake = reverse("leads:intake")
+        ledger = reverse("leads:ledger")
+        panels.append(
+            Panel(
+                _("线索受理"),
+                [
+                    PanelLine(
+                        _("网上举报待登记"),
+                        row["unregistered"],
+                        intake,
+                        "warn" if row["unregistered"] else "ok",
+                    ),
+                    PanelLine(
+                        _("待筛查"),
+                        row["unscreened"],
+                        intake,
+                        "warn" if row["unscreened"] else "ok",
+                    ),
+                    PanelLine(
+                        _("受理逾期"),
+                        row["intake_overdue"],
+                        intake,
+                        "danger" if row["intake_overdue"] else "ok",
+                    ),
+                    PanelLine(
+                        _("办理逾期"),
+                        row["handling_overdue"],
+                        f"{ledger}?overdue=1",
+                        "danger" if row["handling_overdue"] else "ok",
+                    ),
+                ],
+                order=20,
+            )
+        )
+    if access.has_role(user, Role.HANDLER, Role.UNIT_HEAD):
+        my_work = reverse("leads:my_work")
+        lines = []
+        if access.has_role(user, Role.HANDLER):
+            row = selectors.my_leads(user).aggregate(
+                open=Count("id", filter=Q(status__in=(LeadStatus.HANDLING, LeadStatus.SIGNING))),
+                overdue=Count("id", filter=selectors.handling_overdue_q()),
+            )
+            lines.append(PanelLine(_("我承办的在办线索"), row["open"], my_work))
+            lines.append(
+                PanelLine(_("逾期"), row["overdue"], my_work, "danger" if row["overdue"] else "ok")
+            )
+        waiting = selectors.awaiting_signature(user).count()
+        lines.append(PanelLine(_("待我签字背书"), waiting, my_work, "warn" if waiting else "ok"))
+        panels.append(Panel(_("线索办理"), lines, order=21))
+    if access.has_role(user, Role.LEADER):
+        fig = selectors.ledger_figures(user)
+        rate = "—" if fig.closure_rate is None else f"{fig.closure_rate}%"
+        ledger = reverse("leads:ledger")
+        panels.append(
+            Panel(
+                _("线索查处"),
+                [
+                    PanelLine(_("受理线索"), fig.received, ledger),
+                    PanelLine(_("办结"), fig.concluded, ledger),
+                    PanelLine(_("查结率"), rate, ledger),
+                    PanelLine(
+                        _("逾期"),
+                        fig.overdue,
+                        f"{ledger}?overdue=1",
+                        "danger" if fig.overdue else "ok",
+                    ),
+                ],
+                order=22,
+            )
+        )
+    return panels

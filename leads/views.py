@@ -1,0 +1,606 @@
+"""Thin views: scope through rectify.access, write through leads.services, read through
+leads.selectors. Invisible leads give 404 (never 403)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from rectify import access
+from rectify.audit import audit_record
+from rectify.excel import parse_date
+from rectify.models import AuditVerb, Officer, Role
+from rectify.pagination import keyset_page
+
+from . import forms, selectors, services
+from .models import (
+    Channel,
+    LeadCategory,
+    LeadConclusion,
+    LeadStatus,
+    Signature,
+    SignatureRole,
+)
+from .workflow import LeadWorkflowError
+
+S = LeadStatus
+
+
+def _offices(user):
+    return access.offices_visible_to(user).filter(
+        access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="jurisdiction__")
+    )
+
+
+def _match_subjects(user, tokens: list[str], unit_text: str) -> list[services.SubjectInput]:
+    """Officer numbers or names matched against the officers the user may see; the rest is
+    kept as free text. One query for all tokens."""
+    if not tokens:
+        return []
+    officers = list(
+        access.officers_visible_to(user).filter(number__in=tokens)
+        | access.officers_visible_to(user).filter(name__in=tokens)
+    )
+    by_number = {o.number: o for o in officers}
+    by_name: dict[str, list[Officer]] = {}
+    for o in officers:
+        by_name.setdefault(o.name, []).append(o)
+    out = []
+    for token in tokens:
+        officer = by_number.get(token)
+        if officer is None and len(by_name.get(token, [])) == 1:
+            officer = by_name[token][0]
+        if officer is not None:
+            out.append(services.SubjectInput(name=officer.name, officer=officer))
+        else:
+            out.append(services.SubjectInput(name=token, unit_name=unit_text))
+    return out
+
+
+# --- intake (L1, L2) --------------------------------------------------------------------
+
+
+@access.role_required(*access.LEAD_OFFICE_ROLES)
+def intake_queue(request: HttpRequest) -> HttpResponse:
+    leads = selectors.intake_queue(request.user)
+    page = keyset_page(leads, ordering=("received_date", "id"), cursor=request.GET.get("after"))
+    cutoff = selectors.intake_cutoff()
+    for lead in page.items:
+        lead.intake_overdue = lead.received_date < cutoff
+    return render(
+        request,
+        "leads/intake.html",
+        {"page": page, "intake_days": settings.LEADS_INTAKE_DAYS},
+    )
+
+
+@access.role_required(*access.LEAD_OFFICE_ROLES)
+def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    existing = None
+    offices = _offices(request.user)
+    if pk is not None:
+        existing = access.get_lead_for_user(request.user, pk)
+        if existing.status != S.UNREGISTERED or not access.can_manage_lead(request.user, existing):
+            raise PermissionDenied
+    initial = {}
+    if existing:
+        initial = {
+            "office": existing.office_id,
+            "received_date": existing.received_date,
+            "channel": existing.channel_id,
+            "category": existing.category,
+            "summary": existing.summary,
+            "subjects": "、".join(s.name for s in existing.subjects.all()),
+            "subject_unit_text": next((s.unit_name for s in existing.subjects.all()), ""),
+            "reporter_anonymous": existing.reporter_anonymous,
+        }
+    form = forms.RegisterForm(request.POST or None, offices=offices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subjects = _match_subjects(
+            request.user, form.subject_tokens(), data.get("subject_unit_text", "")
+        )
+        try:
+            lead = services.lead_register(
+                office=data["office"],
+                actor=request.user,
+                received_date=data["received_date"],
+                channel=data["channel"],
+                category=data["category"],
+                summary=data["summary"],
+                subjects=subjects,
+                reporter_anonymous=data["reporter_anonymous"],
+                reporter_name=data.get("reporter_name", ""),
+                reporter_contact=data.get("reporter_contact", ""),
+                lead=existing,
+                request=request,
+            )
+        except LeadWorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("线索已登记：%(n)s") % {"n": lead.number})
+            return redirect("leads:detail", pk=lead.pk)
+    return render(request, "leads/register.html", {"form": form, "existing": existing})
+
+
+# --- ledger (L5) -------------------------------------------------------------------------
+
+
+@access.role_required(*access.LEAD_READER_ROLES)
+def ledger(request: HttpRequest) -> HttpResponse:
+    visible = access.leads_visible_to(request.user)
+    leads = selectors.with_list_relations(selectors.ledger_filter(visible, request.GET))
+    page = keyset_page(
+        leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
+    )
+    date_from = _date(request.GET.get("from"))
+    date_to = _date(request.GET.get("to"))
+    figures = selectors.ledger_figures(request.user, date_from=date_from, date_to=date_to)
+    today = timezone.localdate()
+    cutoff = selectors.intake_cutoff(today)
+    for lead in page.items:
+        lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
+            lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
+        )
+    audit_record(
+        actor=request.user,
+        action="leads.ledger.read",
+        verb=AuditVerb.READ,
+        object_type="leads.lead",
+        data={"ids": [lead.pk for lead in page.items], "filters": request.GET.dict()},
+        request=request,
+    )
+    return render(
+        request,
+        "leads/ledger.html",
+        {
+            "page": page,
+            "figures": figures,
+            "statuses": S.choices,
+            "categories": LeadCategory.choices,
+            "channels": Channel.objects.all(),
+            "units": access.units_visible_to(request.user, access.LEAD_READER_ROLES)
+            .filter(depth__lte=6)
+            .order_by("path")[:300],
+            "params": request.GET,
+        },
+    )
+
+
+def _date(value):
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- detail and actions --------------------------------------------------------------------
+
+
+def _detail_context(request, lead, **extra) -> dict:
+    user = request.user
+    manage = access.can_manage_lead(user, lead)
+    handle = access.can_handle_lead(user, lead)
+    signatures = list(Signature.objects.filter(lead=lead).select_related("signer"))
+    live = {s.role: s for s in signatures if s.binds(lead)}
+    can_sign_handler = lead.status == S.SIGNING and handle and SignatureRole.HANDLER not in live
+    can_sign_head = (
+        lead.status == S.SIGNING
+        and not handle
+        and SignatureRole.UNIT_HEAD not in live
+        and services.is_unit_head_of(user, lead.handling_unit)
+    )
+    writable = not lead.is_archived and lead.status not in (S.CROSSED_OFF, S.MERGED, S.CLOSED)
+    ctx = {
+        "lead": lead,
+        "subjects": list(lead.subjects.select_related("officer__unit")),
+        "timeline": selectors.lead_timeline(lead),
+        "signatures": signatures,
+        "live": live,
+        "manage": manage,
+        "handle": handle,
+        "writable": writable,
+        "can_reveal": access.can_reveal_reporter(user, lead) and not lead.reporter_anonymous,
+        "can_triage": manage and lead.status in (S.REGISTERED, S.HELD),
+        "can_register": manage and lead.status == S.UNREGISTERED,
+        "can_conclude": handle and lead.status in (S.HANDLING, S.SIGNING) and writable,
+        "can_note": (handle or manage) and writable and lead.is_screened,
+        "can_sign_handler": can_sign_handler,
+        "can_sign_head": can_sign_head,
+        "can_cross_off": manage and lead.status == S.CONCLUDED,
+        "can_feedback": manage and lead.status == S.TRANSFERRED,
+        "can_reply": manage and lead.is_public,
+        "transfer_form": forms.TransferForm(),
+        "assign_form": forms.AssignForm(),
+        "merge_form": forms.MergeForm(),
+        "reason_form": forms.ReasonForm(),
+        "event_form": forms.EventForm(),
+        "conclude_form": forms.ConcludeForm(
+            initial={
+                "conclusion": lead.conclusion,
+                "result": lead.result,
+                "disposition_form": lead.disposition_form,
+            }
+        ),
+        "feedback_form": forms.TransferFeedbackForm(),
+        "reply_form": forms.ReplyForm(),
+        "handler_units": access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[
+            :300
+        ]
+        if manage
+        else [],
+        "unfounded": LeadConclusion.UNFOUNDED,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@login_required
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = access.get_lead_for_user(request.user, pk)
+    services.lead_record_read(lead=lead, actor=request.user, request=request)
+    return render(request, "leads/detail.html", _detail_context(request, lead))
+
+
+@login_required
+@require_POST
+def lead_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = access.get_lead_for_user(request.user, pk)
+    try:
+        name, contact = services.lead_reveal_reporter(
+            lead=lead, actor=request.user, request=request
+        )
+    except LeadWorkflowError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    response = render(
+        request,
+        "leads/detail.html",
+        _detail_context(request, lead, revealed={"name": name, "contact": contact}),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable A4 archive sheet of a concluded lead (conclusion and signatures)."""
+    lead = access.get_lead_for_user(request.user, pk)
+    if lead.concluded_at is None:
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action="leads.lead.archive_printed",
+        verb=AuditVerb.READ,
+        target=lead,
+        request=request,
+    )
+    signatures = Signature.objects.filter(lead=lead, voided_at__isnull=True)
+    return render(
+        request,
+        "leads/archive_sheet.html",
+        {"lead": lead, "signatures": signatures, "subjects": lead.subjects.all()},
+    )
+
+
+def _handler_for(user, number: str) -> Officer | None:
+    return (
+        Officer.objects.filter(number=number.strip(), is_active=True).select_related("unit").first()
+    )
+
+
+ACTIONS = {}
+
+
+def action(name):
+    def deco(fn):
+        ACTIONS[name] = fn
+        return fn
+
+    return deco
+
+
+def _need(flag: bool):
+    if not flag:
+        raise PermissionDenied
+
+
+@action("transfer")
+def _transfer(request, lead, ctx):
+    _need(ctx["can_triage"])
+    form = forms.TransferForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请填写接收机关和移交日期"))
+    d = form.cleaned_data
+    services.lead_transfer(
+        lead=lead,
+        actor=request.user,
+        body=d["body"],
+        date=d["date"],
+        reason=d["reason"],
+        request=request,
+    )
+    return _("已移交纪委监委")
+
+
+@action("feedback")
+def _feedback(request, lead, ctx):
+    _need(ctx["can_feedback"])
+    form = forms.TransferFeedbackForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请填写反馈结论和内容"))
+    services.lead_transfer_feedback(
+        lead=lead,
+        actor=request.user,
+        feedback=form.cleaned_data["feedback"],
+        conclusion=form.cleaned_data["conclusion"],
+        request=request,
+    )
+    return _("已登记纪委监委反馈")
+
+
+@action("assign")
+def _assign(request, lead, ctx):
+    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请完整填写处置方式、承办单位、承办人和办理期限"))
+    d = form.cleaned_data
+    unit = access.get_unit_for_user(request.user, d["unit"])
+    handler = _handler_for(request.user, d["handler"])
+    if handler is None:
+        raise LeadWorkflowError(_("找不到该警号的在职干警"))
+    services.lead_assign(
+        lead=lead,
+        actor=request.user,
+        unit=unit,
+        handler=handler,
+        deadline=d["deadline"],
+        route=d["route"],
+        reason=d["reason"],
+        request=request,
+    )
+    return _("已交办")
+
+
+@action("merge")
+def _merge(request, lead, ctx):
+    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.UNREGISTERED))
+    form = forms.MergeForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请填写主线索编号"))
+    into = access.leads_visible_to(request.user).filter(number=form.cleaned_data["into"].strip())
+    into = into.first()
+    if into is None:
+        raise LeadWorkflowError(_("找不到该编号的线索"))
+    services.lead_merge(
+        lead=lead,
+        into=into,
+        actor=request.user,
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
+    return _("已并案")
+
+
+@action("hold")
+def _hold(request, lead, ctx):
+    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
+    services.lead_hold(
+        lead=lead, actor=request.user, reason=request.POST.get("reason", ""), request=request
+    )
+    return _("已暂存待查")
+
+
+@action("close")
+def _close(request, lead, ctx):
+    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.UNREGISTERED))
+    services.lead_close(
+        lead=lead, actor=request.user, reason=request.POST.get("reason", ""), request=request
+    )
+    return _("已予以了结")
+
+
+@action("event")
+def _event(request, lead, ctx):
+    _need(ctx["can_note"])
+    form = forms.EventForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请填写记录内容"))
+    d = form.cleaned_data
+    services.lead_add_event(
+        lead=lead,
+        actor=request.user,
+        kind=d["kind"],
+        text=d["text"],
+        participants=d["participants"],
+        request=request,
+    )
+    return _("已记录")
+
+
+@action("conclude")
+def _conclude(request, lead, ctx):
+    _need(ctx["can_conclude"])
+    form = forms.ConcludeForm(request.POST)
+    if not form.is_valid():
+        raise LeadWorkflowError(_("请选择办理结论并填写办理结果"))
+    d = form.cleaned_data
+    services.lead_conclude(
+        lead=lead,
+        actor=request.user,
+        conclusion=d["conclusion"],
+        result=d["result"],
+        disposition_form=d["disposition_form"],
+        request=request,
+    )
+    if d["conclusion"] == LeadConclusion.UNFOUNDED:
+        return _("查否结论已提交，待承办人和承办单位主要负责人签字背书")
+    return _("已办结")
+
+
+@action("sign")
+def _sign(request, lead, ctx):
+    role = request.POST.get("role")
+    # Checked again in the service (own account, own part, exact text).
+    services.lead_sign(lead=lead, actor=request.user, role=role, request=request)
+    return _("已签字背书")
+
+
+@action("cross_off")
+def _cross_off(request, lead, ctx):
+    _need(ctx["manage"])
+    services.lead_cross_off(lead=lead, actor=request.user, request=request)
+    return _("已销号")
+
+
+@action("reply")
+def _reply(request, lead, ctx):
+    _need(ctx["can_reply"])
+    services.lead_reply(
+        lead=lead, actor=request.user, text=request.POST.get("text", ""), request=request
+    )
+    return _("已答复举报人")
+
+
+@login_required
+@require_POST
+def lead_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    lead = access.get_lead_for_user(request.user, pk)
+    handler = ACTIONS.get(name)
+    if handler is None:
+        raise PermissionDenied
+    ctx = _detail_context(request, lead)
+    try:
+        done = handler(request, lead, ctx)
+    except LeadWorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("leads:detail", pk=lead.pk)
+
+
+# --- public reporting (no login, no JS, nothing about the client stored) -------------------
+
+
+def _client_bucket(request, what: str) -> str:
+    """A cache key for rate limiting: a salted hash of the client address, kept only in the
+    cache for an hour — never written to the database or the report."""
+    raw = request.META.get("REMOTE_ADDR", "") + settings.SECRET_KEY
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"leads:public:{what}:{digest}"
+
+
+def _rate_limited(request, what: str, limit: int) -> bool:
+    key = _client_bucket(request, what)
+    if cache.add(key, 1, timeout=3600):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        return False
+    return count > limit
+
+
+@never_cache
+def public_report(request: HttpRequest) -> HttpResponse:
+    form = forms.PublicReportForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, "report", settings.LEADS_PUBLIC_RATE):
+            return render(
+                request, "leads/public_report.html", {"form": form, "limited": True}, status=429
+            )
+        if form.is_valid() and not form.cleaned_data.get("website"):
+            d = form.cleaned_data
+            lead, code = services.public_report_submit(
+                office=d["office"],
+                category=d["category"],
+                summary=d["summary"],
+                subject_text=d["subject"],
+                subject_unit_text=d["subject_unit"],
+                reporter_name=d["reporter_name"],
+                reporter_contact=d["reporter_contact"],
+            )
+            # The code is shown in this response only (no redirect, nothing in the URL).
+            response = render(request, "leads/public_receipt.html", {"code": code})
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "leads/public_report.html", {"form": form})
+
+
+@never_cache
+def public_status(request: HttpRequest) -> HttpResponse:
+    """The reporter enters the receipt code (POST, so it never lands in a URL or log)."""
+    if request.method != "POST":
+        return render(request, "leads/public_status.html", {"form": forms.ReceiptForm()})
+    if _rate_limited(request, "status", 30):
+        return render(
+            request,
+            "leads/public_status.html",
+            {"form": forms.ReceiptForm(), "limited": True},
+            status=429,
+        )
+    form = forms.ReceiptForm(request.POST)
+    lead = services.lead_for_receipt(request.POST.get("code", "")) if form.is_valid() else None
+    if lead is None:
+        return render(
+            request,
+            "leads/public_status.html",
+            {"form": form, "not_found": request.method == "POST"},
+            status=404 if form.is_valid() else 200,
+        )
+    op = request.POST.get("op")
+    notice = ""
+    if op == "message":
+        msg = forms.ReporterMessageForm(request.POST)
+        if msg.is_valid():
+            services.reporter_message(lead=lead, text=msg.cleaned_data["text"])
+            notice = _("留言已提交")
+    elif op == "rate":
+        rate = forms.RateForm(request.POST)
+        if rate.is_valid():
+            try:
+                services.reporter_rate(lead=lead, rating=rate.cleaned_data["rating"])
+                notice = _("感谢您的评价")
+            except LeadWorkflowError as exc:
+                notice = str(exc)
+    response = render(
+        request,
+        "leads/public_status.html",
+        {
+            "lead": lead,
+            "code": services.normalise_receipt(request.POST.get("code", "")),
+            "status_text": selectors.public_status(lead),
+            "timeline": selectors.public_timeline(lead),
+            "notice": notice,
+            "message_form": forms.ReporterMessageForm(),
+            "rate_form": forms.RateForm(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- handler and unit head pages --------------------------------------------------------
+
+
+@access.role_required(Role.HANDLER, Role.UNIT_HEAD)
+def my_work(request: HttpRequest) -> HttpResponse:
+    mine = selectors.with_list_relations(selectors.my_leads(request.user)).order_by(
+        "deadline", "id"
+    )[:200]
+    to_sign = selectors.with_list_relations(selectors.awaiting_signature(request.user)).order_by(
+        "id"
+    )[:200]
+    return render(request, "leads/my_work.html", {"mine": mine, "to_sign": to_sign})
