@@ -190,6 +190,20 @@ class Lead(models.Model):
     is_public = models.BooleanField(_("网上举报"), default=False)
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     reporter_rating = models.PositiveSmallIntegerField(_("举报人评价"), null=True, blank=True)
+    # L10: the last time anybody worked the lead (assignment, a timeline entry, a conclusion);
+    # a lead under handling with no activity for LEADS_UNTOUCHED_DAYS is 有线索不查.
+    last_activity_at = models.DateTimeField(_("最近办理时间"), null=True, blank=True)
+    # L6: listed supervision (挂牌督办) by a named leader, with its own deadline.
+    supervisor = models.ForeignKey(
+        Officer,
+        verbose_name=_("挂牌督办领导"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_leads",
+    )
+    supervision_deadline = models.DateField(_("督办期限"), null=True, blank=True)
+    supervision_listed_at = models.DateTimeField(_("挂牌时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -212,6 +226,8 @@ class Lead(models.Model):
             models.Index(fields=["category"], name="lead_category"),
             models.Index(fields=["channel"], name="lead_channel"),
             models.Index(fields=["deadline"], name="lead_deadline"),
+            models.Index(fields=["status", "last_activity_at"], name="lead_status_activity"),
+            models.Index(fields=["supervisor", "status"], name="lead_supervisor_status"),
         ]
 
     def __str__(self) -> str:
@@ -314,6 +330,11 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("答复举报人")
     REPORTER = "reporter", _("举报人留言")
     RISK = "risk", _("风险研判")
+    LISTED = "listed", _("挂牌督办")
+    JURISDICTION = "jurisdiction", _("管辖变更")
+    ACCOUNTABILITY = "accountability", _("追责问责")
+    ATTACHMENT = "attachment", _("附件")
+    ESCALATION = "escalation", _("逾期上报")
 
 
 # Kinds a reporter may see on the status page (only what the office chooses to tell them).
@@ -384,6 +405,191 @@ class Signature(models.Model):
 
     def binds(self, lead: Lead) -> bool:
         return self.voided_at is None and self.text_hash == lead.conclusion_hash()
+
+
+class LeadAttachment(models.Model):
+    """A file attached to a lead. Kept in the database (PostgreSQL is the only state; nothing
+    under the web root); served only through the permission-checked, audited download view."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("线索附件")
+        verbose_name_plural = _("线索附件")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["lead", "uploaded_at"], name="leadattachment_lead")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JurisdictionKind(models.TextChoices):
+    CROSS = "cross", _("交叉办理")
+    ELSEWHERE = "elsewhere", _("异地办理")
+    HIGHER = "higher", _("提级办理")
+
+
+class JurisdictionChange(models.Model):
+    """L6: the lead moves to another handling unit (cross, another place, higher level)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="jurisdiction_changes")
+    kind = models.CharField(_("方式"), max_length=20, choices=JurisdictionKind.choices)
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("原承办单位"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("新承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("理由"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("管辖变更")
+        verbose_name_plural = _("管辖变更")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_unit_id}"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+
+
+class RiskNote(models.Model):
+    """L11: a risk assessment (风险研判) about a lead or about an officer."""
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="risk_notes"
+    )
+    officer = models.ForeignKey(
+        Officer, on_delete=models.CASCADE, null=True, blank=True, related_name="risk_notes"
+    )
+    level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices)
+    text = models.TextField(_("研判意见"))
+    measures = models.TextField(_("防控措施"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("风险研判")
+        verbose_name_plural = _("风险研判")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="risknote_lead"),
+            models.Index(fields=["officer", "at"], name="risknote_officer"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False) | models.Q(officer__isnull=False),
+                name="risknote_about_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.at:%Y-%m-%d}"
+
+
+class FlagKind(models.TextChoices):
+    UNTOUCHED = "untouched", _("有线索不查")
+    OVERDUE = "overdue", _("久查不结")
+
+
+class Escalation(models.Model):
+    """L10: a flagged lead reached one more step of the responsibility chain. One row per
+    (lead, kind, level): the nightly task is idempotent."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(_("问题"), max_length=20, choices=FlagKind.choices)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Officer,
+        verbose_name=_("责任人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_escalations",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("逾期上报")
+        verbose_name_plural = _("逾期上报")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "kind", "level"], name="escalation_lead_kind_level"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "at"], name="escalation_person")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} L{self.level}"
+
+
+class AccountabilityMeasure(models.TextChoices):
+    TALK = "talk", _("谈话提醒")
+    CRITICISM = "criticism", _("批评教育")
+    NOTICE = "notice", _("通报批评")
+    ADMONITION = "admonition", _("诫勉")
+    ADJUSTMENT = "adjustment", _("组织调整")
+    DISCIPLINE = "discipline", _("党纪政务处分")
+    TRANSFER = "transfer", _("移送纪检监察机关")
+
+
+class Accountability(models.Model):
+    """L10: 追责问责 attached to a lead (for not handling it, or handling it too slowly)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="accountabilities")
+    officer = models.ForeignKey(
+        Officer,
+        verbose_name=_("被问责人（在册）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person_name = models.CharField(_("被问责人"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("被问责单位"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    measure = models.CharField(_("问责方式"), max_length=20, choices=AccountabilityMeasure.choices)
+    reason = models.TextField(_("问责事由"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("追责问责")
+        verbose_name_plural = _("追责问责")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_measure_display()}"
 
 
 # The import/screening side's models (LeadImportJob, LeadGram) live in their own module.

@@ -233,3 +233,10 @@ LOGGING = {
 # reporting page rate limit (submissions per client per hour; counted in the cache only).
 LEADS_INTAKE_DAYS = env_int("LEADS_INTAKE_DAYS", 7)
 LEADS_PUBLIC_RATE = env_int("LEADS_PUBLIC_RATE", 5)
+# L10: a lead under handling untouched this many days is 有线索不查; overdue and untouched
+# leads climb one step of the responsibility chain every LEADS_ESCALATE_DAYS.
+LEADS_UNTOUCHED_DAYS = env_int("LEADS_UNTOUCHED_DAYS", 15)
+LEADS_ESCALATE_DAYS = env_int("LEADS_ESCALATE_DAYS", 7)
+# Attachments (kept in the database, served through a permission-checked view).
+LEADS_ATTACHMENT_MAX_BYTES = env_int("LEADS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+LEADS_ATTACHMENTS_PER_LEAD = env_int("LEADS_ATTACHMENTS_PER_LEAD", 20)
