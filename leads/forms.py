@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,17 @@ class RegisterForm(forms.Form):
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+        # L3: as the summary or subjects are typed, htmx asks for likely duplicates.
+        screen = {
+            "hx-get": reverse_lazy("leads:similar"),
+            "hx-target": "#similar-leads",
+            "hx-swap": "outerHTML",
+            "hx-include": "[name=summary],[name=subjects],[name=exclude]",
+        }
+        self.fields["summary"].widget.attrs.update(
+            screen, **{"hx-trigger": "keyup changed delay:700ms, change"}
+        )
+        self.fields["subjects"].widget.attrs.update(screen, **{"hx-trigger": "change"})
         if offices is not None and len(offices) == 1:
             self.fields["office"].initial = offices[0].pk
             self.fields["office"].empty_label = None

@@ -497,9 +497,47 @@ def _differs(lead, res: _Resolved) -> bool:
     return subject_text(lead)[1] != row.subject_unit
 
 
+# Words in an imported 办理结果 that tell the conclusion (checked in this order).
+_CONCLUSION_WORDS = (
+    ("partly", ("部分属实", "部分查实")),
+    ("unfounded", ("查否", "不属实", "失实", "未查实", "查无实据")),
+    ("substantiated", ("查实", "属实")),
+)
+# Timestamps an imported row implies (the ledger has no columns for them).
+LIFECYCLE_FIELDS = ["registered_at", "screened_at", "concluded_at", "crossed_off_at", "conclusion"]
+
+
+def _lifecycle(lead) -> None:
+    """Imported leads get the timestamps their status implies, so closure rates, overdue flags
+    and crossing off work on them as on leads registered here; the conclusion is read from
+    the result text when it says so (查否 / 部分属实 / 属实)."""
+    from django.utils import timezone
+
+    from .models import UNSCREENED, LeadStatus
+
+    now = timezone.now()
+    done = lead.status in (LeadStatus.CONCLUDED, LeadStatus.CROSSED_OFF)
+    if lead.registered_at is None:
+        lead.registered_at = now
+    if lead.status not in UNSCREENED and lead.screened_at is None:
+        lead.screened_at = now
+    if lead.status in UNSCREENED:
+        lead.screened_at = None
+    lead.concluded_at = (lead.concluded_at or now) if done else None
+    lead.crossed_off_at = (
+        (lead.crossed_off_at or now) if lead.status == LeadStatus.CROSSED_OFF else None
+    )
+    if done and not lead.conclusion:
+        text = lead.result or ""
+        lead.conclusion = next(
+            (code for code, words in _CONCLUSION_WORDS if any(w in text for w in words)), ""
+        )
+
+
 def _apply(lead, res: _Resolved) -> None:
     for name, value in _values(res).items():
         setattr(lead, name, value)
+    _lifecycle(lead)
     row = res.row
     if row.reporter_confidential:
         if lead.pk is None:
@@ -564,7 +602,11 @@ def import_ledger(
         Lead.objects.bulk_create([lead for lead, _ in new], batch_size=1000)
         report(result.total * 3 // 4, result.total)
         if changed:
-            fields = [f.removesuffix("_id") for f in LEAD_FIELDS] + _reporter_fields(Lead)
+            fields = (
+                [f.removesuffix("_id") for f in LEAD_FIELDS]
+                + LIFECYCLE_FIELDS
+                + _reporter_fields(Lead)
+            )
             Lead.objects.bulk_update([lead for lead, _ in changed], fields, batch_size=1000)
             LeadSubject.objects.filter(lead_id__in=[lead.pk for lead, _ in changed]).delete()
         LeadSubject.objects.bulk_create(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rectify import access
 from rectify.excel import parse_date
@@ -173,13 +174,13 @@ def public_timeline(lead: Lead):
 def public_status(lead: Lead) -> str:
     """A coarse status for the reporter (no internal detail)."""
     if lead.status == S.UNREGISTERED:
-        return "已收到，待受理"
+        return _("已收到，待受理")
     if lead.status in (S.REGISTERED,):
-        return "已受理，正在筛查"
+        return _("已受理，正在筛查")
     if lead.status in (S.HANDLING, S.SIGNING, S.HELD, S.TRANSFERRED):
-        return "正在办理"
+        return _("正在办理")
     if lead.status == S.MERGED:
-        return "已与其他线索合并办理"
+        return _("已与其他线索合并办理")
     if lead.status == S.CLOSED:
-        return "已了结"
-    return "已办结"
+        return _("已了结")
+    return _("已办结")

@@ -31,6 +31,7 @@ from .models import (
     SignatureRole,
     receipt_hash,
 )
+from .screening import lead_grams_sync
 from .workflow import (
     ARCHIVED,
     REASON_REQUIRED,
@@ -168,6 +169,7 @@ def lead_register(
     lead.save()
     if subjects:
         _set_subjects(lead, list(subjects))
+    lead_grams_sync(leads=[lead])  # L3: the summary's n-grams for duplicate screening
     audit_record(
         actor=actor,
         action="leads.lead.registered",
@@ -225,6 +227,7 @@ def public_report_submit(
     lead.save()
     if subject_text.strip():
         _set_subjects(lead, [SubjectInput(name=subject_text.strip(), unit_name=subject_unit_text)])
+    lead_grams_sync(leads=[lead])
     audit_record(
         actor=None,
         action="leads.lead.public_submitted",

@@ -22,6 +22,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem(_("线索台账"), reverse("leads:ledger"), order=21))
     if access.has_role(user, Role.HANDLER, Role.UNIT_HEAD):
         items.append(NavItem(_("我的线索"), reverse("leads:my_work"), order=22))
+    if access.has_role(user, Role.INTAKE, Role.OFFICE, Role.LEADER):
+        items.append(NavItem(_("智能筛查"), reverse("leads:screening"), order=23))
     return items
 
 

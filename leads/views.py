@@ -24,6 +24,7 @@ from rectify.models import AuditVerb, Officer, Role
 from rectify.pagination import keyset_page
 
 from . import forms, selectors, services
+from .leniency import leniency_counts, leniency_for
 from .models import (
     Channel,
     LeadCategory,
@@ -131,7 +132,34 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("线索已登记：%(n)s") % {"n": lead.number})
             return redirect("leads:detail", pk=lead.pk)
-    return render(request, "leads/register.html", {"form": form, "existing": existing})
+    similar, similar_text = [], ""
+    if request.method == "POST" or existing:  # without JavaScript: shown after a submit
+        similar_text = (request.POST.get("summary") if request.method == "POST" else "") or (
+            existing.summary if existing else ""
+        )
+        similar = _similar_for(
+            request.user,
+            text=similar_text,
+            tokens=form.subject_tokens() if form.is_bound and form.is_valid() else [],
+            exclude=existing.pk if existing else None,
+        )
+    return render(
+        request,
+        "leads/register.html",
+        {"form": form, "existing": existing, "similar": similar, "similar_text": similar_text},
+    )
+
+
+def _similar_for(user, *, text: str, tokens=(), exclude=None, officer_ids=()):
+    """L3 screening for the register form and the lead page (works without JavaScript)."""
+    from .screening import similar_leads
+
+    ids = list(officer_ids)
+    if tokens:
+        ids += [s.officer.pk for s in _match_subjects(user, list(tokens), "") if s.officer]
+    if len((text or "").strip()) < 4 and not ids:
+        return []
+    return similar_leads(text=text, officer_ids=ids, exclude_id=exclude, user=user)
 
 
 # --- ledger (L5) -------------------------------------------------------------------------
@@ -147,6 +175,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     date_from = _date(request.GET.get("from"))
     date_to = _date(request.GET.get("to"))
     figures = selectors.ledger_figures(request.user, date_from=date_from, date_to=date_to)
+    # L12 on the ledger: self-declared in time vs found by investigation (filtered leads).
+    leniency = leniency_for(page.items)
+    leniency_figure = leniency_counts(
+        selectors.ledger_filter(access.leads_visible_to(request.user), request.GET)
+    )
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
     for lead in page.items:
@@ -167,6 +200,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "figures": figures,
+            "leniency": leniency,
+            "leniency_figure": leniency_figure,
+            "office_tools": access.has_role(request.user, *access.LEAD_OFFICE_ROLES),
+            "can_screen": access.has_role(request.user, Role.INTAKE, Role.OFFICE, Role.LEADER),
             "statuses": S.choices,
             "categories": LeadCategory.choices,
             "channels": Channel.objects.all(),
@@ -202,9 +239,20 @@ def _detail_context(request, lead, **extra) -> dict:
         and services.is_unit_head_of(user, lead.handling_unit)
     )
     writable = not lead.is_archived and lead.status not in (S.CROSSED_OFF, S.MERGED, S.CLOSED)
+    subjects = list(lead.subjects.select_related("officer__unit"))
+    similar = []
+    if manage and lead.status in (S.UNREGISTERED, S.REGISTERED, S.HELD):  # L3 before triage
+        similar = _similar_for(
+            user,
+            text=lead.summary,
+            officer_ids=[s.officer_id for s in subjects if s.officer_id],
+            exclude=lead.pk,
+        )
     ctx = {
         "lead": lead,
-        "subjects": list(lead.subjects.select_related("officer__unit")),
+        "subjects": subjects,
+        "similar": similar,
+        "status_labels": dict(S.choices),
         "timeline": selectors.lead_timeline(lead),
         "signatures": signatures,
         "live": live,
@@ -221,20 +269,21 @@ def _detail_context(request, lead, **extra) -> dict:
         "can_cross_off": manage and lead.status == S.CONCLUDED,
         "can_feedback": manage and lead.status == S.TRANSFERRED,
         "can_reply": manage and lead.is_public,
-        "transfer_form": forms.TransferForm(),
-        "assign_form": forms.AssignForm(),
-        "merge_form": forms.MergeForm(),
-        "reason_form": forms.ReasonForm(),
-        "event_form": forms.EventForm(),
+        "transfer_form": forms.TransferForm(auto_id="transfer-%s"),
+        "assign_form": forms.AssignForm(auto_id="assign-%s"),
+        "merge_form": forms.MergeForm(auto_id="merge-%s"),
+        "reason_form": forms.ReasonForm(auto_id="reason-%s"),
+        "event_form": forms.EventForm(auto_id="event-%s"),
         "conclude_form": forms.ConcludeForm(
+            auto_id="conclude-%s",
             initial={
                 "conclusion": lead.conclusion,
                 "result": lead.result,
                 "disposition_form": lead.disposition_form,
-            }
+            },
         ),
-        "feedback_form": forms.TransferFeedbackForm(),
-        "reply_form": forms.ReplyForm(),
+        "feedback_form": forms.TransferFeedbackForm(auto_id="feedback-%s"),
+        "reply_form": forms.ReplyForm(auto_id="reply-%s"),
         "handler_units": access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[
             :300
         ]

@@ -84,6 +84,23 @@ def test_it_imports_a_messy_ledger_matching_officers_units_and_channels(org, cha
 
 
 @pytest.mark.django_db
+def test_l5_imported_concluded_leads_count_as_concluded_and_can_be_crossed_off(org, channels):
+    from leads.selectors import ledger_figures
+    from leads.services import lead_cross_off
+
+    import_ledger(upload=messy_ledger_xlsx(), office=org.office_a, actor=org.intake)
+    handling = Lead.objects.get(number="甲区-2021-0001")
+    concluded = Lead.objects.get(number="甲区-2021-0002")
+    assert handling.concluded_at is None and handling.screened_at is not None
+    assert concluded.concluded_at is not None and concluded.conclusion == "unfounded"
+    fig = ledger_figures(org.intake)
+    assert (fig.received, fig.concluded, fig.closure_rate) == (2, 1, 50.0)
+    lead_cross_off(lead=concluded, actor=org.intake)
+    concluded.refresh_from_db()
+    assert concluded.status == "crossed_off" and concluded.crossed_off_at is not None
+
+
+@pytest.mark.django_db
 def test_reimporting_the_same_file_changes_nothing_and_changed_rows_are_updated(org, channels):
     import_ledger(upload=messy_ledger_xlsx(), office=org.office_a, actor=org.intake)
     again = import_ledger(upload=messy_ledger_xlsx(), office=org.office_a, actor=org.intake)
