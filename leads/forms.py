@@ -13,7 +13,7 @@ from rectify.models import Office
 
 from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, LeadRoute
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 SPLIT = re.compile(r"[、，,;；\s]+")
 
 

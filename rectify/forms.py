@@ -39,10 +39,14 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象编号"), required=False)
     date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def apply(self, qs: QuerySet) -> QuerySet:

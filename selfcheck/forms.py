@@ -62,7 +62,9 @@ class ItemConfigForm(forms.Form):
 class TalkForm(forms.Form):
     officer = forms.ChoiceField(label=_("谈话对象"))
     talker_name = forms.CharField(label=_("谈话人"), max_length=100)
-    talked_on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    talked_on = forms.DateField(
+        label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     trigger = forms.ModelChoiceField(
         label=_("谈话情形（六必谈）"), queryset=TalkTrigger.objects.filter(is_active=True)
     )
