@@ -51,6 +51,15 @@ def similar(request: HttpRequest) -> HttpResponse:
             exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
             user=request.user,
         )
+    if results:  # summaries of other leads are shown: a read of those leads
+        audit_record(
+            actor=request.user,
+            action="leads.similar.read",
+            verb=AuditVerb.READ,
+            object_type="leads.lead",
+            data={"ids": [r.lead.pk for r in results]},
+            request=request,
+        )
     return render(request, "leads/partials/_similar.html", {"results": results, "text": text})
 
 

@@ -79,6 +79,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     cutoff = selectors.intake_cutoff()
     for lead in page.items:
         lead.intake_overdue = lead.received_date < cutoff
+    _audit_list_read(request, "leads.intake.read", page.items)
     return render(
         request,
         "leads/intake.html",
@@ -186,14 +187,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
             lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
         )
-    audit_record(
-        actor=request.user,
-        action="leads.ledger.read",
-        verb=AuditVerb.READ,
-        object_type="leads.lead",
-        data={"ids": [lead.pk for lead in page.items], "filters": request.GET.dict()},
-        request=request,
-    )
+    _audit_list_read(request, "leads.ledger.read", page.items, filters=request.GET.dict())
     return render(
         request,
         "leads/ledger.html",
@@ -212,6 +206,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
             .order_by("path")[:300],
             "params": request.GET,
         },
+    )
+
+
+def _audit_list_read(request, action: str, leads, **data) -> None:
+    """A list page that shows leads' content is a read of each of them (one event)."""
+    audit_record(
+        actor=request.user,
+        action=action,
+        verb=AuditVerb.READ,
+        object_type="leads.lead",
+        data={"ids": [lead.pk for lead in leads], **data},
+        request=request,
     )
 
 
@@ -652,4 +658,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
     to_sign = selectors.with_list_relations(selectors.awaiting_signature(request.user)).order_by(
         "id"
     )[:200]
+    mine, to_sign = list(mine), list(to_sign)
+    _audit_list_read(request, "leads.my_work.read", mine + to_sign)
     return render(request, "leads/my_work.html", {"mine": mine, "to_sign": to_sign})

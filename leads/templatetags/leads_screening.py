@@ -16,12 +16,16 @@ register = template.Library()
 
 
 @register.inclusion_tag("leads/partials/_leniency_badge.html")
-def leniency_badge(lead, leniency=None):
-    from leads.leniency import leniency_for
+def leniency_badge(lead, leniency=None, quiet=False):
+    """`quiet=True` (ledger rows) shows nothing where leniency does not apply."""
+    from leads.leniency import NA, leniency_for
 
     if leniency is None:
         leniency = leniency_for([lead])
-    return {"result": leniency.get(lead.pk)}
+    result = leniency.get(lead.pk)
+    if quiet and result is not None and result.state == NA:
+        result = None
+    return {"result": result}
 
 
 @register.simple_tag
