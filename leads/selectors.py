@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from rectify import access
 from rectify.excel import parse_date
-from rectify.models import Role, Unit
+from rectify.models import ChronicProblem, Role, Unit
 
 from .models import (
+    FOCUS_AREAS,
     OPEN_STATUSES,
     PUBLIC_KINDS,
     UNSCREENED,
@@ -67,7 +68,11 @@ def ledger_filter(leads: QuerySet, params) -> QuerySet:
     elif status == "open":
         leads = leads.filter(status__in=OPEN_STATUSES)
     category = params.get("category")
-    if category:
+    if category == "focus":  # L8: the four focus areas of investigation
+        leads = leads.filter(category__in=FOCUS_AREAS)
+    elif category == "chronic":  # the six chronic problems
+        leads = leads.filter(category__in=ChronicProblem.values)
+    elif category:
         leads = leads.filter(category=category)
     channel = params.get("channel")
     if channel and channel.isdigit():

@@ -63,3 +63,18 @@ def test_it_reads_values_encrypted_with_an_older_key(org, settings):
     rotated = crypto.rotate(token)
     settings.FIELD_ENCRYPTION_KEYS = [newest]
     assert crypto.decrypt(rotated) == "旧密钥加密"
+
+
+@pytest.mark.django_db
+def test_l8_ledger_filters_the_four_focus_areas(client, org, register):
+    from django.urls import reverse
+
+    umbrella = register(category=LeadCategory.UMBRELLA, summary="充当保护伞")
+    corrupt = register(category=LeadCategory.JUDICIAL_CORRUPTION, summary="徇私枉法")
+    chronic = register(category=LeadCategory.BUSINESS, summary="违规经商")
+    client.force_login(org.intake)
+    page = client.get(reverse("leads:ledger"), {"category": "focus"}).content.decode()
+    assert umbrella.number in page and corrupt.number in page
+    assert chronic.number not in page
+    page = client.get(reverse("leads:ledger"), {"category": "chronic"}).content.decode()
+    assert chronic.number in page and umbrella.number not in page
