@@ -26,8 +26,9 @@ _ADVISORY_LOCK_KEY = 7_040_211  # arbitrary, constant: "the audit chain"
 def _client_ip(request) -> str | None:
     if request is None or not settings.AUDIT_KEEP_IP:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    from .net import client_ip
+
+    return client_ip(request)
 
 
 def event_digest(
