@@ -21,6 +21,7 @@ from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import parse_date
 from rectify.models import AuditVerb, Officer, Role
+from rectify.net import client_ip
 from rectify.pagination import keyset_page
 
 from . import forms, selectors, services
@@ -551,7 +552,7 @@ def lead_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def _client_bucket(request, what: str) -> str:
     """A cache key for rate limiting: a salted hash of the client address, kept only in the
     cache for an hour — never written to the database or the report."""
-    raw = request.META.get("REMOTE_ADDR", "") + settings.SECRET_KEY
+    raw = (client_ip(request) or "") + settings.SECRET_KEY
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"leads:public:{what}:{digest}"
 
