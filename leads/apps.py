@@ -1,5 +1,47 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LeadsConfig(AppConfig):
     name = "leads"
+    verbose_name = _("线索管理")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_channels, sender=self)
+
+
+# The twelve channels the speech names (L1). Migration 0002 seeds them; post_migrate puts
+# back any that are missing (as Django does for permissions), e.g. after a test flush.
+# Renamed or deactivated channels are left as the administrator set them.
+SPEECH_CHANNELS = [
+    ("hotline", "举报电话"),
+    ("mailbox", "举报信箱"),
+    ("online", "网上举报平台"),
+    ("visit", "走访当事人"),
+    ("letter_inquiry", "函询"),
+    ("democratic_evaluation", "民主测评"),
+    ("individual_talk", "个别谈话"),
+    ("inspection", "明察暗访"),
+    ("organised_crime_review", "涉黑涉恶案件倒查"),
+    ("petition_review", "涉法涉诉信访案件评查"),
+    ("key_case_review", "重点案件评查"),
+    ("legal_inspection", "执法司法专项检查"),
+]
+
+
+def _ensure_channels(sender, using="default", apps=None, **kwargs) -> None:
+    try:
+        Channel = (apps or sender.apps).get_model("leads", "Channel")
+    except LookupError:  # migrating backwards past the model
+        return
+    have = set(Channel.objects.using(using).values_list("code", flat=True))
+    Channel.objects.using(using).bulk_create(
+        [
+            Channel(code=code, name=name, order=order * 10)
+            for order, (code, name) in enumerate(SPEECH_CHANNELS, start=1)
+            if code not in have
+        ],
+        ignore_conflicts=True,
+    )

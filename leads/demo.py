@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from rectify.models import Campaign, Office, Officer
 
-from . import services
+from . import conflicts, services
 from .models import Channel, DispositionForm, Lead, LeadCategory, LeadConclusion, SignatureRole
 
 SUMMARIES = [
@@ -54,9 +54,12 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
     bureau = handler.unit
     channels = {c.code: c for c in Channel.objects.all()}
     demo_users = {intake.pk, staff.pk, head.pk, handler_user.pk}
+    # Subjects outside the handler's own organ: the demo assigns them without conflicts.
+    handler_organ = conflicts.organs_of([bureau])[0][bureau.path]
     candidates = list(
         Officer.objects.filter(unit__path__startswith=office.jurisdiction.path, is_active=True)
         .exclude(user_id__in=demo_users)
+        .exclude(unit__path__startswith=handler_organ)
         .order_by("number")[:200]
     )
     rng.shuffle(candidates)
@@ -116,6 +119,7 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
         kind="consultation",
         text="会商认为需进一步核实资金往来",
         participants="办公室、纪检监察室",
+        conclusion="由承办人调取银行流水，十日内报核查情况",
     )
     assign(register(45, "inaction", "petition_review"), -5)
 

@@ -5,16 +5,64 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.models import Office
 
+from .attachments import ACCEPT as ATTACHMENT_ACCEPT
+from .attachments import AttachmentError, check_upload
 from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, LeadRoute
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 SPLIT = re.compile(r"[、，,;；\s]+")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by leads.attachments.check_upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if len(cleaned) > settings.LEADS_ATTACHMENTS_PER_LEAD:
+            raise forms.ValidationError(
+                _("一次最多上传 %(n)s 个附件") % {"n": settings.LEADS_ATTACHMENTS_PER_LEAD}
+            )
+        errors = []
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except AttachmentError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+def attachment_help() -> str:
+    return _(
+        "PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）或文本（.txt），"
+        "单个文件不超过 %(size)s，每条线索最多 %(n)s 个；可一次选择多个文件"
+    ) % {
+        "size": filesizeformat(settings.LEADS_ATTACHMENT_MAX_BYTES),
+        "n": settings.LEADS_ATTACHMENTS_PER_LEAD,
+    }
 
 
 class RegisterForm(forms.Form):
@@ -34,9 +82,11 @@ class RegisterForm(forms.Form):
     reporter_anonymous = forms.BooleanField(label=_("匿名举报"), required=False, initial=True)
     reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=100)
     reporter_contact = forms.CharField(label=_("联系方式"), required=False, max_length=100)
+    attachments = MultipleFileField(label=_("附件"), required=False)
 
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_help()
         self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
         # L3: as the summary or subjects are typed, htmx asks for likely duplicates.
         screen = {
@@ -81,8 +131,30 @@ class PublicReportForm(forms.Form):
     reporter_contact = forms.CharField(
         label=_("联系方式（可不填）"), required=False, max_length=100
     )
+    attachment = forms.FileField(
+        label=_("证据材料（可不传）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+    )
     # A honeypot for robots: humans never see or fill it.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _(
+            "一个文件：PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）或文本（.txt），不超过 %(size)s。"
+            "文件名不会保存；文件本身（如照片的拍摄信息、文档的作者）可能含有您的个人信息，"
+            "如需匿名请先处理"
+        ) % {"size": filesizeformat(settings.LEADS_ATTACHMENT_MAX_BYTES)}
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                check_upload(upload, anonymise=True)
+            except AttachmentError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
 
 
 class ReceiptForm(forms.Form):
@@ -118,6 +190,14 @@ class AssignForm(forms.Form):
     handler = forms.CharField(label=_("承办人警号"), max_length=40)
     deadline = forms.DateField(label=_("办理期限"), widget=DATE)
     reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    # Needed only when the handler has conflicts (leads.conflicts); recorded with the
+    # assignment.
+    override_reason = forms.CharField(
+        label=_("仍然交办的理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class MergeForm(forms.Form):
@@ -140,8 +220,13 @@ class EventForm(forms.Form):
             ("risk", _("风险研判")),
         ],
     )
-    participants = forms.CharField(label=_("参加人员（会商）"), required=False, max_length=500)
+    participants = forms.CharField(label=_("参加人员（会商必填）"), required=False, max_length=500)
     text = forms.CharField(label=_("内容"), widget=forms.Textarea)
+    conclusion = forms.CharField(
+        label=_("会商结论（会商必填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ConcludeForm(forms.Form):
@@ -156,3 +241,17 @@ class ConcludeForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("答复举报人"), widget=forms.Textarea)
+
+
+class AttachmentUploadForm(forms.Form):
+    files = MultipleFileField(label=_("上传附件"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = attachment_help()
+
+
+class AttachmentRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("删除理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )

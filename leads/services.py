@@ -17,6 +17,7 @@ from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office, Officer, Role, Unit
 
+from . import conflicts
 from .models import (
     PUBLIC_CHANNEL_CODE,
     Channel,
@@ -53,6 +54,8 @@ EMPTY_TEXT = _("内容不能为空")
 MERGE_SELF = _("不能并入本线索自身")
 HANDLER_NOT_IN_UNIT = _("承办人须为承办单位（含下级）的干警")
 RATING_NOT_ALLOWED = _("线索办结后才能评价")
+CONSULTATION_NEEDS_PARTICIPANTS = _("会商记录须填写参加人员")
+CONSULTATION_NEEDS_CONCLUSION = _("会商记录须填写会商结论")
 
 # Receipt codes: 20 symbols of Crockford's base32 (100 bits), shown in groups of four.
 _RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -83,6 +86,12 @@ def _event(lead: Lead, *, kind: str, actor, text: str = "", participants: str = 
     event.full_clean()
     event.save()
     return event
+
+
+def _touch(lead: Lead) -> None:
+    """L10: somebody worked the lead now (resets the 有线索不查 clock)."""
+    lead.last_activity_at = timezone.now()
+    Lead.objects.filter(pk=lead.pk).update(last_activity_at=lead.last_activity_at)
 
 
 # --- numbering ------------------------------------------------------------------------
@@ -351,20 +360,27 @@ def lead_assign(
     deadline: dt.date,
     route: str,
     reason: str = "",
+    override_reason: str = "",
     request=None,
 ) -> Lead:
     """Assign to a unit (and handler) for verification / talk or letter inquiry / preliminary
-    verification. From HANDLING it re-assigns (no status move)."""
+    verification. From HANDLING it re-assigns (no status move). A handler with conflicts
+    (leads.conflicts) raises HandlerConflictError unless `override_reason` is given; the
+    conflicts and the reason are then kept in the triage event and the audit trail."""
     lead = lock(lead)
     _ensure_writable(lead)
     if not handler.unit.path.startswith(unit.path):
         raise LeadWorkflowError(HANDLER_NOT_IN_UNIT)
+    override = conflicts.require_override(
+        lead=lead, handler=handler, override_reason=override_reason
+    )
     lead.handling_unit = unit
     lead.handler = handler
     lead.deadline = deadline
     lead.route = route
+    lead.last_activity_at = timezone.now()
     lead.full_clean()
-    lead.save(update_fields=["handling_unit", "handler", "deadline", "route"])
+    lead.save(update_fields=["handling_unit", "handler", "deadline", "route", "last_activity_at"])
     _event(
         lead,
         kind=EventKind.TRIAGE,
@@ -375,8 +391,18 @@ def lead_assign(
             "handler": handler.name,
             "deadline": str(deadline),
             "route": route,
+            **override,
         },
     )
+    if override:
+        audit_record(
+            actor=actor,
+            action="leads.lead.conflict_overridden",
+            verb=AuditVerb.CHANGE,
+            target=lead,
+            data={"handler": handler.pk, **override},
+            request=request,
+        )
     if lead.status == S.HANDLING:
         audit_record(
             actor=actor,
@@ -426,16 +452,38 @@ TIMELINE_KINDS = (
 
 @transaction.atomic
 def lead_add_event(
-    *, lead: Lead, actor, kind: str, text: str, participants: str = "", request=None
+    *,
+    lead: Lead,
+    actor,
+    kind: str,
+    text: str,
+    participants: str = "",
+    conclusion: str = "",
+    request=None,
 ) -> LeadEvent:
+    """A timeline entry (L7). A consultation (会商) needs its participants and its conclusion
+    (kept in `data["conclusion"]`). A supervision note (督办) urges the handler; it is not
+    handling work, so unlike the other kinds it does not reset the L10 untouched clock."""
     if kind not in TIMELINE_KINDS:
         raise LeadWorkflowError(_("不支持的记录类型"))
     if not text.strip():
         raise LeadWorkflowError(EMPTY_TEXT)
+    if kind == EventKind.CONSULTATION:
+        if not participants.strip():
+            raise LeadWorkflowError(CONSULTATION_NEEDS_PARTICIPANTS)
+        if not conclusion.strip():
+            raise LeadWorkflowError(CONSULTATION_NEEDS_CONCLUSION)
     _ensure_writable(lead)
     event = _event(
-        lead, kind=kind, actor=actor, text=text.strip(), participants=participants.strip()
+        lead,
+        kind=kind,
+        actor=actor,
+        text=text.strip(),
+        participants=participants.strip(),
+        data={"conclusion": conclusion.strip()} if conclusion.strip() else None,
     )
+    if kind != EventKind.SUPERVISION:
+        _touch(lead)
     audit_record(
         actor=actor,
         action=f"leads.lead.{kind}",
@@ -483,8 +531,9 @@ def lead_conclude(
     lead.conclusion = conclusion
     lead.result = result.strip()
     lead.disposition_form = disposition_form
+    lead.last_activity_at = timezone.now()
     lead.full_clean()
-    lead.save(update_fields=["conclusion", "result", "disposition_form"])
+    lead.save(update_fields=["conclusion", "result", "disposition_form", "last_activity_at"])
     if changed:
         _void_signatures(lead, actor)
         _event(

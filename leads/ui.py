@@ -10,7 +10,7 @@ from rectify import access
 from rectify.models import Role
 from rectify.ui import NavItem, Panel, PanelLine
 
-from . import selectors
+from . import oversight, selectors
 from .models import UNSCREENED, LeadStatus
 
 
@@ -24,6 +24,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem(_("我的线索"), reverse("leads:my_work"), order=22))
     if access.has_role(user, Role.INTAKE, Role.OFFICE, Role.LEADER):
         items.append(NavItem(_("智能筛查"), reverse("leads:screening"), order=23))
+    if access.has_role(user, *access.LEAD_BOARD_ROLES):
+        items.append(NavItem(_("督办逾期"), reverse("leads:oversight"), order=24))
     return items
 
 
@@ -107,6 +109,25 @@ def home_panels(user) -> list[Panel]:
                     ),
                 ],
                 order=22,
+            )
+        )
+    if access.has_role(user, *access.LEAD_BOARD_ROLES):
+        # L10: flagged leads escalated to the user (one query; recusal applies).
+        mine = oversight.escalated_to_me_count(user)
+        board = reverse("leads:oversight")
+        panels.append(
+            Panel(
+                _("督办与逾期"),
+                [
+                    PanelLine(
+                        _("上报给我的逾期线索"),
+                        mine,
+                        f"{board}?mine=1",
+                        "danger" if mine else "ok",
+                    ),
+                    PanelLine(_("督办与逾期线索"), "", board),
+                ],
+                order=23,
             )
         )
     return panels

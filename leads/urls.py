@@ -34,3 +34,48 @@ urlpatterns += [
     path("screening/", screening_views.screening, name="screening"),
     path("screening/similar/", screening_views.similar, name="similar"),
 ]
+
+# --- attachments and the handler-conflict hint (leads helper C) ----------------------------
+from . import attachment_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        attachment_views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/",
+        attachment_views.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "<int:pk>/assign/conflicts/",
+        attachment_views.assign_conflicts_hint,
+        name="assign_conflicts",
+    ),
+]
+
+# --- oversight: listed supervision, jurisdiction, risk notes, escalations (leads helper C) ----
+from . import oversight_views  # noqa: E402
+
+urlpatterns += [
+    path("oversight/", oversight_views.oversight_board, name="oversight"),
+    path("risk/", oversight_views.risk_notes, name="risk_notes"),
+    path("risk/officer/<int:pk>/", oversight_views.officer_risk, name="officer_risk"),
+    path("<int:pk>/supervision/", oversight_views.supervision_list, name="supervision_list"),
+    path(
+        "<int:pk>/supervision/unlist/",
+        oversight_views.supervision_unlist,
+        name="supervision_unlist",
+    ),
+    path("<int:pk>/supervision/note/", oversight_views.supervision_note, name="supervision_note"),
+    path("<int:pk>/jurisdiction/", oversight_views.jurisdiction_change, name="jurisdiction"),
+    path("<int:pk>/risk/", oversight_views.lead_risk_add, name="risk_add"),
+    path(
+        "<int:pk>/accountability/",
+        oversight_views.accountability_add,
+        name="accountability_add",
+    ),
+]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from rectify.models import AuditVerb, Officer, Role
 from rectify.net import client_ip
 from rectify.pagination import keyset_page
 
-from . import forms, selectors, services
+from . import attachment_views, attachments, conflicts, forms, selectors, services
 from .leniency import leniency_counts, leniency_for
 from .models import (
     Channel,
@@ -34,6 +35,7 @@ from .models import (
     Signature,
     SignatureRole,
 )
+from .oversight_views import detail_context as oversight_context
 from .workflow import LeadWorkflowError
 
 S = LeadStatus
@@ -108,27 +110,33 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "subject_unit_text": next((s.unit_name for s in existing.subjects.all()), ""),
             "reporter_anonymous": existing.reporter_anonymous,
         }
-    form = forms.RegisterForm(request.POST or None, offices=offices, initial=initial)
+    form = forms.RegisterForm(
+        request.POST or None, request.FILES or None, offices=offices, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subjects = _match_subjects(
             request.user, form.subject_tokens(), data.get("subject_unit_text", "")
         )
         try:
-            lead = services.lead_register(
-                office=data["office"],
-                actor=request.user,
-                received_date=data["received_date"],
-                channel=data["channel"],
-                category=data["category"],
-                summary=data["summary"],
-                subjects=subjects,
-                reporter_anonymous=data["reporter_anonymous"],
-                reporter_name=data.get("reporter_name", ""),
-                reporter_contact=data.get("reporter_contact", ""),
-                lead=existing,
-                request=request,
-            )
+            with transaction.atomic():  # the lead and its files, or neither
+                lead = services.lead_register(
+                    office=data["office"],
+                    actor=request.user,
+                    received_date=data["received_date"],
+                    channel=data["channel"],
+                    category=data["category"],
+                    summary=data["summary"],
+                    subjects=subjects,
+                    reporter_anonymous=data["reporter_anonymous"],
+                    reporter_name=data.get("reporter_name", ""),
+                    reporter_contact=data.get("reporter_contact", ""),
+                    lead=existing,
+                    request=request,
+                )
+                attachments.attachments_add(
+                    lead=lead, actor=request.user, uploads=data["attachments"], request=request
+                )
         except LeadWorkflowError as exc:
             messages.error(request, str(exc))
         else:
@@ -298,6 +306,8 @@ def _detail_context(request, lead, **extra) -> dict:
         else [],
         "unfounded": LeadConclusion.UNFOUNDED,
     }
+    ctx.update(attachment_views.attachment_context(user, lead))
+    ctx.update(oversight_context(user, lead))
     ctx.update(extra)
     return ctx
 
@@ -416,16 +426,36 @@ def _assign(request, lead, ctx):
     handler = _handler_for(request.user, d["handler"])
     if handler is None:
         raise LeadWorkflowError(_("找不到该警号的在职干警"))
-    services.lead_assign(
-        lead=lead,
-        actor=request.user,
-        unit=unit,
-        handler=handler,
-        deadline=d["deadline"],
-        route=d["route"],
-        reason=d["reason"],
-        request=request,
-    )
+    try:
+        services.lead_assign(
+            lead=lead,
+            actor=request.user,
+            unit=unit,
+            handler=handler,
+            deadline=d["deadline"],
+            route=d["route"],
+            reason=d["reason"],
+            override_reason=d["override_reason"],
+            request=request,
+        )
+    except conflicts.HandlerConflictError as exc:
+        if not ctx["can_triage"]:  # no assign form on the page to show the warnings in
+            raise LeadWorkflowError(f"{exc}：{'；'.join(exc.conflicts)}") from exc
+        # Not assigned: the page again, the values kept, the reasons and the override field.
+        messages.warning(request, str(exc))
+        return render(
+            request,
+            "leads/detail.html",
+            _detail_context(
+                request,
+                lead,
+                assign_form=forms.AssignForm(request.POST, auto_id="assign-%s"),
+                assign_unit_value=str(unit.pk),
+                **attachment_views.assign_conflicts_context(lead, handler, d["handler"]),
+            ),
+        )
+    if d["override_reason"].strip():
+        return _("已交办（已记录回避提示及仍然交办的理由）")
     return _("已交办")
 
 
@@ -480,6 +510,7 @@ def _event(request, lead, ctx):
         kind=d["kind"],
         text=d["text"],
         participants=d["participants"],
+        conclusion=d["conclusion"],
         request=request,
     )
     return _("已记录")
@@ -542,6 +573,8 @@ def lead_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except LeadWorkflowError as exc:
         messages.error(request, str(exc))
     else:
+        if isinstance(done, HttpResponse):  # the action re-renders the page itself
+            return done
         messages.success(request, done)
     return redirect("leads:detail", pk=lead.pk)
 
@@ -571,7 +604,7 @@ def _rate_limited(request, what: str, limit: int) -> bool:
 
 @never_cache
 def public_report(request: HttpRequest) -> HttpResponse:
-    form = forms.PublicReportForm(request.POST or None)
+    form = forms.PublicReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _rate_limited(request, "report", settings.LEADS_PUBLIC_RATE):
             return render(
@@ -579,19 +612,30 @@ def public_report(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid() and not form.cleaned_data.get("website"):
             d = form.cleaned_data
-            lead, code = services.public_report_submit(
-                office=d["office"],
-                category=d["category"],
-                summary=d["summary"],
-                subject_text=d["subject"],
-                subject_unit_text=d["subject_unit"],
-                reporter_name=d["reporter_name"],
-                reporter_contact=d["reporter_contact"],
-            )
-            # The code is shown in this response only (no redirect, nothing in the URL).
-            response = render(request, "leads/public_receipt.html", {"code": code})
-            response["Cache-Control"] = "no-store"
-            return response
+            try:
+                with transaction.atomic():  # the report and its file, or neither
+                    lead, code = services.public_report_submit(
+                        office=d["office"],
+                        category=d["category"],
+                        summary=d["summary"],
+                        subject_text=d["subject"],
+                        subject_unit_text=d["subject_unit"],
+                        reporter_name=d["reporter_name"],
+                        reporter_contact=d["reporter_contact"],
+                    )
+                    if d.get("attachment"):
+                        # No request passed: nothing about the client is recorded. The file
+                        # name is replaced, it may name the reporter.
+                        attachments.attachment_add(
+                            lead=lead, actor=None, upload=d["attachment"], anonymise=True
+                        )
+            except LeadWorkflowError as exc:
+                form.add_error("attachment", str(exc))
+            else:
+                # The code is shown in this response only (no redirect, nothing in the URL).
+                response = render(request, "leads/public_receipt.html", {"code": code})
+                response["Cache-Control"] = "no-store"
+                return response
     return render(request, "leads/public_report.html", {"form": form})
 
 

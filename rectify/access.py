@@ -274,6 +274,8 @@ def leads_visible_to(user):
         unit_q(user, (Role.INTAKE, Role.OFFICE, Role.LEADER), prefix="office__jurisdiction__")
         | Q(handler__user_id=user.pk)
         | unit_q(user, [Role.UNIT_HEAD], prefix="handling_unit__")
+        # L6: the leader named for listed supervision (挂牌督办) follows the lead.
+        | Q(supervisor__user_id=user.pk)
     )
     return Lead.objects.filter(q).exclude(subjects__officer__user_id=user.pk)
 
@@ -311,3 +313,82 @@ def can_handle_lead(user, lead) -> bool:
 def can_reveal_reporter(user, lead) -> bool:
     path = lead.office.jurisdiction.path
     return any(path.startswith(p) for p in scope_paths(user, [Role.INTAKE]))
+
+
+# --- leads: oversight (L6 listed supervision and jurisdiction, L7 supervision notes,
+# L10 escalations and accountability, L11 risk notes; leads helper C) ------------------------
+# Office staff (intake/office of the lead's office) list supervision, change jurisdiction and
+# attach accountability. Leaders whose subtree holds the lead's office may list supervision
+# and write supervision notes (督办), as may the leader named as supervisor. Risk notes on a
+# lead: its handler and office staff; on an officer: office staff and leaders whose subtree
+# holds the officer. Nobody ever sees a risk note about themself, and recusal applies to
+# everything reached through a lead.
+
+LEAD_BOARD_ROLES = (Role.INTAKE, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
+RISK_OFFICER_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def is_lead_leader(user, lead) -> bool:
+    """A leader whose subtree holds the lead's office (the lead must already be visible)."""
+    path = lead.office.jurisdiction.path
+    return any(path.startswith(p) for p in scope_paths(user, [Role.LEADER]))
+
+
+def can_list_supervision(user, lead) -> bool:
+    return can_manage_lead(user, lead) or is_lead_leader(user, lead)
+
+
+def can_write_supervision_note(user, lead) -> bool:
+    is_supervisor = bool(
+        lead.supervisor_id and lead.supervisor.user_id == getattr(user, "pk", None)
+    )
+    return can_list_supervision(user, lead) or is_supervisor
+
+
+def can_change_jurisdiction(user, lead) -> bool:
+    return can_manage_lead(user, lead)
+
+
+def can_add_accountability(user, lead) -> bool:
+    return can_manage_lead(user, lead)
+
+
+def can_write_lead_risk(user, lead) -> bool:
+    return can_manage_lead(user, lead) or can_handle_lead(user, lead)
+
+
+def risk_officers_visible_to(user) -> QuerySet[Officer]:
+    """Officers the user may assess (and read assessments of): office staff and leaders of
+    the officer's subtree; never the user themself."""
+    if not getattr(user, "is_authenticated", False):
+        return Officer.objects.none()
+    q = unit_q(user, RISK_OFFICER_ROLES, prefix="unit__")
+    return Officer.objects.filter(q).exclude(user_id=user.pk).select_related("unit")
+
+
+def get_officer_for_risk(user, pk: int) -> Officer:
+    officer = risk_officers_visible_to(user).filter(pk=pk).first()
+    if officer is None:
+        raise Http404
+    return officer
+
+
+def risk_notes_visible_to(user):
+    """Notes on leads the user can see (leads_visible_to, recusal included), plus notes on
+    officers of the user's office/leader subtree; never a note about the user themself."""
+    from leads.models import RiskNote
+
+    if not getattr(user, "is_authenticated", False):
+        return RiskNote.objects.none()
+    on_lead = Q(lead__isnull=False, lead__in=leads_visible_to(user).values("id"))
+    on_officer = Q(lead__isnull=True, officer__isnull=False) & unit_q(
+        user, RISK_OFFICER_ROLES, prefix="officer__unit__"
+    )
+    return RiskNote.objects.filter(on_lead | on_officer).exclude(officer__user_id=user.pk)
+
+
+def escalations_visible_to(user):
+    """Escalations (L10) of the leads the user can see."""
+    from leads.models import Escalation
+
+    return Escalation.objects.filter(lead__in=leads_visible_to(user).values("id"))

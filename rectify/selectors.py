@@ -54,15 +54,46 @@ def escalation_target(unit: Unit, *, steps: int) -> ChainLink | None:
     Each unit contributes its direct then its primary responsible person; steps beyond
     the root stay at the root's primary responsible person.
     """
+    people = escalation_ladder(responsibility_chain(unit))
+    if not people:
+        return None
+    return people[min(steps, len(people) - 1)]
+
+
+def escalation_ladder(chain: list[ChainLink]) -> list[ChainLink]:
+    """The people of a responsibility chain in escalation order, one link per step (pure):
+    each unit's direct, then its primary responsible person (once if they are the same)."""
     people: list[ChainLink] = []
-    for link in responsibility_chain(unit):
+    for link in chain:
         if link.direct:
             people.append(ChainLink(link.unit, None, link.direct))
         if link.primary and link.primary != link.direct:
             people.append(ChainLink(link.unit, link.primary, None))
-    if not people:
-        return None
-    return people[min(steps, len(people) - 1)]
+    return people
+
+
+def escalation_ladders(units) -> dict[int, list[ChainLink]]:
+    """`escalation_ladder` for many units at once: unit id -> its ladder, in ONE query for
+    all their ancestors (list pages and the nightly escalation call this per page/batch)."""
+    units = [u for u in units if u is not None]
+    paths = {p for u in units for p in u.ancestor_paths()}
+    if not paths:
+        return {}
+    by_path = {
+        u.path: u
+        for u in Unit.objects.filter(path__in=paths).select_related(
+            "primary_responsible", "direct_responsible"
+        )
+    }
+    out: dict[int, list[ChainLink]] = {}
+    for unit in units:
+        chain = [
+            ChainLink(a, a.primary_responsible, a.direct_responsible)
+            for a in (by_path.get(p) for p in reversed(unit.ancestor_paths()))
+            if a is not None
+        ]
+        out[unit.pk] = escalation_ladder(chain)
+    return out
 
 
 def officer_for_user(user) -> Officer | None:

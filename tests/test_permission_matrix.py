@@ -37,6 +37,38 @@ def _user(org, name):
     return getattr(value, "user", value)
 
 
+def _lead_attachment(org) -> dict:
+    """A lead of office_a in handling by org.handler (police_a), with one attachment."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from leads import services
+    from leads.attachments import attachment_add
+    from leads.models import Channel
+
+    lead = services.lead_register(
+        office=org.office_a,
+        actor=org.intake,
+        received_date=timezone.localdate(),
+        channel=Channel.objects.get(code="hotline"),
+        category="other",
+        summary="权限矩阵用线索",
+    )
+    lead = services.lead_assign(
+        lead=lead,
+        actor=org.office_staff,
+        unit=org.police_a,
+        handler=org.handler,
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        route="verification",
+    )
+    upload = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF\n")
+    attachment = attachment_add(lead=lead, actor=org.intake, upload=upload)
+    return {"pk": lead.pk, "attachment_pk": attachment.pk}
+
+
 # (url name, kwargs(org) -> dict, {user: expected status}); users not listed expect the
 # "*" entry, or 403.
 PAGES = [
@@ -77,6 +109,44 @@ PAGES = [
         },
     ),
     ("leads:my_work", lambda org: {}, {"handler": 200, "unit_head": 200}),
+    # lead attachments: every reader of the lead downloads (audited); invisible leads 404.
+    (
+        "leads:attachment",
+        _lead_attachment,
+        {
+            "intake": 200,
+            "office_staff": 200,
+            "handler": 200,
+            "unit_head": 200,
+            "chief": 200,
+            "*": 404,
+        },
+    ),
+    # removal (confirmation page): managing staff; the handler only for their own uploads.
+    (
+        "leads:attachment_remove",
+        _lead_attachment,
+        {
+            "intake": 200,
+            "office_staff": 200,
+            "handler": 403,
+            "unit_head": 403,
+            "chief": 403,
+            "*": 404,
+        },
+    ),
+    (
+        "leads:assign_conflicts",
+        lambda org: {"pk": _lead_attachment(org)["pk"]},
+        {
+            "intake": 200,
+            "office_staff": 200,
+            "handler": 403,
+            "unit_head": 403,
+            "chief": 403,
+            "*": 404,
+        },
+    ),
 ]
 
 

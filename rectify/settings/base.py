@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "selfcheck.tasks.selfcheck_send_reminders",
         "schedule": crontab(minute=0, hour=9),
     },
+    "leads-escalate-overdue": {
+        "task": "leads.tasks.leads_escalate_overdue",
+        "schedule": crontab(minute=40, hour=1),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------

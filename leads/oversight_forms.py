@@ -1,0 +1,89 @@
+"""Forms of the oversight pages (L6, L7, L10, L11): input validation only; the rules that
+involve other objects (leading cadre, unit subtree, deadlines, recusal) are in
+leads.oversight, so commands and tests get the same checks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def form_errors(form: forms.Form) -> str:
+    """All errors of a bound form in one line, each with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            parts.append(f"{label}：{error}" if label else str(error))
+    return "；".join(parts)
+
+
+class ListSupervisionForm(forms.Form):
+    supervisor = forms.CharField(
+        label=_("督办领导警号"),
+        max_length=40,
+        help_text=_("须为在职领导干部"),
+        widget=forms.TextInput(attrs={"list": "ov-cadres", "autocomplete": "off"}),
+    )
+    deadline = forms.DateField(label=_("督办期限"), widget=DATE)
+    note = forms.CharField(label=_("督办要求"), required=False, widget=TEXT)
+
+
+class UnlistSupervisionForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), widget=TEXT)
+
+
+class SupervisionNoteForm(forms.Form):
+    text = forms.CharField(label=_("督办意见"), widget=TEXT)
+
+
+class JurisdictionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("变更方式"), choices=JurisdictionKind.choices)
+    unit = forms.IntegerField(label=_("新承办单位"))
+    handler = forms.CharField(
+        label=_("新承办人警号"),
+        max_length=40,
+        required=False,
+        help_text=_("须为新承办单位（含下级）的在职干警；可稍后指定"),
+    )
+    deadline = forms.DateField(
+        label=_("新办理期限"), required=False, widget=DATE, help_text=_("不填则沿用原期限")
+    )
+    reason = forms.CharField(label=_("变更理由"), widget=TEXT)
+    override_reason = forms.CharField(
+        label=_("回避情形说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("所选承办人存在需要回避的情形、确需交办时填写"),
+    )
+
+
+class RiskNoteForm(forms.Form):
+    level = forms.ChoiceField(label=_("风险等级"), choices=RiskLevel.choices)
+    text = forms.CharField(label=_("研判意见"), widget=TEXT)
+    measures = forms.CharField(label=_("防控措施（预案）"), required=False, widget=TEXT)
+
+
+class AccountabilityForm(forms.Form):
+    officer = forms.CharField(
+        label=_("被问责人警号"),
+        max_length=40,
+        required=False,
+        help_text=_("在册干警填警号；不在册的填姓名"),
+        widget=forms.TextInput(attrs={"list": "ov-people", "autocomplete": "off"}),
+    )
+    person_name = forms.CharField(label=_("被问责人姓名"), max_length=100, required=False)
+    unit = forms.IntegerField(label=_("被问责单位"), required=False)
+    measure = forms.ChoiceField(label=_("问责方式"), choices=AccountabilityMeasure.choices)
+    reason = forms.CharField(label=_("问责事由"), widget=TEXT)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("officer") or "").strip() and not (data.get("person_name") or "").strip():
+            self.add_error("officer", _("请填写被问责人警号或姓名"))
+        return data
