@@ -16,12 +16,13 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from rectify.models import Campaign, Office, Officer
 
-from . import conflicts, services
+from . import attachments, conflicts, oversight, services
 from .models import Channel, DispositionForm, Lead, LeadCategory, LeadConclusion, SignatureRole
 
 SUMMARIES = [
@@ -121,7 +122,48 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
         participants="办公室、纪检监察室",
         conclusion="由承办人调取银行流水，十日内报核查情况",
     )
-    assign(register(45, "inaction", "petition_review"), -5)
+    # L6 listed supervision by the leader, L11 a risk note and a file on the same lead
+    leader = getattr(_user("leader"), "officer", None)
+    if leader is not None and leader.is_leading_cadre:
+        oversight.lead_list_supervision(
+            lead=lead,
+            actor=staff,
+            supervisor=leader,
+            deadline=today + dt.timedelta(days=15),
+            note="涉黑涉恶“保护伞”线索，挂牌督办",
+        )
+    oversight.risk_note_add(
+        actor=handler_user,
+        lead=lead,
+        level="high",
+        text="被反映人在当地关系复杂，可能干扰证人",
+        measures="核查期间对证人信息严格保密，必要时提级办理",
+    )
+    attachments.attachment_add(
+        lead=lead,
+        actor=intake,
+        upload=SimpleUploadedFile(
+            "举报材料摘录.txt",
+            "2026年9月，某娱乐场所被举报后未被查处，疑有人通风报信。\n".encode(),
+        ),
+    )
+    overdue = assign(register(45, "inaction", "petition_review"), -5)
+    # L10: the overdue lead climbs the chain; accountability for the delay
+    oversight.accountability_add(
+        lead=overdue,
+        actor=staff,
+        officer=handler,
+        unit=bureau,
+        measure="talk",
+        reason="线索超过办理期限未办结，未说明理由",
+    )
+    oversight.risk_note_add(
+        actor=staff,
+        officer=next(subjects),
+        level="medium",
+        text="多次被反映与辖区企业老板往来密切，需关注",
+        measures="安排谈心谈话，提醒其如实申报",
+    )
 
     # unit head: an unfounded conclusion the handler has signed, awaiting the head's signature
     lead = assign(register(30, "interference", "hotline"), 10)
@@ -160,3 +202,4 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
         actor=staff,
         reason="所反映问题已由法院审判监督程序处理，予以了结",
     )
+    oversight.escalate_flagged()  # what the nightly task would have recorded by now

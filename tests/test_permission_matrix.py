@@ -109,6 +109,35 @@ PAGES = [
         },
     ),
     ("leads:my_work", lambda org: {}, {"handler": 200, "unit_head": 200}),
+    (
+        "leads:screening",
+        lambda org: {},
+        {"intake": 200, "office_staff": 200, "outsider": 200, "chief": 200},
+    ),
+    # L10 board: office staff, unit heads and leaders (rows scoped, recusal applies).
+    (
+        "leads:oversight",
+        lambda org: {},
+        {"intake": 200, "office_staff": 200, "outsider": 200, "unit_head": 200, "chief": 200},
+    ),
+    # L11: risk notes visible with their leads; notes about officers for office and leaders.
+    (
+        "leads:risk_notes",
+        lambda org: {},
+        {
+            "intake": 200,
+            "office_staff": 200,
+            "outsider": 200,
+            "handler": 200,
+            "unit_head": 200,
+            "chief": 200,
+        },
+    ),
+    (
+        "leads:officer_risk",
+        lambda org: {"pk": org.officer_a.pk},
+        {"office_staff": 200, "chief": 200, "outsider": 404},
+    ),
     # lead attachments: every reader of the lead downloads (audited); invisible leads 404.
     (
         "leads:attachment",
