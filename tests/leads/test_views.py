@@ -154,10 +154,25 @@ def test_l2_overdue_intake_shows_on_the_office_home(client, org, register, setti
 
 
 def test_recusal_office_staff_who_is_a_subject_cannot_reach_the_lead(client, org, register):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leads.attachments import attachment_add
+
     me = OfficerFactory(unit=org.district_a, user=org.office_staff, name="吴办公", number="A555")
     lead = register(subjects=[me], summary="反映吴办公收受礼金")
     other = register(summary="反映他人收受礼金")
+    file = attachment_add(
+        lead=lead, actor=org.intake, upload=SimpleUploadedFile("证据.txt", "礼金清单".encode())
+    )
     client.force_login(org.office_staff)
+    # attachment URL, duplicate check, screening, oversight board: the lead is not there
+    url = reverse("leads:attachment", args=[lead.pk, file.pk])
+    assert client.get(url).status_code == 404
+    similar = client.get(reverse("leads:similar"), {"summary": "反映吴办公收受礼金"})
+    assert lead.number not in similar.content.decode()
+    assert lead.number not in client.get(reverse("leads:screening")).content.decode()
+    assert lead.number not in client.get(reverse("leads:oversight")).content.decode()
+    assert client.get(reverse("leads:archive_sheet", args=[lead.pk])).status_code == 404
     ledger = client.get(reverse("leads:ledger")).content.decode()
     assert other.number in ledger and lead.number not in ledger
     search = client.get(reverse("leads:ledger"), {"q": "礼金"}).content.decode()
