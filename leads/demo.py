@@ -183,6 +183,7 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
         conclusion=LeadConclusion.SUBSTANTIATED,
         result="经核查属实，责令其配偶退出经营，对本人诫勉谈话。",
         disposition_form=DispositionForm.FIRST,
+        dealt_with="被反映人，诫勉谈话；其配偶退出所持股份",
     )
     services.lead_cross_off(lead=lead, actor=staff)
     services.lead_transfer(

@@ -236,6 +236,12 @@ class ConcludeForm(forms.Form):
         choices=[("", "—")] + list(DispositionForm.choices),
         required=False,
     )
+    dealt_with = forms.CharField(
+        label=_("处理人员及处理情况（查实时）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每人一行：姓名、职务、处理方式，例如“张三，副庭长，诫勉谈话”"),
+    )
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 5}))
 
 

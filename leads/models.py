@@ -179,6 +179,8 @@ class Lead(models.Model):
         _("处理形态"), max_length=2, choices=DispositionForm.choices, blank=True
     )
     result = models.TextField(_("办理结果"), blank=True)
+    # Substantiated leads: who was dealt with and how (四种形态 per person).
+    dealt_with = models.TextField(_("处理人员及处理情况"), blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     crossed_off_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)

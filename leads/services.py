@@ -513,16 +513,18 @@ def lead_conclude(
     conclusion: str,
     result: str,
     disposition_form: str = "",
+    dealt_with: str = "",
     request=None,
 ) -> Lead:
-    """Record the conclusion. Substantiated ones conclude at once; an unfounded one waits for
-    the two signatures (any edit of its text voids the signatures already given)."""
+    """Record the conclusion. Substantiated ones conclude at once, with the four forms and
+    the persons dealt with; an unfounded one waits for the two signatures (any edit of its
+    text voids the signatures already given)."""
     lead = lock(lead)
     _ensure_writable(lead)
     if lead.status not in (S.HANDLING, S.SIGNING):
         raise LeadWorkflowError(_("只有办理中的线索可以填写办理结论"))
     if conclusion == LeadConclusion.UNFOUNDED:
-        disposition_form = ""
+        disposition_form = dealt_with = ""
     changed = (lead.conclusion, lead.result, lead.disposition_form) != (
         conclusion,
         result.strip(),
@@ -531,9 +533,18 @@ def lead_conclude(
     lead.conclusion = conclusion
     lead.result = result.strip()
     lead.disposition_form = disposition_form
+    lead.dealt_with = (dealt_with or "").strip()
     lead.last_activity_at = timezone.now()
     lead.full_clean()
-    lead.save(update_fields=["conclusion", "result", "disposition_form", "last_activity_at"])
+    lead.save(
+        update_fields=[
+            "conclusion",
+            "result",
+            "disposition_form",
+            "dealt_with",
+            "last_activity_at",
+        ]
+    )
     if changed:
         _void_signatures(lead, actor)
         _event(
@@ -541,7 +552,11 @@ def lead_conclude(
             kind=EventKind.CONCLUSION,
             actor=actor,
             text=lead.result,
-            data={"conclusion": conclusion, "form": disposition_form},
+            data={
+                "conclusion": conclusion,
+                "form": disposition_form,
+                "dealt_with": lead.dealt_with,
+            },
         )
     if conclusion == LeadConclusion.UNFOUNDED:
         if lead.status == S.HANDLING:

@@ -295,6 +295,7 @@ def _detail_context(request, lead, **extra) -> dict:
                 "conclusion": lead.conclusion,
                 "result": lead.result,
                 "disposition_form": lead.disposition_form,
+                "dealt_with": lead.dealt_with,
             },
         ),
         "feedback_form": forms.TransferFeedbackForm(auto_id="feedback-%s"),
@@ -529,6 +530,7 @@ def _conclude(request, lead, ctx):
         conclusion=d["conclusion"],
         result=d["result"],
         disposition_form=d["disposition_form"],
+        dealt_with=d["dealt_with"],
         request=request,
     )
     if d["conclusion"] == LeadConclusion.UNFOUNDED:

@@ -47,6 +47,7 @@ NEEDS_MERGE_TARGET = _("并案须指定主线索")
 NEEDS_CONCLUSION = _("办结须填写办理结论和办理结果")
 NEEDS_TWO_SIGNATURES = _("查否结论须经承办人和承办单位主要负责人分别签字背书后才能生效")
 NEEDS_DISPOSITION = _("查实或部分查实的线索须选择处理形态（四种形态）")
+NEEDS_DEALT_WITH = _("查实或部分查实的线索须填写处理人员及处理情况")
 NOT_UNFOUNDED = _("只有查否结论需要签字背书")
 NOT_CONCLUDED = _("只有已办结的线索才能销号")
 ARCHIVED = _("线索已归档，只读，不能修改")
@@ -105,6 +106,8 @@ def _to_concluded(lead: Lead, reason: str) -> str | None:
         return needs_two_signatures(lead)
     if lead.status != S.TRANSFERRED and not lead.disposition_form:
         return NEEDS_DISPOSITION
+    if lead.status != S.TRANSFERRED and not lead.dealt_with.strip():
+        return NEEDS_DEALT_WITH
     return None
 
 

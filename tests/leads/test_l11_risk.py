@@ -41,9 +41,7 @@ def test_l11_a_note_needs_a_level_and_an_assessment(client, org, assigned):
         oversight.risk_note_add(actor=org.handler.user, lead=lead, level="extreme", text="x")
 
 
-def test_l11_risk_note_on_an_officer_is_read_by_office_and_leaders_not_by_the_officer(
-    client, org
-):
+def test_l11_risk_note_on_an_officer_is_read_by_office_and_leaders_not_by_the_officer(client, org):
     client.force_login(org.office_staff)
     url = reverse("leads:officer_risk", args=[org.officer_a.pk])
     response = client.post(url, {"level": RiskLevel.MEDIUM, "text": "近期家庭经济异常"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from leads import selectors, services
 from leads.models import DispositionForm, LeadConclusion, LeadStatus
@@ -17,6 +18,7 @@ def conclude(org, lead):
         actor=org.handler.user,
         conclusion=LeadConclusion.SUBSTANTIATED,
         result="经核查属实，已给予诫勉谈话",
+        dealt_with="张三，诫勉谈话",
         disposition_form=DispositionForm.FIRST,
     )
 
@@ -42,6 +44,33 @@ def test_l5_substantiated_needs_the_four_forms(org, assigned):
             conclusion=LeadConclusion.SUBSTANTIATED,
             result="属实",
         )
+
+
+def test_l5_substantiated_records_the_persons_dealt_with(client, org, assigned):
+    lead = assigned()
+    with pytest.raises(LeadWorkflowError, match="处理人员"):
+        services.lead_conclude(
+            lead=lead,
+            actor=org.handler.user,
+            conclusion=LeadConclusion.PARTLY,
+            result="部分属实",
+            disposition_form=DispositionForm.SECOND,
+        )
+    client.force_login(org.handler.user)
+    client.post(
+        reverse("leads:action", args=[lead.pk, "conclude"]),
+        {
+            "conclusion": "partly",
+            "disposition_form": "2",
+            "dealt_with": "张三，副庭长，党内警告",
+            "result": "部分属实，给予党内警告处分",
+        },
+    )
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CONCLUDED
+    assert (lead.disposition_form, lead.dealt_with) == ("2", "张三，副庭长，党内警告")
+    sheet = client.get(reverse("leads:archive_sheet", args=[lead.pk])).content.decode()
+    assert "张三，副庭长，党内警告" in sheet and "第二种形态" in sheet
 
 
 def test_l5_closure_rate_for_scope_and_period(org, assigned, register):

@@ -154,6 +154,7 @@ def test_l7_handling_work_resets_the_activity_clock_but_supervision_does_not(org
             actor=org.handler.user,
             conclusion=LeadConclusion.SUBSTANTIATED,
             result="属实",
+            dealt_with="张三，诫勉谈话",
             disposition_form="1",
         )
     )

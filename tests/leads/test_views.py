@@ -323,6 +323,7 @@ def test_l5_ledger_shows_the_closure_rate(client, org, assigned):
         actor=org.handler.user,
         conclusion=LeadConclusion.SUBSTANTIATED,
         result="属实",
+        dealt_with="张三，诫勉谈话",
         disposition_form="1",
     )
     client.force_login(org.chief)
