@@ -307,6 +307,20 @@ def _detail_context(request, lead, **extra) -> dict:
         else [],
         "unfounded": LeadConclusion.UNFOUNDED,
     }
+    ctx["has_actions"] = any(
+        ctx[k]
+        for k in (
+            "can_register",
+            "can_triage",
+            "can_feedback",
+            "can_conclude",
+            "can_sign_handler",
+            "can_sign_head",
+            "can_cross_off",
+            "can_note",
+            "can_reply",
+        )
+    )
     ctx.update(attachment_views.attachment_context(user, lead))
     ctx.update(oversight_context(user, lead))
     ctx.update(extra)
