@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from rectify.access import import_offices_for, lead_import_jobs_visible_to, role_required
+from rectify.access import lead_import_jobs_visible_to, lead_offices_for, role_required
 from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Role
@@ -47,7 +47,7 @@ class LeadImportForm(forms.Form):
 
 @role_required(*IMPORTERS)
 def lead_import(request: HttpRequest) -> HttpResponse:
-    offices = import_offices_for(request.user)
+    offices = lead_offices_for(request.user)
     form = LeadImportForm(request.POST or None, request.FILES or None, offices=offices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -41,12 +41,6 @@ from .workflow import LeadWorkflowError
 S = LeadStatus
 
 
-def _offices(user):
-    return access.offices_visible_to(user).filter(
-        access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="jurisdiction__")
-    )
-
-
 def _match_subjects(user, tokens: list[str], unit_text: str) -> list[services.SubjectInput]:
     """Officer numbers or names matched against the officers the user may see; the rest is
     kept as free text. One query for all tokens."""
@@ -93,7 +87,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 @access.role_required(*access.LEAD_OFFICE_ROLES)
 def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     existing = None
-    offices = _offices(request.user)
+    offices = access.lead_offices_for(request.user)
     if pk is not None:
         existing = access.get_lead_for_user(request.user, pk)
         if existing.status != S.UNREGISTERED or not access.can_manage_lead(request.user, existing):

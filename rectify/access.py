@@ -178,6 +178,25 @@ def _own_officer_q(user, prefix: str = "officer__") -> Q:
     return Q(**{f"{prefix}user_id": user.pk})
 
 
+def selfcheck_officers_to_remind(user) -> QuerySet[Officer]:
+    """Officers a reviewer or office member may send self-check reminders to."""
+    return Officer.objects.filter(unit_q(user, [Role.REVIEWER, Role.OFFICE], prefix="unit__"))
+
+
+def selfcheck_item_configs_visible_to(user):
+    """The "N" items an office member configures: those of units in their office scope."""
+    from selfcheck.models import ItemConfig
+
+    return ItemConfig.objects.filter(unit_q(user, [Role.OFFICE], prefix="unit__"))
+
+
+def talk_officers_visible_to(user) -> QuerySet[Officer]:
+    """Active officers whose heart-to-heart talks the user records and follows (S1)."""
+    return Officer.objects.filter(
+        unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="unit__"), is_active=True
+    )
+
+
 def selfchecks_visible_to(user):
     from selfcheck.models import SelfCheckReport
 
@@ -241,8 +260,9 @@ def get_warning_case_for_user(user, pk: int):
 LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
 
-def import_offices_for(user) -> QuerySet[Office]:
-    """Offices whose ledger the user may import into: intake/office staff of its jurisdiction."""
+def lead_offices_for(user) -> QuerySet[Office]:
+    """Offices whose leads the user registers and imports: intake/office staff of the
+    office's jurisdiction."""
     return Office.objects.filter(unit_q(user, LEAD_IMPORTERS, prefix="jurisdiction__")).order_by(
         "short_name"
     )
@@ -251,7 +271,7 @@ def import_offices_for(user) -> QuerySet[Office]:
 def lead_import_jobs_visible_to(user):
     from leads.models_import import LeadImportJob
 
-    offices = import_offices_for(user).values("id")
+    offices = lead_offices_for(user).values("id")
     return LeadImportJob.objects.filter(office__in=offices).order_by("-created_at", "-id")
 
 

@@ -3,3 +3,28 @@ from django.apps import AppConfig
 
 class SelfcheckConfig(AppConfig):
     name = "selfcheck"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_talk_triggers, sender=self)
+
+
+def _ensure_talk_triggers(sender, using="default", apps=None, **kwargs) -> None:
+    """The default "six must-talk" triggers exist after every migrate (and test flush), so no
+    page has to create them on a read; administrators edit or deactivate them later."""
+    from .services import DEFAULT_TALK_TRIGGERS
+
+    try:
+        TalkTrigger = (apps or sender.apps).get_model("selfcheck", "TalkTrigger")
+    except LookupError:
+        return
+    have = set(TalkTrigger.objects.using(using).values_list("code", flat=True))
+    TalkTrigger.objects.using(using).bulk_create(
+        [
+            TalkTrigger(code=code, name=name, order=order)
+            for order, (code, name) in enumerate(DEFAULT_TALK_TRIGGERS, start=1)
+            if code not in have
+        ],
+        ignore_conflicts=True,
+    )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import xlsx_response
-from rectify.models import AuditVerb, Campaign, ChronicProblem, Officer, Role
+from rectify.models import AuditVerb, Campaign, ChronicProblem, Role
 from rectify.pagination import keyset_page
 from rectify.selectors import officer_for_user
 
@@ -405,9 +405,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def remind(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
-    officers = Officer.objects.filter(
-        access.unit_q(request.user, [Role.REVIEWER, Role.OFFICE], prefix="unit__")
-    )
+    officers = access.selfcheck_officers_to_remind(request.user)
     sent = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
     messages.success(request, _("已向%(n)s名未提交的干警发送提醒。") % {"n": sent})
     target = request.POST.get("next", "")
@@ -570,9 +568,7 @@ def items_config(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         toggle = request.POST.get("toggle")
         if toggle:
-            item = ItemConfig.objects.filter(
-                access.unit_q(request.user, [Role.OFFICE], prefix="unit__"), pk=toggle
-            ).first()
+            item = access.selfcheck_item_configs_visible_to(request.user).filter(pk=toggle).first()
             if item is None:
                 raise Http404
             services.item_config_update(item=item, actor=request.user, is_active=not item.is_active)
@@ -591,9 +587,8 @@ def items_config(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已添加“N”项自查事项"))
             return redirect("selfcheck:items")
     items = (
-        ItemConfig.objects.filter(
-            access.unit_q(request.user, [Role.OFFICE], prefix="unit__"), campaign=campaign
-        )
+        access.selfcheck_item_configs_visible_to(request.user)
+        .filter(campaign=campaign)
         .select_related("unit")
         .order_by("unit__path", "order")
     )
@@ -606,12 +601,8 @@ def items_config(request: HttpRequest) -> HttpResponse:
 @access.role_required(*access.SELFCHECK_TALK_KEEPERS)
 def talks(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
-    services.talk_triggers_ensure()
     officers = (
-        Officer.objects.filter(
-            access.unit_q(request.user, access.SELFCHECK_TALK_KEEPERS, prefix="unit__"),
-            is_active=True,
-        )
+        access.talk_officers_visible_to(request.user)
         .select_related("unit")
         .order_by("unit__path", "number")
     )
