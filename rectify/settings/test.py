@@ -13,3 +13,14 @@ FIELD_ENCRYPTION_KEYS = [
     "b2xkLXRlc3Qta2V5LWZvci1yb3RhdGlvbi0wMTIzNDU=",
 ]
 ALLOWED_HOSTS = ["*"]
+
+# On SQLite, a file instead of Django's shared in-memory database: the live server's request
+# threads then open their own connections, as real requests do, instead of sharing the test
+# thread's (which broke when a request thread closed it).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": _os.path.join(_tempfile.gettempdir(), f"rectify-test-{_os.getpid()}.sqlite3")
+    }
