@@ -50,11 +50,12 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--repeat", type=int, default=5)
 
 
-def run(options) -> dict:
+def build(options, rng: random.Random) -> dict:
+    """The synthetic office: a district, `--officers` officers, `--leads` leads (with subjects
+    and n-gram rows). Returns what the benchmarks need."""
     from leads.models import Channel, Lead, LeadSubject
-    from leads.screening import lead_grams_sync, similar_leads
+    from leads.screening import lead_grams_sync
 
-    rng = random.Random(7)
     start = time.perf_counter()
     region = Unit.objects.add_root(
         {
@@ -107,16 +108,38 @@ def run(options) -> dict:
             batch_size=2000,
         )
         lead_grams_sync(leads=created)
-    setup_s = round(time.perf_counter() - start, 2)
+    return {
+        "region": region,
+        "office": office,
+        "user": user,
+        "officers": officers,
+        "texts": texts,
+        "subjects": subjects,
+        "setup_s": round(time.perf_counter() - start, 2),
+    }
+
+
+def _timed(fn, repeat: int) -> dict:
+    samples = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - begin) * 1000)
+    samples.sort()
+    return {"median_ms": round(samples[len(samples) // 2], 1), "max_ms": round(samples[-1], 1)}
+
+
+def run(options) -> dict:
+    from leads.screening import similar_leads
+
+    rng = random.Random(7)
+    built = build(options, rng)
+    user, texts, subjects = built["user"], built["texts"], built["subjects"]
+    total = options["leads"]
+    setup_s = built["setup_s"]
 
     def timed(fn) -> dict:
-        samples = []
-        for _ in range(options["repeat"]):
-            begin = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - begin) * 1000)
-        samples.sort()
-        return {"median_ms": round(samples[len(samples) // 2], 1), "max_ms": round(samples[-1], 1)}
+        return _timed(fn, options["repeat"])
 
     probe = rng.randrange(total)
     reworded = texts[probe].replace("反映", "").replace("干警", "民警") + "要求严查"
@@ -136,4 +159,59 @@ def run(options) -> dict:
         "officer_only": timed(
             lambda: similar_leads(text="", officer_ids=[subjects[probe][0].pk], user=user)
         ),
+    }
+
+
+def run_ledger(options) -> dict:
+    """`bench leads_ledger`: the pages an office and a leader open every day, end to end
+    (view, queries, template) through the test client, on `--leads` leads of which a third
+    are in handling (a tenth of those overdue), a third concluded and the rest unscreened."""
+    from django.db.models import F
+    from django.test import Client
+
+    from leads.models import Lead, LeadCategory, LeadStatus
+
+    rng = random.Random(11)
+    built = build(options, rng)
+    region, user, officers = built["region"], built["user"], built["officers"]
+    handler = officers[0]
+    leader = User.objects.create(username="bench-leads-leader")
+    RoleAssignment.objects.create(user=leader, role=Role.LEADER, unit=region)
+    RoleAssignment.objects.create(user=user, role=Role.OFFICE, unit=region, office=built["office"])
+    categories = LeadCategory.values
+    ids = list(Lead.objects.filter(office=built["office"]).values_list("id", flat=True))
+    for n, part in enumerate((ids[0::3], ids[1::3])):
+        status = LeadStatus.HANDLING if n == 0 else LeadStatus.CONCLUDED
+        Lead.objects.filter(pk__in=part).update(
+            status=status,
+            handling_unit=region,
+            handler=handler,
+            deadline=F("received_date") + dt.timedelta(days=60),
+            category=rng.choice(categories),
+            screened_at=dt.datetime(2021, 3, 2, tzinfo=dt.UTC),
+            last_activity_at=dt.datetime(2021, 3, 2, tzinfo=dt.UTC),
+        )
+    timed = {}
+    for who, account in (("office", user), ("leader", leader)):
+        client = Client()
+        client.force_login(account)
+        for name, url in (
+            ("ledger", "/leads/"),
+            ("ledger_filtered", "/leads/?status=open&category=chronic&q=KTV"),
+            ("oversight_board", "/leads/oversight/"),
+            ("home", "/"),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, (who, url, response.status_code)
+            timed[f"{who}_{name}"] = _timed(lambda c=client, u=url: c.get(u), options["repeat"])
+        if who == "office":
+            timed["office_intake_queue"] = _timed(
+                lambda c=client: c.get("/leads/intake/"), options["repeat"]
+            )
+    return {
+        "benchmark": "leads_ledger",
+        "database": connection.vendor,
+        "leads": options["leads"],
+        "setup_s": built["setup_s"],
+        **timed,
     }

@@ -89,3 +89,18 @@ def test_l5_closure_rate_for_scope_and_period(org, assigned, register):
     later = leads[0].received_date + dt.timedelta(days=1)
     empty = selectors.ledger_figures(org.office_staff, date_from=later)
     assert empty.received == 0 and empty.closure_rate is None
+
+
+def test_l5_ledger_bench_opens_every_daily_page_and_leaves_nothing(capsys):
+    import json
+
+    from django.core.management import call_command
+
+    from leads.models import Lead
+
+    call_command("bench", "leads_ledger", "--leads", "300", "--officers", "30", "--repeat", "1")
+    out = json.loads(capsys.readouterr().out)
+    assert out["benchmark"] == "leads_ledger" and out["leads"] == 300
+    for page in ("ledger", "ledger_filtered", "oversight_board", "home"):
+        assert out[f"office_{page}"]["median_ms"] > 0 and out[f"leader_{page}"]["max_ms"] > 0
+    assert not Lead.objects.filter(number__startswith="基准区-").exists()  # rolled back

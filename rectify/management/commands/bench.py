@@ -182,6 +182,15 @@ def _leads_similar(options) -> dict:
 BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # leads helper B (L3)
 
 
+def _leads_ledger(options) -> dict:
+    from leads.bench import run_ledger
+
+    return run_ledger(options)
+
+
+BENCHMARKS["leads_ledger"] = (_leads_similar_args, _leads_ledger)  # L5/L10 pages at scale
+
+
 class _Rollback(Exception):
     pass
 
