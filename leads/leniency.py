@@ -119,22 +119,33 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
 def leniency_counts(leads) -> dict[str, int]:
     """Ledger figure over a queryset of leads (already scoped by leads_visible_to):
     {"declared": self-declared in time, "investigated": found by investigation (late or not
-    declared), "na": not applicable}. Four queries; only leads on one of the six chronic
-    problems are loaded."""
+    declared), "na": not applicable}. One aggregate query, computed in the database (the same
+    rule as `leniency_for`: a lead is "declared" when any registered subject officer declared
+    its category in the window before the day it was received)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from selfcheck.selectors import declared_before_day
+
     from .models import LeadSubject
 
-    total = leads.count()
-    with_officer = LeadSubject.objects.filter(officer__isnull=False).values("lead_id")
-    rows = list(
-        leads.filter(category__in=ChronicProblem.values, pk__in=with_officer)
-        .order_by()
-        .only("id", "category", "received_date")
+    officers = LeadSubject.objects.filter(lead_id=OuterRef("pk"), officer__isnull=False)
+    in_time = officers.filter(
+        declared_before_day(
+            officer_id=OuterRef("officer_id"),
+            key=OuterRef(OuterRef("category")),
+            day=OuterRef(OuterRef("received_date")),
+        )
     )
-    counts = {"declared": 0, "investigated": 0, "na": 0}
-    for result in leniency_for(rows).values():
-        if result.state == DECLARED:
-            counts["declared"] += 1
-        elif result.state in (LATE, NOT_DECLARED):
-            counts["investigated"] += 1
-    counts["na"] = total - counts["declared"] - counts["investigated"]
-    return counts
+    chronic = Q(category__in=ChronicProblem.values)
+    row = leads.order_by().aggregate(
+        total=Count("id"),
+        applicable=Count("id", filter=chronic & Exists(officers)),
+        declared=Count("id", filter=chronic & Exists(in_time)),
+    )
+    declared = row["declared"] or 0
+    investigated = (row["applicable"] or 0) - declared
+    return {
+        "declared": declared,
+        "investigated": investigated,
+        "na": (row["total"] or 0) - declared - investigated,
+    }

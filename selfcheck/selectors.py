@@ -267,6 +267,21 @@ def declarations_before(*, officer_ids, before: dt.datetime) -> dict[int, dict[s
     return result
 
 
+def declared_before_day(*, officer_id, key, day) -> Exists:
+    """A SQL condition: the officer declared "yes" on `key` in a version submitted inside
+    the window and before `day` (in the project's time zone). The arguments may be
+    expressions (OuterRef), so a whole ledger is counted in one query (leads' L12 figure)."""
+    return Exists(
+        VersionAnswer.objects.filter(
+            yes=True,
+            key=key,
+            version__in_window=True,
+            version__report__officer_id=officer_id,
+            version__submitted_at__date__lt=day,
+        )
+    )
+
+
 def officer_ids_with_any_declaration(*, campaign: Campaign | None = None) -> QuerySet:
     """Officer ids whose latest submitted version declares at least one "yes"."""
     reports = SelfCheckReport.objects.filter(latest_version__isnull=False)

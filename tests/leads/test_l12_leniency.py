@@ -130,3 +130,30 @@ def test_l12_figure_on_the_screening_page(client, org):
     client.force_login(org.office_staff)
     html = client.get(reverse("leads:screening")).content.decode()
     assert 'id="fig-declared">1<' in html and 'id="fig-investigated">2<' in html
+
+
+@pytest.mark.django_db
+def test_l12_ledger_count_in_sql_agrees_with_the_per_lead_badges(org):
+    from leads.leniency import DECLARED, LATE, NA, NOT_DECLARED
+
+    declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
+    declare(org.officer_a2, org.campaign, keys=["lending"], day=TODAY)  # late for C-3
+    leads = [
+        lead_about(org, org.officer_a, category="business", received=TODAY, number="C-1"),
+        # received before the declaration: late, found by investigation
+        lead_about(
+            org,
+            org.officer_a,
+            category="business",
+            received=TODAY - dt.timedelta(days=9),
+            number="C-2",
+        ),
+        lead_about(org, org.officer_a2, category="lending", received=TODAY, number="C-3"),
+        lead_about(org, org.officer_b, category="inaction", received=TODAY, number="C-4"),
+        lead_about(org, org.officer_a, category="umbrella", received=TODAY, number="C-5"),
+    ]
+    badges = leniency_for(leads)
+    states = [badges[lead.pk].state for lead in leads]
+    assert states == [DECLARED, LATE, LATE, NOT_DECLARED, NA]
+    counts = leniency_counts(Lead.objects.all())
+    assert counts == {"declared": 1, "investigated": 3, "na": 1}
