@@ -97,3 +97,72 @@ def test_l11_notes_list_filters_by_level_in_constant_queries(
     high = client.get(url, {"level": "high"}).content.decode()
     assert ">研判0<" in high and ">研判1<" not in high  # officer notes alternate high/low
     assert RiskNote.objects.filter(level="low").count() == 10
+
+
+# --- scoping, validation and navigation (leads helper C) -------------------------------------
+
+
+def note_texts(user) -> set[str]:
+    return set(risk_notes_visible_to(user).values_list("text", flat=True))
+
+
+def test_l11_officer_risk_page_is_reached_from_the_lead_page(client, org, assigned):
+    lead = assigned(subjects=[org.officer_a])
+    url = reverse("leads:officer_risk", args=[org.officer_a.pk])
+    client.force_login(org.office_staff)
+    assert url in client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "张三" in page and lead.number in page  # the officer and the leads naming them
+    response = client.post(url, {"level": "medium", "text": ""})
+    assert response.status_code == 422 and not RiskNote.objects.exists()
+    client.post(url, {"level": "medium", "text": "其配偶经营公司", "measures": "谈话提醒"})
+    listing = client.get(reverse("leads:risk_notes"), {"about": "officer"}).content.decode()
+    assert "其配偶经营公司" in listing
+    assert (
+        "其配偶经营公司"
+        not in client.get(reverse("leads:risk_notes"), {"about": "lead"}).content.decode()
+    )
+    client.force_login(org.handler.user)  # a handler: no officer register, no link
+    assert url not in client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+
+
+def test_l11_risk_notes_are_scoped(org, assigned, register):
+    lead = assigned()
+    oversight.risk_note_add(actor=org.handler.user, lead=lead, level="low", text="线索研判")
+    oversight.risk_note_add(actor=org.chief, officer=org.officer_b, level="low", text="乙区干警")
+    oversight.risk_note_add(
+        actor=org.office_staff, officer=org.officer_a2, level="low", text="甲区"
+    )
+    assert note_texts(org.handler.user) == {"线索研判"}  # their lead; no officer notes
+    assert note_texts(org.unit_head.user) == {"线索研判"}
+    assert note_texts(org.office_staff) == {"线索研判", "甲区"}
+    assert note_texts(org.outsider) == {"乙区干警"}
+    assert note_texts(org.chief) == {"线索研判", "乙区干警", "甲区"}
+    assert note_texts(org.reviewer) == set() and note_texts(org.admin) == set()
+    # Recusal: a note on a lead about oneself stays hidden.
+    me = OfficerFactory(unit=org.district_a, user=org.office_staff, number="A556")
+    about_me = register(subjects=[me])
+    oversight.risk_note_add(actor=org.intake, lead=about_me, level="high", text="回避")
+    assert "回避" not in note_texts(org.office_staff)
+    assert "回避" in note_texts(org.intake)
+
+
+def test_l11_a_note_is_about_one_lead_or_one_officer(org, assigned):
+    lead = assigned()
+    for kw in ({}, {"lead": lead, "officer": org.officer_a}):
+        with pytest.raises(LeadWorkflowError) as exc:
+            oversight.risk_note_add(actor=org.office_staff, level="low", text="x", **kw)
+        assert str(exc.value) == oversight.RISK_ABOUT_ONE
+    with pytest.raises(LeadWorkflowError) as exc:
+        oversight.risk_note_add(actor=org.office_staff, lead=lead, level="extreme", text="x")
+    assert str(exc.value) == oversight.RISK_LEVEL
+    assert not RiskNote.objects.exists()
+
+
+def test_l11_officer_pages_outside_the_scope(client, org):
+    url = reverse("leads:officer_risk", args=[org.officer_a.pk])
+    client.force_login(org.outsider)
+    assert client.post(url, {"level": "low", "text": "x"}).status_code == 404
+    client.force_login(org.unit_head.user)  # reads lead notes, not officer notes
+    assert client.get(url).status_code == 403
+    assert not RiskNote.objects.exists()
