@@ -19,45 +19,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rectify import access
-from rectify.audit import audit_record
-from rectify.models import AuditVerb, Officer
 
-from . import attachments, conflicts, forms
-from .models import Lead, LeadAttachment, LeadStatus
+from . import attachments, forms
+from .models import Lead, LeadStatus
 from .workflow import LeadWorkflowError
 
 S = LeadStatus
-NOT_WRITABLE_STATUSES = (S.CROSSED_OFF, S.MERGED, S.CLOSED)
-
-
-def _writable(lead: Lead) -> bool:
-    return not lead.is_archived and lead.status not in NOT_WRITABLE_STATUSES
-
-
-def can_attach(user, lead: Lead) -> bool:
-    """Intake/office staff who manage the lead, and its handler, while it is writable."""
-    return _writable(lead) and (
-        access.can_manage_lead(user, lead) or access.can_handle_lead(user, lead)
-    )
-
-
-def can_remove(user, lead: Lead, attachment: LeadAttachment) -> bool:
-    """Managing staff remove any file; the handler only the files they uploaded."""
-    if not _writable(lead):
-        return False
-    if access.can_manage_lead(user, lead):
-        return True
-    return access.can_handle_lead(user, lead) and attachment.uploaded_by_id == user.pk
 
 
 def attachment_context(user, lead: Lead) -> dict:
     """What templates/leads/partials/_attachments.html needs (one query for the list)."""
     rows = list(attachments.attachments_of(lead))
     for row in rows:
-        row.removable = can_remove(user, lead, row)
+        row.removable = access.can_remove_lead_attachment(user, lead, row)
     return {
         "attachments": rows,
-        "can_attach": can_attach(user, lead),
+        "can_attach": access.can_attach_to_lead(user, lead),
         "attachment_limit": settings.LEADS_ATTACHMENTS_PER_LEAD,
         "attachment_form": forms.AttachmentUploadForm(),
     }
@@ -67,7 +44,7 @@ def attachment_context(user, lead: Lead) -> dict:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     lead = access.get_lead_for_user(request.user, pk)
-    if not can_attach(request.user, lead):
+    if not access.can_attach_to_lead(request.user, lead):
         raise PermissionDenied
     form = forms.AttachmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -125,7 +102,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     """GET: the confirmation page (works without JavaScript); POST: remove, with a reason."""
     lead = access.get_lead_for_user(request.user, pk)
     attachment = attachments.attachment_of(lead, attachment_pk)
-    if not can_remove(request.user, lead, attachment):
+    if not access.can_remove_lead_attachment(request.user, lead, attachment):
         raise PermissionDenied
     form = forms.AttachmentRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,38 +127,3 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 # --- handler conflicts: the hint shown while the assign form is filled in (htmx) ------------
-
-
-def assign_conflicts_context(lead: Lead, handler: Officer | None, number: str = "") -> dict:
-    found = handler is not None
-    return {
-        "assign_conflicts": conflicts.handler_conflicts(lead=lead, handler=handler)
-        if found
-        else [],
-        "assign_handler": handler,
-        "assign_handler_missing": bool(number.strip()) and not found,
-    }
-
-
-@login_required
-@require_GET
-def assign_conflicts_hint(request: HttpRequest, pk: int) -> HttpResponse:
-    """The partial with the conflict warnings for the handler number typed so far (no write;
-    the assign action checks again). Audited when it shows conflicts: they come from the
-    handler's self-check."""
-    lead = access.get_lead_for_user(request.user, pk)
-    if not access.can_manage_lead(request.user, lead):
-        raise PermissionDenied
-    number = request.GET.get("handler", "").strip()
-    handler = conflicts.handler_for_number(number)
-    ctx = assign_conflicts_context(lead, handler, number)
-    if ctx["assign_conflicts"]:
-        audit_record(
-            actor=request.user,
-            action="leads.lead.conflicts_checked",
-            verb=AuditVerb.READ,
-            target=lead,
-            data={"handler": handler.pk, "conflicts": ctx["assign_conflicts"]},
-            request=request,
-        )
-    return render(request, "leads/partials/_assign_conflicts.html", ctx)

@@ -233,12 +233,7 @@ def attachments_add(
         attachment.full_clean()
         attachment.save()
         stored.append(attachment)
-        data = {
-            "attachment": attachment.pk,
-            "name": attachment.name,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-        }
+        data = _fingerprint(attachment)
         _event(
             lead,
             kind=EventKind.ATTACHMENT,
@@ -257,6 +252,16 @@ def attachments_add(
     return stored
 
 
+def _fingerprint(attachment: LeadAttachment) -> dict:
+    """What the timeline and the audit trail keep of a file (never its content)."""
+    return {
+        "attachment": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
 def attachment_add(*, lead: Lead, actor, upload, request=None, anonymise: bool = False):
     """One file (see `attachments_add`)."""
     return attachments_add(
@@ -271,12 +276,7 @@ def attachment_remove(*, attachment: LeadAttachment, actor, reason: str, request
     reason = reason_required(reason)
     lead = lock(attachment.lead)
     _ensure_writable(lead)
-    data = {
-        "attachment": attachment.pk,
-        "name": attachment.name,
-        "size": attachment.size,
-        "sha256": attachment.sha256,
-    }
+    data = _fingerprint(attachment)
     _event(
         lead,
         kind=EventKind.ATTACHMENT,

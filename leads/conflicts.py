@@ -157,14 +157,6 @@ def handler_conflicts(*, lead, handler: Officer) -> list[str]:
     return reasons
 
 
-def handler_for_number(number: str) -> Officer | None:
-    """The active officer with that number (警号), with their unit, or None."""
-    number = (number or "").strip()
-    if not number:
-        return None
-    return Officer.objects.filter(number=number, is_active=True).select_related("unit").first()
-
-
 def require_override(*, lead, handler: Officer, override_reason: str = "") -> dict:
     """Check `handler` for `lead`. Raises HandlerConflictError when there are conflicts and no
     override reason; otherwise returns what to record with the assignment:

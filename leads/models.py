@@ -70,6 +70,9 @@ class LeadStatus(models.TextChoices):
 
 
 UNSCREENED = (LeadStatus.UNREGISTERED, LeadStatus.REGISTERED)
+# Ended without further work: nothing more is recorded on these (crossing off is the end of
+# CONCLUDED, which workflow handles).
+FINAL_STATUSES = (LeadStatus.CROSSED_OFF, LeadStatus.MERGED, LeadStatus.CLOSED)
 OPEN_STATUSES = (
     LeadStatus.UNREGISTERED,
     LeadStatus.REGISTERED,
@@ -263,6 +266,11 @@ class Lead(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_writable(self) -> bool:
+        """Whether anything may still be recorded on the lead (not archived, not ended)."""
+        return not self.is_archived and self.status not in FINAL_STATUSES
 
     @property
     def is_overdue(self) -> bool:

@@ -42,14 +42,10 @@ NO_SUCH_OFFICER = _("找不到该警号的在职干警（或不在您的管辖�
 NO_SUCH_UNIT = _("请从您管辖范围内的单位中选择")
 
 
-def _writable(lead) -> bool:
-    return not lead.is_archived and lead.status not in (S.CROSSED_OFF, S.MERGED, S.CLOSED)
-
-
 def detail_context(user, lead) -> dict:
     """The oversight card of the lead page (templates/leads/partials/_oversight.html), under
     one `ov` key. A handful of queries, whatever the lead's history."""
-    writable = _writable(lead)
+    writable = lead.is_writable
     manage = access.can_manage_lead(user, lead)
     can_list = writable and lead.is_open and access.can_list_supervision(user, lead)
     can_jurisdiction = (

@@ -5,7 +5,7 @@ Every query goes through rectify.access.leads_visible_to(user) — recusal appli
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,6 +17,7 @@ from rectify.pagination import keyset_page
 
 from .forms import SPLIT
 from .screening import similar_leads
+from .selectors import match_subjects
 
 # Who screens leads: the office's intake and staff, and the leaders over it.
 SCREENERS = (Role.INTAKE, Role.OFFICE, Role.LEADER)
@@ -35,13 +36,8 @@ def similar(request: HttpRequest) -> HttpResponse:
         v for v in data.getlist("officers") + data.getlist("subject_officers") if v.isdigit()
     ]
     tokens = [t for t in SPLIT.split(data.get("subjects", ""))[:20] if t]
-    if tokens:  # the registration form's free-text subjects: officer numbers or names
-        officer_ids += [
-            str(pk)
-            for pk in access.officers_visible_to(request.user)
-            .filter(Q(number__in=tokens) | Q(name__in=tokens))
-            .values_list("pk", flat=True)[:50]
-        ]
+    # the registration form's free-text subjects: officer numbers or names
+    officer_ids += [str(s.officer.pk) for s in match_subjects(request.user, tokens) if s.officer]
     exclude = data.get("exclude")
     results = []
     if len(text.strip()) >= 4 or officer_ids:

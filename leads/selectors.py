@@ -189,3 +189,38 @@ def public_status(lead: Lead) -> str:
     if lead.status == S.CLOSED:
         return _("已了结")
     return _("已办结")
+
+
+def officer_by_number(user, number: str):
+    """The active officer with that number (警号) among those the user may see, or None
+    (the handler field of the triage and jurisdiction forms, and the conflict hint)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return access.officers_visible_to(user).filter(number=number, is_active=True).first()
+
+
+def match_subjects(user, tokens: list[str], unit_text: str = "") -> list:
+    """Subjects typed as officer numbers or names, matched against the officers the user may
+    see (a name only when it is unambiguous); the rest is kept as free text. One query."""
+    from .services import SubjectInput
+
+    if not tokens:
+        return []
+    officers = list(
+        access.officers_visible_to(user).filter(Q(number__in=tokens) | Q(name__in=tokens))
+    )
+    by_number = {o.number: o for o in officers}
+    by_name: dict[str, list] = {}
+    for o in officers:
+        by_name.setdefault(o.name, []).append(o)
+    out = []
+    for token in tokens:
+        officer = by_number.get(token)
+        if officer is None and len(by_name.get(token, [])) == 1:
+            officer = by_name[token][0]
+        if officer is not None:
+            out.append(SubjectInput(name=officer.name, officer=officer))
+        else:
+            out.append(SubjectInput(name=token, unit_name=unit_text))
+    return out

@@ -70,7 +70,7 @@ class SubjectInput:
 
 
 def _ensure_writable(lead: Lead) -> None:
-    if lead.archived_at or lead.status in (S.CROSSED_OFF, S.MERGED, S.CLOSED):
+    if not lead.is_writable:
         raise LeadWorkflowError(ARCHIVED)
 
 

@@ -36,7 +36,7 @@ urlpatterns += [
 ]
 
 # --- attachments and the handler-conflict hint (leads helper C) ----------------------------
-from . import attachment_views  # noqa: E402
+from . import attachment_views, conflict_views  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
@@ -52,7 +52,7 @@ urlpatterns += [
     ),
     path(
         "<int:pk>/assign/conflicts/",
-        attachment_views.assign_conflicts_hint,
+        conflict_views.assign_conflicts_hint,
         name="assign_conflicts",
     ),
 ]

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import parse_date
-from rectify.models import AuditVerb, Officer, Role
+from rectify.models import AuditVerb, Role
 from rectify.net import client_ip
 from rectify.pagination import keyset_page
 
-from . import attachment_views, attachments, conflicts, forms, selectors, services
+from . import attachment_views, attachments, conflict_views, conflicts, forms, selectors, services
 from .leniency import leniency_counts, leniency_for
 from .models import (
     Channel,
@@ -39,31 +39,6 @@ from .oversight_views import detail_context as oversight_context
 from .workflow import LeadWorkflowError
 
 S = LeadStatus
-
-
-def _match_subjects(user, tokens: list[str], unit_text: str) -> list[services.SubjectInput]:
-    """Officer numbers or names matched against the officers the user may see; the rest is
-    kept as free text. One query for all tokens."""
-    if not tokens:
-        return []
-    officers = list(
-        access.officers_visible_to(user).filter(number__in=tokens)
-        | access.officers_visible_to(user).filter(name__in=tokens)
-    )
-    by_number = {o.number: o for o in officers}
-    by_name: dict[str, list[Officer]] = {}
-    for o in officers:
-        by_name.setdefault(o.name, []).append(o)
-    out = []
-    for token in tokens:
-        officer = by_number.get(token)
-        if officer is None and len(by_name.get(token, [])) == 1:
-            officer = by_name[token][0]
-        if officer is not None:
-            out.append(services.SubjectInput(name=officer.name, officer=officer))
-        else:
-            out.append(services.SubjectInput(name=token, unit_name=unit_text))
-    return out
 
 
 # --- intake (L1, L2) --------------------------------------------------------------------
@@ -109,7 +84,7 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subjects = _match_subjects(
+        subjects = selectors.match_subjects(
             request.user, form.subject_tokens(), data.get("subject_unit_text", "")
         )
         try:
@@ -160,7 +135,7 @@ def _similar_for(user, *, text: str, tokens=(), exclude=None, officer_ids=()):
 
     ids = list(officer_ids)
     if tokens:
-        ids += [s.officer.pk for s in _match_subjects(user, list(tokens), "") if s.officer]
+        ids += [s.officer.pk for s in selectors.match_subjects(user, list(tokens), "") if s.officer]
     if len((text or "").strip()) < 4 and not ids:
         return []
     return similar_leads(text=text, officer_ids=ids, exclude_id=exclude, user=user)
@@ -247,7 +222,7 @@ def _detail_context(request, lead, **extra) -> dict:
         and SignatureRole.UNIT_HEAD not in live
         and services.is_unit_head_of(user, lead.handling_unit)
     )
-    writable = not lead.is_archived and lead.status not in (S.CROSSED_OFF, S.MERGED, S.CLOSED)
+    writable = lead.is_writable
     subjects = list(lead.subjects.select_related("officer__unit"))
     similar = []
     if manage and lead.status in (S.UNREGISTERED, S.REGISTERED, S.HELD):  # L3 before triage
@@ -368,12 +343,6 @@ def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _handler_for(user, number: str) -> Officer | None:
-    return (
-        Officer.objects.filter(number=number.strip(), is_active=True).select_related("unit").first()
-    )
-
-
 ACTIONS = {}
 
 
@@ -432,7 +401,7 @@ def _assign(request, lead, ctx):
         raise LeadWorkflowError(_("请完整填写处置方式、承办单位、承办人和办理期限"))
     d = form.cleaned_data
     unit = access.get_unit_for_user(request.user, d["unit"])
-    handler = _handler_for(request.user, d["handler"])
+    handler = selectors.officer_by_number(request.user, d["handler"])
     if handler is None:
         raise LeadWorkflowError(_("找不到该警号的在职干警"))
     try:
@@ -460,7 +429,7 @@ def _assign(request, lead, ctx):
                 lead,
                 assign_form=forms.AssignForm(request.POST, auto_id="assign-%s"),
                 assign_unit_value=str(unit.pk),
-                **attachment_views.assign_conflicts_context(lead, handler, d["handler"]),
+                **conflict_views.assign_conflicts_context(lead, handler, d["handler"]),
             ),
         )
     if d["override_reason"].strip():

@@ -423,3 +423,17 @@ def escalations_visible_to(user):
     from leads.models import Escalation
 
     return Escalation.objects.filter(lead__in=leads_visible_to(user).values("id"))
+
+
+def can_attach_to_lead(user, lead) -> bool:
+    """Intake/office staff who manage the lead, and its handler, while it is writable."""
+    return lead.is_writable and (can_manage_lead(user, lead) or can_handle_lead(user, lead))
+
+
+def can_remove_lead_attachment(user, lead, attachment) -> bool:
+    """Managing staff remove any file; the handler only the files they uploaded."""
+    if not lead.is_writable:
+        return False
+    if can_manage_lead(user, lead):
+        return True
+    return can_handle_lead(user, lead) and attachment.uploaded_by_id == user.pk

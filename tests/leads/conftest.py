@@ -12,6 +12,12 @@ from leads.models import Channel, LeadCategory
 
 
 @pytest.fixture
+def channels(db):
+    """The speech's channels, by code (seeded by migration, restored after every flush)."""
+    return {c.code: c for c in Channel.objects.all()}
+
+
+@pytest.fixture
 def hotline(db):
     return Channel.objects.get(code="hotline")
 

@@ -227,6 +227,9 @@ def test_l4_conflict_hint_for_the_typed_handler_number(client, org, register):
     assert AuditEvent.objects.filter(action="leads.lead.conflicts_checked").count() == 1
     assert "同属" not in client.get(url, {"handler": "A001"}).content.decode()
     assert "找不到该警号" in client.get(url, {"handler": "NOPE"}).content.decode()
+    # an officer outside the user's scope is not found (no name, unit or conflicts shown)
+    outside = client.get(url, {"handler": org.officer_b.number}).content.decode()
+    assert "找不到该警号" in outside and org.officer_b.name not in outside
     client.force_login(org.chief)  # sees the lead, does not manage it
     assert client.get(url, {"handler": "A100"}).status_code == 403
     client.force_login(org.outsider)

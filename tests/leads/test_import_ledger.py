@@ -13,21 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from leads.importers import COLUMNS, import_ledger
-from leads.models import Channel, Lead, LeadSubject
+from leads.models import Lead, LeadSubject
 from rectify.models import AuditEvent
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "xlsx" / "leads_messy.xlsx"
-
-
-@pytest.fixture
-def channels(db):
-    for code, name in (
-        ("mailbox", "举报信箱"),
-        ("online", "网上举报平台"),
-        ("hotline", "举报电话"),
-    ):
-        Channel.objects.get_or_create(code=code, defaults={"name": name})
 
 
 def canonical_xlsx(rows) -> bytes:

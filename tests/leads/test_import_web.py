@@ -10,22 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from leads.models import Channel, Lead, LeadImportJob
+from leads.models import Lead, LeadImportJob
 from leads.tasks_import import run_import_job
 from tests.leads.test_import_ledger import canonical_xlsx, row
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def channels(db):
-    for code, name in (
-        ("mailbox", "举报信箱"),
-        ("online", "网上举报平台"),
-        ("hotline", "举报电话"),
-    ):
-        Channel.objects.get_or_create(code=code, defaults={"name": name})
 
 
 def upload(client, user, office, data, *, dry_run=False, capture):

@@ -1,8 +1,5 @@
 """Attachments and the handler-conflict hint in a real browser: at 1366×768 with htmx, and on
-a phone; the public report with a file and JavaScript off.
-
-Transactional tests empty every table afterwards, the channels seeded by migration included,
-so these tests create the channel they need instead of relying on the migration's rows."""
+a phone; the public report with a file and JavaScript off."""
 
 from __future__ import annotations
 
@@ -10,7 +7,6 @@ import os
 
 import pytest
 
-from leads import services
 from leads.models import Lead, LeadAttachment, LeadStatus
 from tests.conftest import login
 
@@ -23,28 +19,12 @@ def _submit(page, selector: str) -> None:
         page.click(selector)
 
 
-def _register(org):
-    from django.utils import timezone
-
-    from leads.models import Channel
-
-    return services.lead_register(
-        office=org.office_a,
-        actor=org.intake,
-        received_date=timezone.localdate(),
-        channel=Channel.objects.get_or_create(code="hotline", defaults={"name": "举报电话"})[0],
-        category="interference",
-        summary="反映李四过问他人案件",
-        subjects=[services.SubjectInput(name=org.officer_a2.name, officer=org.officer_a2)],
-    )
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_l4_conflict_hint_and_attachments_on_the_lead_page(org, page, phone_page):
+def test_l4_conflict_hint_and_attachments_on_the_lead_page(org, register, page, phone_page):
     os.makedirs(SHOTS, exist_ok=True)
     page.on("dialog", lambda d: d.accept())
-    lead = _register(org)
+    lead = register(summary="反映李四过问他人案件", subjects=[org.officer_a2])
     login(page, "office_a")
     page.goto(f"/leads/{lead.pk}/")
 

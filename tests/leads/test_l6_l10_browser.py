@@ -1,8 +1,5 @@
 """Oversight in a real browser: listing a lead for supervision (L6) with the confirmation
-dialog at 1366×768, and the 督办/逾期 board (L10) and the lead's oversight card on a phone.
-
-Transactional tests empty every table afterwards, the channels seeded by migration included,
-so the channel is created here."""
+dialog at 1366×768, and the 督办/逾期 board (L10) and the lead's oversight card on a phone."""
 
 from __future__ import annotations
 
@@ -12,8 +9,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from leads import oversight, services
-from leads.models import Channel, Lead
+from leads import oversight
+from leads.models import Lead
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,32 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp/leads-shots"
 
 
-def _assigned(org, summary: str) -> Lead:
-    lead = services.lead_register(
-        office=org.office_a,
-        actor=org.intake,
-        received_date=timezone.localdate(),
-        channel=Channel.objects.get_or_create(code="hotline", defaults={"name": "举报电话"})[0],
-        category="interference",
-        summary=summary,
-    )
-    return services.lead_assign(
-        lead=lead,
-        actor=org.office_staff,
-        unit=org.police_a,
-        handler=org.handler,
-        deadline=timezone.localdate() + dt.timedelta(days=30),
-        route="verification",
-    )
-
-
 def _no_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_l6_list_supervision_in_the_browser_and_l10_board_on_a_phone(org, page, phone_page):
+def test_l6_list_supervision_in_the_browser_and_l10_board_on_a_phone(
+    org, assigned, page, phone_page
+):
     os.makedirs(SHOTS, exist_ok=True)
-    lead = _assigned(org, "反映某干警违规过问案件")
+    lead = assigned(summary="反映某干警违规过问案件")
     dialogs = []
 
     def accept(dialog):
