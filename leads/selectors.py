@@ -96,6 +96,12 @@ def ledger_filter(leads: QuerySet, params) -> QuerySet:
     return leads
 
 
+def figure_params(params) -> dict:
+    """The ledger filters that select which leads the figures count (period, subtree, office,
+    category, channel, search); status and overdue are what the figures break down."""
+    return {k: v for k, v in params.items() if k not in ("status", "overdue", "after")}
+
+
 def intake_queue(user) -> QuerySet:
     """Unregistered and unscreened leads of the user's offices, oldest first."""
     return with_list_relations(

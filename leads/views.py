@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from rectify import access
 from rectify.audit import audit_record
-from rectify.excel import parse_date
 from rectify.models import AuditVerb, Role
 from rectify.net import client_ip
 from rectify.pagination import keyset_page
@@ -151,14 +150,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
     )
-    date_from = _date(request.GET.get("from"))
-    date_to = _date(request.GET.get("to"))
-    figures = selectors.ledger_figures(request.user, date_from=date_from, date_to=date_to)
-    # L12 on the ledger: self-declared in time vs found by investigation (filtered leads).
+    # L5/L12 figures for the chosen period, subtree, office, category, channel or search —
+    # not narrowed by status (the figures are the statuses) or by the page cursor.
+    counted = selectors.ledger_filter(visible, selectors.figure_params(request.GET))
+    figures = selectors.ledger_figures(request.user, leads=counted)
     leniency = leniency_for(page.items)
-    leniency_figure = leniency_counts(
-        selectors.ledger_filter(access.leads_visible_to(request.user), request.GET)
-    )
+    leniency_figure = leniency_counts(counted)
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
     for lead in page.items:
@@ -197,13 +194,6 @@ def _audit_list_read(request, action: str, leads, **data) -> None:
         data={"ids": [lead.pk for lead in leads], **data},
         request=request,
     )
-
-
-def _date(value):
-    try:
-        return parse_date(value) if value else None
-    except ValueError:
-        return None
 
 
 # --- detail and actions --------------------------------------------------------------------

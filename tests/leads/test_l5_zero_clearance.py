@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -84,7 +86,6 @@ def test_l5_closure_rate_for_scope_and_period(org, assigned, register):
     assert figures.closure_rate == 50.0
     chief = selectors.ledger_figures(org.chief)
     assert (chief.received, chief.concluded) == (5, 2)
-    import datetime as dt
 
     later = leads[0].received_date + dt.timedelta(days=1)
     empty = selectors.ledger_figures(org.office_staff, date_from=later)
@@ -104,3 +105,23 @@ def test_l5_ledger_bench_opens_every_daily_page_and_leaves_nothing(capsys):
     for page in ("ledger", "ledger_filtered", "oversight_board", "home"):
         assert out[f"office_{page}"]["median_ms"] > 0 and out[f"leader_{page}"]["max_ms"] > 0
     assert not Lead.objects.filter(number__startswith="基准区-").exists()  # rolled back
+
+
+def test_l5_ledger_closure_rate_for_a_chosen_subtree_and_period(client, org, assigned, register):
+    import re
+
+    in_bureau = [assigned(), assigned()]  # handled by the police bureau
+    conclude(org, in_bureau[0])
+    register()  # not yet assigned: counts for the office, not for the bureau
+    client.force_login(org.office_staff)
+    url = reverse("leads:ledger")
+
+    def rate(**params):
+        page = client.get(url, params).content.decode()
+        return re.search(r'id="closure-rate">([^<]*)<', page).group(1)
+
+    assert rate() == "33.3%"
+    assert rate(unit=org.police_a.pk) == "50.0%"
+    assert rate(unit=org.police_a.pk, status="concluded") == "50.0%"  # status lists, not counts
+    tomorrow = (in_bureau[0].received_date + dt.timedelta(days=1)).isoformat()
+    assert rate(**{"from": tomorrow}) == "—"
