@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from rectify.models import (
     Campaign,
@@ -64,9 +65,9 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
     name = "测试教育整顿"
     is_current = True
-    selfcheck_start = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))
-    selfcheck_deadline = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=20))
-    cadre_deadline = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=10))
+    selfcheck_start = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    selfcheck_deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+    cadre_deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=10))
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):

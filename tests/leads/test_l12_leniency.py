@@ -14,11 +14,16 @@ from leads.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, le
 from leads.models import Lead, LeadSubject
 from selfcheck.models import ReportVersion, SelfCheckReport, VersionAnswer
 
-TODAY = dt.date.today()
+# The project's date, not the machine's: the suite runs in UTC and in Asia/Shanghai alike.
+TODAY = timezone.localdate()
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """`hour` o'clock on `day`, but never in the future: a declaration "today" made before
+    10:00 would not exist yet, and the code rightly counts only what was submitted by now."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return max(start, min(moment, timezone.now() - dt.timedelta(milliseconds=1)))
 
 
 def declare(officer, campaign, *, keys, day, in_window=True):

@@ -3,12 +3,11 @@ against officers who declared nothing; all through leads_visible_to (recusal).""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from leads.models import Lead, LeadSubject
 from leads.screening import lead_grams_sync, similar_leads
@@ -77,7 +76,7 @@ def test_l3_similar_endpoint_returns_the_partial_for_the_registration_form(clien
 
 @pytest.mark.django_db
 def test_l3_page_lists_officers_in_several_leads_and_leads_against_non_declarers(client, org):
-    declare(org.officer_a, org.campaign, keys=["business"], day=dt.date.today())
+    declare(org.officer_a, org.campaign, keys=["business"], day=timezone.localdate())
     make_lead(org, "P-1", SUMMARIES[0], org.officer_a)
     make_lead(org, "P-2", SUMMARIES[1], org.officer_a)
     make_lead(org, "P-3", SUMMARIES[2], org.officer_a2)
