@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.models import Office
 
 from .attachments import ACCEPT as ATTACHMENT_ACCEPT
@@ -184,10 +185,15 @@ class TransferFeedbackForm(forms.Form):
     feedback = forms.CharField(label=_("反馈内容"), widget=forms.Textarea)
 
 
-class AssignForm(forms.Form):
+class AssignForm(ScopedForm):
     route = forms.ChoiceField(label=_("处置方式"), choices=LeadRoute.choices)
     unit = forms.IntegerField(label=_("承办单位"))
-    handler = forms.CharField(label=_("承办人警号"), max_length=40)
+    handler = OfficerPickerField(
+        label=_("承办人"),
+        scope="active",
+        out_of_scope=_("“%(text)s”不是在职干警，不能承办"),
+        help_text=_("输入警号或姓名，从列表中选择"),
+    )
     deadline = forms.DateField(label=_("办理期限"), widget=DATE)
     reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
     # Needed only when the handler has conflicts (leads.conflicts); recorded with the

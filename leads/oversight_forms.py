@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rectify.forms import OfficerPickerField, ScopedForm
+
 from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -23,12 +25,12 @@ def form_errors(form: forms.Form) -> str:
     return "；".join(parts)
 
 
-class ListSupervisionForm(forms.Form):
-    supervisor = forms.CharField(
-        label=_("督办领导警号"),
-        max_length=40,
-        help_text=_("须为在职领导干部"),
-        widget=forms.TextInput(attrs={"list": "ov-cadres", "autocomplete": "off"}),
+class ListSupervisionForm(ScopedForm):
+    supervisor = OfficerPickerField(
+        label=_("督办领导"),
+        scope="cadres",
+        out_of_scope=_("“%(text)s”不是在职领导干部：督办领导须为在职领导干部"),
+        help_text=_("须为在职领导干部；输入警号或姓名，从列表中选择"),
     )
     deadline = forms.DateField(label=_("督办期限"), widget=DATE)
     note = forms.CharField(label=_("督办要求"), required=False, widget=TEXT)
@@ -42,12 +44,13 @@ class SupervisionNoteForm(forms.Form):
     text = forms.CharField(label=_("督办意见"), widget=TEXT)
 
 
-class JurisdictionForm(forms.Form):
+class JurisdictionForm(ScopedForm):
     kind = forms.ChoiceField(label=_("变更方式"), choices=JurisdictionKind.choices)
     unit = forms.IntegerField(label=_("新承办单位"))
-    handler = forms.CharField(
-        label=_("新承办人警号"),
-        max_length=40,
+    handler = OfficerPickerField(
+        label=_("新承办人"),
+        scope="active",
+        out_of_scope=_("“%(text)s”不是在职干警，不能承办"),
         required=False,
         help_text=_("须为新承办单位（含下级）的在职干警；可稍后指定"),
     )
@@ -69,13 +72,12 @@ class RiskNoteForm(forms.Form):
     measures = forms.CharField(label=_("防控措施（预案）"), required=False, widget=TEXT)
 
 
-class AccountabilityForm(forms.Form):
-    officer = forms.CharField(
-        label=_("被问责人警号"),
-        max_length=40,
+class AccountabilityForm(ScopedForm):
+    officer = OfficerPickerField(
+        label=_("被问责人（在册干警）"),
+        scope="all",
         required=False,
-        help_text=_("在册干警填警号；不在册的填姓名"),
-        widget=forms.TextInput(attrs={"list": "ov-people", "autocomplete": "off"}),
+        help_text=_("在册干警输入警号或姓名选择；不在册的填下方姓名"),
     )
     person_name = forms.CharField(label=_("被问责人姓名"), max_length=100, required=False)
     unit = forms.IntegerField(label=_("被问责单位"), required=False)
@@ -84,6 +86,10 @@ class AccountabilityForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("officer") or "").strip() and not (data.get("person_name") or "").strip():
+        if (
+            not data.get("officer")
+            and "officer" not in self.errors
+            and not (data.get("person_name") or "").strip()
+        ):
             self.add_error("officer", _("请填写被问责人警号或姓名"))
         return data

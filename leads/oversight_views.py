@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from rectify import access
 from rectify.audit import audit_record
-from rectify.models import AuditVerb, Officer
+from rectify.forms import ScopedForm
+from rectify.models import AuditVerb
 from rectify.pagination import keyset_page
 
 from . import oversight, services
+from .forms import AssignForm
 from .models import EventKind, LeadStatus, RiskLevel
 from .oversight_forms import (
     AccountabilityForm,
@@ -38,7 +40,6 @@ from .workflow import LeadWorkflowError
 
 S = LeadStatus
 
-NO_SUCH_OFFICER = _("找不到该警号的在职干警（或不在您的管辖范围内）")
 NO_SUCH_UNIT = _("请从您管辖范围内的单位中选择")
 
 
@@ -61,13 +62,6 @@ def detail_context(user, lead) -> dict:
     if access.has_role(user, *access.RISK_OFFICER_ROLES):
         ids = subject_ids + ([lead.handler_id] if lead.handler_id else [])
         assessable = list(access.risk_officers_visible_to(user).filter(pk__in=ids))
-    people = {}
-    if can_accountability:
-        if lead.handler_id:
-            people[lead.handler.number] = lead.handler
-        for flag in lead.flags:
-            if flag.person:
-                people[flag.person.number] = flag.person
     units = []
     if can_jurisdiction or can_accountability:
         units = access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[:300]
@@ -94,23 +88,18 @@ def detail_context(user, lead) -> dict:
             "accountabilities": list(lead.accountabilities.select_related("unit", "actor")),
             "escalations": list(lead.escalations.select_related("unit", "person")),
             "assessable": assessable,
-            "cadres": access.officers_visible_to(user)
-            .filter(is_leading_cadre=True, is_active=True)
-            .order_by("unit__path", "name")[:200]
-            if can_list
-            else [],
-            "people": list(people.values()),
             "units": units,
             "list_form": ListSupervisionForm(
                 auto_id="ov-list-%s",
                 initial={
-                    "supervisor": lead.supervisor.number if lead.supervisor_id else "",
+                    "supervisor": lead.supervisor,
                     "deadline": lead.supervision_deadline,
                 },
             ),
             "unlist_form": UnlistSupervisionForm(auto_id="ov-unlist-%s"),
             "note_form": SupervisionNoteForm(auto_id="ov-note-%s"),
             "jurisdiction_form": JurisdictionForm(auto_id="ov-jur-%s"),
+            "assign_form": AssignForm(auto_id="ov-assign-%s"),
             "risk_form": RiskNoteForm(auto_id="ov-risk-%s"),
             "accountability_form": AccountabilityForm(auto_id="ov-acc-%s"),
         }
@@ -136,7 +125,11 @@ def _lead_post(
     lead = access.get_lead_for_user(request.user, pk)
     if not allowed(request.user, lead):
         raise PermissionDenied
-    form = form_class(request.POST)
+    form = (
+        form_class(request.POST, user=request.user)
+        if issubclass(form_class, ScopedForm)
+        else form_class(request.POST)
+    )
     if not form.is_valid():
         messages.error(request, form_errors(form))
     else:
@@ -147,14 +140,6 @@ def _lead_post(
         else:
             messages.success(request, success)
     return redirect(reverse("leads:detail", args=[lead.pk]) + "#oversight")
-
-
-def _officer(user, number: str, *, active: bool = True) -> Officer:
-    officers = access.officers_visible_to(user).filter(number=(number or "").strip())
-    officer = (officers.filter(is_active=True) if active else officers).first()
-    if officer is None:
-        raise LeadWorkflowError(NO_SUCH_OFFICER)
-    return officer
 
 
 def _unit(user, pk):
@@ -174,7 +159,7 @@ def supervision_list(request: HttpRequest, pk: int) -> HttpResponse:
         oversight.lead_list_supervision(
             lead=lead,
             actor=request.user,
-            supervisor=_officer(request.user, d["supervisor"]),
+            supervisor=d["supervisor"],
             deadline=d["deadline"],
             note=d["note"],
             request=request,
@@ -243,7 +228,7 @@ def jurisdiction_change(request: HttpRequest, pk: int) -> HttpResponse:
             kind=d["kind"],
             to_unit=_unit(request.user, d["unit"]),
             reason=d["reason"],
-            handler=_officer(request.user, d["handler"]) if d["handler"].strip() else None,
+            handler=d["handler"],
             deadline=d["deadline"],
             override_reason=d["override_reason"],
             request=request,
@@ -377,11 +362,10 @@ def risk_notes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(lead, d):
-        number = (d["officer"] or "").strip()
         oversight.accountability_add(
             lead=lead,
             actor=request.user,
-            officer=_officer(request.user, number, active=False) if number else None,
+            officer=d["officer"],
             person_name=d["person_name"],
             unit=_unit(request.user, d["unit"]) if d["unit"] else None,
             measure=d["measure"],

@@ -386,14 +386,14 @@ def _feedback(request, lead, ctx):
 @action("assign")
 def _assign(request, lead, ctx):
     _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
-    form = forms.AssignForm(request.POST)
+    form = forms.AssignForm(request.POST, user=request.user)
     if not form.is_valid():
+        if "handler" in form.errors:  # unknown, ambiguous or out of scope: say which
+            raise LeadWorkflowError("；".join(form.errors["handler"]))
         raise LeadWorkflowError(_("请完整填写处置方式、承办单位、承办人和办理期限"))
     d = form.cleaned_data
     unit = access.get_unit_for_user(request.user, d["unit"])
-    handler = selectors.officer_by_number(request.user, d["handler"])
-    if handler is None:
-        raise LeadWorkflowError(_("找不到该警号的在职干警"))
+    handler = d["handler"]
     try:
         services.lead_assign(
             lead=lead,
@@ -417,9 +417,9 @@ def _assign(request, lead, ctx):
             _detail_context(
                 request,
                 lead,
-                assign_form=forms.AssignForm(request.POST, auto_id="assign-%s"),
+                assign_form=forms.AssignForm(request.POST, auto_id="assign-%s", user=request.user),
                 assign_unit_value=str(unit.pk),
-                **conflict_views.assign_conflicts_context(lead, handler, d["handler"]),
+                **conflict_views.assign_conflicts_context(lead, handler, handler.number),
             ),
         )
     if d["override_reason"].strip():

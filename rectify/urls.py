@@ -9,6 +9,7 @@ app_patterns = (
         path("units/", views.unit_tree, name="unit_tree"),
         path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
         path("officers/", views.officer_list, name="officer_list"),
+        path("officers/pick/", views.officer_pick, name="officer_pick"),
         path("import/", views.org_import, name="org_import"),
         path("audit/", views.audit_list, name="audit_list"),
     ],

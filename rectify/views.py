@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+import re
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -75,6 +78,57 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "rectify/partials/_unit_children.html", {"unit": unit, "children": children}
     )
+
+
+@login_required
+@require_GET
+def officer_pick(request: HttpRequest) -> HttpResponse:
+    """The officer picker's htmx endpoint (rectify.forms.OfficerPickerWidget). `?<field>=text`
+    lists at most PICKER_LIMIT matches of the named scope, the same function the form
+    validates with; `?pick=<id>` returns the picker with that officer chosen. Officers out of
+    scope are never listed, and a pick of one answers 404 like a missing one."""
+    from urllib.parse import urlencode
+
+    from .forms import OFFICER_SCOPES, PICKER_LIMIT, OfficerPickerWidget, officer_search
+
+    scope = request.GET.get("scope", "")
+    field = request.GET.get("field", "")
+    wid = request.GET.get("wid", "")
+    required = request.GET.get("required") == "1"
+    if scope not in OFFICER_SCOPES or not (_PICKER_NAME.match(field) and _PICKER_NAME.match(wid)):
+        return HttpResponseBadRequest(_("参数有误"))
+    pick = request.GET.get("pick", "")
+    if pick:
+        if not pick.isdigit():
+            return HttpResponseBadRequest(_("参数有误"))
+        officer = get_object_or_404(
+            OFFICER_SCOPES[scope](request.user).select_related("unit"), pk=int(pick)
+        )
+        widget = OfficerPickerWidget(scope=scope)
+        attrs = {"id": wid, "required": True} if required else {"id": wid}
+        response = HttpResponse(widget.render(field, officer, attrs=attrs))
+        # Lets a form react to the pick as to a typed change (e.g. the conflict hint).
+        response["HX-Trigger-After-Settle"] = json.dumps({"officer-picked": {"target": f"#{wid}"}})
+        return response
+    text = request.GET.get(field, "")
+    officers = officer_search(user=request.user, scope=scope, text=text, limit=PICKER_LIMIT + 1)
+    params = {"scope": scope, "field": field, "wid": wid, "required": "1" if required else ""}
+    return render(
+        request,
+        "rectify/partials/_officer_picker_results.html",
+        {
+            "officers": officers[:PICKER_LIMIT],
+            "more": len(officers) > PICKER_LIMIT,
+            "limit": PICKER_LIMIT,
+            "text": text.strip(),
+            "field": field,
+            "wid": wid,
+            "pick_url": reverse("rectify:officer_pick") + "?" + urlencode(params),
+        },
+    )
+
+
+_PICKER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,60}$")
 
 
 @role_required(Role.ADMIN)
