@@ -280,3 +280,29 @@ class ScopedForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, OfficerPickerField):
                 field.user = user
+
+
+class OtpCodeForm(forms.Form):
+    """A code from the authenticator app (6 digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        error_messages={"max_length": _("验证码最多 20 个字符。"), "required": _("请输入验证码。")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class OtpResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重置原因"),
+        max_length=500,
+        error_messages={
+            "max_length": _("重置原因最多 500 字。"),
+            "required": _("请填写重置原因。"),
+        },
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：手机遗失，经本人当面核实身份。原因记入审计日志。"),
+    )

@@ -14,6 +14,8 @@ from django.db import transaction
 from .audit import audit_record
 from .models import AuditVerb, Office, Officer, Role, RoleAssignment, Unit, User
 
+ROLE_SELF_ASSIGN = "不能给自己分配或修改角色：须由另一名管理员操作。"
+
 # No 0/O/1/l/I: initial passwords are read off a screen or a sheet of paper.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -60,11 +62,44 @@ def officer_create_account(
     return user, password
 
 
-@transaction.atomic
+def role_refuse_self_assignment(*, actor, user, role: str = "", request=None) -> None:
+    """Nobody grants or changes a role of their own (a superuser once gave themself the
+    intake role and revealed a reporter): a second person must do it. The refusal is
+    audited; raises ValidationError(ROLE_SELF_ASSIGN). The admin, the services and the
+    importers all call this one check."""
+    actor_pk = getattr(actor, "pk", None)
+    if actor_pk is None or not getattr(actor, "is_authenticated", False):
+        return  # commands and seeding act as the system, not as a person
+    if actor_pk != getattr(user, "pk", user):
+        return
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.OTHER,
+        action="rectify.roleassignment.self_refused",
+        object_type="rectify.user",
+        object_id=actor_pk,
+        data={"role": str(role)},
+        request=request,
+    )
+    raise ValidationError(ROLE_SELF_ASSIGN)
+
+
 def role_assign(
     *, user: User, role: str, unit: Unit, office: Office | None = None, actor, request=None
 ) -> RoleAssignment:
-    """Give `user` the `role` over the subtree of `unit` (idempotent)."""
+    """Give `user` the `role` over the subtree of `unit` (idempotent). Refused (and audited)
+    when `actor` is `user`; the check runs before the write's transaction so that the
+    refusal's audit event is not rolled back with it."""
+    role_refuse_self_assignment(actor=actor, user=user, role=role, request=request)
+    return _role_assign(
+        user=user, role=role, unit=unit, office=office, actor=actor, request=request
+    )
+
+
+@transaction.atomic
+def _role_assign(
+    *, user: User, role: str, unit: Unit, office: Office | None, actor, request
+) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role}"})
     if role in (Role.INTAKE, Role.OFFICE) and office is None:

@@ -7,13 +7,16 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import otp
 from .access import get_unit_for_user, role_required, units_visible_to
+from .forms import OtpCodeForm
 from .models import Role, Unit
 from .selectors import officer_for_user
 from .ui import collect_panels
@@ -55,6 +58,117 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+# --- second factor ------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The page the user was on before the second-factor step (same host only)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse_lazy("home"))
+
+
+@never_cache
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Second login step: a code from the authenticator app, or a recovery code."""
+    if otp.otp_is_verified(request.user):
+        return redirect(_next_url(request))
+    if not otp.otp_has_device(request.user):
+        return redirect("otp_enrol")
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            method = otp.otp_verify(
+                user=request.user, code=form.cleaned_data["code"], request=request
+            )
+        except otp.OtpError as exc:
+            form.add_error("code", exc.message)
+        else:
+            if method == "recovery":
+                messages.warning(
+                    request, _("已使用一个恢复码（每个只能用一次）。可在“两步验证”页重新生成。")
+                )
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "rectify/account_otp_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=422 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrolment: scan the QR code (drawn on the server), confirm with a first code, then
+    see the recovery codes once."""
+    try:
+        device = otp.otp_pending_device(user=request.user)
+    except otp.OtpError as exc:
+        messages.info(request, exc.message)
+        return redirect("account_security" if otp.otp_is_verified(request.user) else "otp_verify")
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = otp.otp_enrol_confirm(
+                user=request.user, code=form.cleaned_data["code"], request=request
+            )
+        except otp.OtpError as exc:
+            form.add_error("code", exc.message)
+        else:
+            # Rendered, not redirected: the codes are shown this once and stored nowhere else.
+            return render(
+                request,
+                "rectify/account_otp_codes.html",
+                {"codes": codes, "next": _next_url(request), "first_time": True},
+            )
+    return render(
+        request,
+        "rectify/account_otp_enrol.html",
+        {
+            "form": form,
+            "qr_svg": otp.otp_qr_svg(device),
+            "secret": otp.otp_secret_text(device),
+            "next": _next_url(request),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def account_security(request: HttpRequest) -> HttpResponse:
+    """Second-factor status; new recovery codes against a current code from the app."""
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh code proves the phone is at hand, even in a session verified earlier.
+            otp.otp_verify(user=request.user, code=form.cleaned_data["code"], request=request)
+            codes = otp.otp_recovery_regenerate(user=request.user, request=request)
+        except otp.OtpError as exc:
+            form.add_error("code", exc.message)
+        else:
+            return render(
+                request,
+                "rectify/account_otp_codes.html",
+                {"codes": codes, "next": str(reverse_lazy("account_security"))},
+            )
+    return render(
+        request,
+        "rectify/account_security.html",
+        {
+            "form": form,
+            "status": otp.otp_status_of(request.user),
+            "required": otp.otp_required_roles_held(request.user),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 TREE_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD)

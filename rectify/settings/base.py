@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rectify",
     "selfcheck",
     "leads",
@@ -46,10 +49,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The second factor comes before the password change: an enrolled account's password
+    # cannot be changed by someone who knows only the password.
+    "rectify.middleware.SecondFactorMiddleware",
     "rectify.middleware.ForcePasswordChangeMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
@@ -169,6 +176,20 @@ AXES_VERBOSE = False
 # X-Forwarded-For counting N from the right; with 0, REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "rectify.net.client_ip"
+
+# --- Second factor (django-otp: TOTP, recovery codes) ------------------------------
+# Holders of these roles (and staff/superusers, who count as administrators) must pass a
+# TOTP or recovery code after the password; unenrolled ones are led through enrolment.
+# On in production (prod.py forces it); dev/demo and tests turn it off.
+OTP_ENFORCE = env_bool("OTP_ENFORCE", True)
+OTP_REQUIRED_ROLES = ["intake", "office", "leader", "unit_head", "admin"]
+# Shown in the authenticator app; kept short because each Chinese character costs 9 bytes of
+# the QR code (percent-encoded, in the label and the issuer).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "查纠整改")
+OTP_RECOVERY_CODES = 10
+# Failed codes wait 1, 2, 4, 8 ... seconds per device before the next try (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user row

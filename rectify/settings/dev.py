@@ -8,3 +8,5 @@ ALLOWED_HOSTS = ["*"]
 # A fixed demo key for Fernet so the demo works with no configuration. Never in production.
 if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
     FIELD_ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLTAxMjM0NTY="]
+# The demo accounts log in with a password only; OTP_ENFORCE=1 tries the second factor.
+OTP_ENFORCE = env_bool("OTP_ENFORCE", False)

@@ -13,6 +13,8 @@ FIELD_ENCRYPTION_KEYS = [
     "b2xkLXRlc3Qta2V5LWZvci1yb3RhdGlvbi0wMTIzNDU=",
 ]
 ALLOWED_HOSTS = ["*"]
+# Off so the existing suite logs in with passwords; tests/rectify/test_2fa.py turns it on.
+OTP_ENFORCE = False
 
 # On SQLite, a file instead of Django's shared in-memory database: the live server's request
 # threads then open their own connections, as real requests do, instead of sharing the test
