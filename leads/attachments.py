@@ -46,6 +46,7 @@ CONTENT_MISMATCH = gettext_lazy(
 )
 TEXT_ENCODING = gettext_lazy("文本文件“%(name)s”须为 UTF-8 或 GB18030 编码的纯文本")
 TOO_MANY = gettext_lazy("每条线索最多 %(limit)s 个附件，本线索已有 %(count)s 个")
+ORIGINAL_FILE_KEPT = gettext_lazy("举报人随举报提交的材料属于原始举报内容，不能删除")
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -229,6 +230,8 @@ def attachments_add(
             sha256=hashlib.sha256(f.content).hexdigest(),
             content=f.content,
             uploaded_by=user,
+            # The reporter's own file (public page): part of the original report.
+            from_reporter=user is None and anonymise,
         )
         attachment.full_clean()
         attachment.save()
@@ -276,6 +279,8 @@ def attachment_remove(*, attachment: LeadAttachment, actor, reason: str, request
     reason = reason_required(reason)
     lead = lock(attachment.lead)
     _ensure_writable(lead)
+    if attachment.from_reporter:
+        raise AttachmentError(str(ORIGINAL_FILE_KEPT))
     data = _fingerprint(attachment)
     _event(
         lead,

@@ -85,8 +85,13 @@ class RegisterForm(forms.Form):
     reporter_contact = forms.CharField(label=_("联系方式"), required=False, max_length=100)
     attachments = MultipleFileField(label=_("附件"), required=False)
 
-    def __init__(self, *args, offices=None, **kwargs):
+    def __init__(self, *args, offices=None, keeps_reporter: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if keeps_reporter:
+            # A public report keeps what the reporter chose to give (stored encrypted): it is
+            # carried over as is, never shown here (only the audited reveal shows it).
+            for name in ("reporter_anonymous", "reporter_name", "reporter_contact"):
+                del self.fields[name]
         self.fields["attachments"].help_text = attachment_help()
         self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
         # L3: as the summary or subjects are typed, htmx asks for likely duplicates.
@@ -106,9 +111,32 @@ class RegisterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "reporter_anonymous" not in self.fields:
+            return data
         if not data.get("reporter_anonymous") and not data.get("reporter_name"):
             self.add_error("reporter_name", _("实名举报须填写反映人姓名"))
         return data
+
+    def subject_tokens(self) -> list[str]:
+        return [t for t in SPLIT.split(self.cleaned_data.get("subjects") or "") if t]
+
+
+class DetailsForm(forms.Form):
+    """Edit a registered lead's summary, category and subjects (each change is recorded)."""
+
+    category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
+    summary = forms.CharField(
+        label=_("反映内容摘要"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    subjects = forms.CharField(
+        label=_("被反映人"),
+        required=False,
+        max_length=500,
+        help_text=_("警号或姓名，多人用顿号分隔；在册干警自动匹配，未匹配的按姓名记录"),
+    )
+    subject_unit_text = forms.CharField(
+        label=_("被反映人单位（不在册时填写）"), required=False, max_length=200
+    )
 
     def subject_tokens(self) -> list[str]:
         return [t for t in SPLIT.split(self.cleaned_data.get("subjects") or "") if t]

@@ -563,6 +563,7 @@ def import_ledger(
 
     from .models import Lead, LeadCategory, LeadStatus, LeadSubject
     from .screening import lead_grams_sync
+    from .services import lead_subject_candidates_sync
 
     register_choices(statuses=LeadStatus, categories=LeadCategory)
     if parsed is None:
@@ -617,6 +618,7 @@ def import_ledger(
             ],
             batch_size=2000,
         )
+        lead_subject_candidates_sync(lead_ids=[lead.pk for lead, _ in new + changed])
         lead_grams_sync(leads=[lead for lead, _ in new + changed])
         audit_record(
             actor=actor,

@@ -327,6 +327,87 @@ class LeadSubject(models.Model):
         return self.name
 
 
+class CandidateState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    RULED_OUT = "ruled_out", _("已排除")
+
+
+class LeadSubjectCandidate(models.Model):
+    """An officer a subject of the lead may mean (recusal by identity, not only by a link).
+
+    Written with the subjects (`leads.services.lead_subject_candidates_sync`) by every path
+    that writes them: the public page, registration, edits, the ledger import. A subject
+    typed as a name or a number is matched against the whole officer register, whatever the
+    writer's scope: the rows only ever exclude (`rectify.access.leads_visible_to` hides the
+    lead from every officer with a row that is not ruled out), they never show anybody an
+    officer outside their scope. Intake confirms the officer (the subject is linked to them)
+    or rules the match out; until then the officer is recused.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="subject_candidates")
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("可能的被反映人"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("被反映人（填写）"), max_length=100)
+    state = models.CharField(
+        _("确认状态"),
+        max_length=20,
+        choices=CandidateState.choices,
+        default=CandidateState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("被反映人待确认")
+        verbose_name_plural = _("被反映人待确认")
+        ordering = ["lead", "name", "officer"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "officer"], name="leadcandidate_lead_officer")
+        ]
+        # The recusal subquery: officer_id IN (me) AND state <> ruled_out -> lead ids.
+        indexes = [
+            models.Index(fields=["officer", "state", "lead"], name="leadcandidate_officer"),
+            models.Index(fields=["lead", "state"], name="leadcandidate_lead_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.officer_id} ({self.state})"
+
+
+class LeadOriginal(models.Model):
+    """A public report as the reporter submitted it (原始举报内容): written once with the
+    report, never changed. Registration writes the office's summary on the lead beside it.
+    The files the reporter sent are the lead's attachments marked `from_reporter`."""
+
+    lead = models.OneToOneField(Lead, on_delete=models.CASCADE, related_name="original")
+    text = models.TextField(_("举报内容"))
+    subject_name = models.CharField(_("被反映人"), max_length=100, blank=True)
+    subject_unit = models.CharField(_("被反映人单位"), max_length=200, blank=True)
+    category = models.CharField(_("问题类别"), max_length=30, choices=LeadCategory.choices)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("原始举报内容")
+        verbose_name_plural = _("原始举报内容")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.submitted_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Immutable: what the reporter wrote is evidence; only the first save is allowed.
+        if not self._state.adding:
+            raise ValueError("LeadOriginal is immutable")
+        super().save(*args, **kwargs)
+
+
 class EventKind(models.TextChoices):
     NOTE = "note", _("办理进展")
     VERIFICATION = "verification", _("核查")
@@ -345,6 +426,8 @@ class EventKind(models.TextChoices):
     ACCOUNTABILITY = "accountability", _("追责问责")
     ATTACHMENT = "attachment", _("附件")
     ESCALATION = "escalation", _("逾期上报")
+    EDIT = "edit", _("修改登记信息")
+    SUBJECT = "subject", _("被反映人确认")
 
 
 # Kinds a reporter may see on the status page (only what the office chooses to tell them).
@@ -435,6 +518,8 @@ class LeadAttachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Sent by the reporter with a public report: part of the original report, never removed.
+    from_reporter = models.BooleanField(_("举报人提交"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("线索附件")

@@ -197,6 +197,70 @@ def public_status(lead: Lead) -> str:
     return _("已办结")
 
 
+def has_original(lead: Lead) -> bool:
+    from .models import LeadOriginal
+
+    return lead.is_public and LeadOriginal.objects.filter(lead=lead).exists()
+
+
+def original_of(lead: Lead):
+    from .models import LeadOriginal
+
+    return LeadOriginal.objects.filter(lead=lead).first()
+
+
+def original_files(lead: Lead) -> QuerySet:
+    """The files the reporter sent with the public report (without their contents)."""
+    return lead.attachments.filter(from_reporter=True).defer("content").order_by("id")
+
+
+def subjects_of(lead: Lead) -> list:
+    return list(lead.subjects.select_related("officer__unit").order_by("id"))
+
+
+def subject_candidate(lead: Lead, pk: int):
+    from .models import LeadSubjectCandidate
+
+    return (
+        LeadSubjectCandidate.objects.filter(lead=lead, pk=pk)
+        .select_related("officer__unit", "lead")
+        .first()
+    )
+
+
+def lead_is_visible(user, lead: Lead) -> bool:
+    return access.leads_visible_to(user).filter(pk=lead.pk).exists()
+
+
+def subject_candidates_for(user, lead_ids) -> dict[int, dict]:
+    """Pending recusal candidates (被反映人待确认) of these leads, for the intake queue and
+    the lead page: per lead, the candidates the user may see (with the officer and unit)
+    and how many others there are outside the user's scope (counted, never named). Two
+    queries."""
+    from .models import CandidateState, LeadSubjectCandidate
+
+    rows = list(
+        LeadSubjectCandidate.objects.filter(
+            lead_id__in=list(lead_ids), state=CandidateState.PENDING
+        )
+        .exclude(officer__user_id=user.pk)
+        .order_by("lead_id", "name", "officer_id")
+    )
+    shown = {
+        o.pk: o
+        for o in access.officers_visible_to(user).filter(pk__in={r.officer_id for r in rows})
+    }
+    out: dict[int, dict] = {}
+    for row in rows:
+        entry = out.setdefault(row.lead_id, {"candidates": [], "hidden": 0})
+        if row.officer_id in shown:
+            row.shown_officer = shown[row.officer_id]
+            entry["candidates"].append(row)
+        else:
+            entry["hidden"] += 1
+    return out
+
+
 def officer_by_number(user, number: str):
     """The active officer with that number (警号) among those the user may see, or None
     (the handler field of the triage and jurisdiction forms, and the conflict hint)."""

@@ -19,6 +19,19 @@ urlpatterns: list = [
     path("report/status/", views.public_status, name="public_status"),
 ]
 
+# --- intake follow-ups: original report, subject confirmation, edits ----------------------
+from . import intake_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/original/", intake_views.lead_original, name="original"),
+    path("<int:pk>/edit/", intake_views.lead_edit, name="edit"),
+    path(
+        "<int:pk>/subjects/<int:candidate_pk>/",
+        intake_views.subject_decide,
+        name="subject_decide",
+    ),
+]
+
 # --- import, export, smart screening (leads helper B) -------------------------------------
 from . import export_views, import_views, screening_views  # noqa: E402
 

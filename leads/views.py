@@ -24,7 +24,16 @@ from rectify.models import AuditVerb, Role
 from rectify.net import client_ip
 from rectify.pagination import keyset_page
 
-from . import attachment_views, attachments, conflict_views, conflicts, forms, selectors, services
+from . import (
+    attachment_views,
+    attachments,
+    conflict_views,
+    conflicts,
+    forms,
+    intake_views,
+    selectors,
+    services,
+)
 from .leniency import leniency_counts, leniency_for
 from .models import (
     Channel,
@@ -48,8 +57,10 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     leads = selectors.intake_queue(request.user)
     page = keyset_page(leads, ordering=("received_date", "id"), cursor=request.GET.get("after"))
     cutoff = selectors.intake_cutoff()
+    pending = selectors.subject_candidates_for(request.user, [lead.pk for lead in page.items])
     for lead in page.items:
         lead.intake_overdue = lead.received_date < cutoff
+        lead.subject_pending = pending.get(lead.pk)
     _audit_list_read(request, "leads.intake.read", page.items)
     return render(
         request,
@@ -79,7 +90,11 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "reporter_anonymous": existing.reporter_anonymous,
         }
     form = forms.RegisterForm(
-        request.POST or None, request.FILES or None, offices=offices, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        offices=offices,
+        initial=initial,
+        keeps_reporter=bool(existing and existing.is_public),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -96,7 +111,7 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     category=data["category"],
                     summary=data["summary"],
                     subjects=subjects,
-                    reporter_anonymous=data["reporter_anonymous"],
+                    reporter_anonymous=data.get("reporter_anonymous", True),
                     reporter_name=data.get("reporter_name", ""),
                     reporter_contact=data.get("reporter_contact", ""),
                     lead=existing,
@@ -109,6 +124,11 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("线索已登记：%(n)s") % {"n": lead.number})
+            if not selectors.lead_is_visible(request.user, lead):
+                # A subject may be the registrar (recusal by identity): the lead is for the
+                # office's other intake staff now.
+                messages.info(request, intake_views.RECUSED_NOTICE)
+                return redirect("leads:intake")
             return redirect("leads:detail", pk=lead.pk)
     similar, similar_text = [], ""
     if request.method == "POST" or existing:  # without JavaScript: shown after a submit
@@ -281,6 +301,7 @@ def _detail_context(request, lead, **extra) -> dict:
         )
     )
     ctx.update(attachment_views.attachment_context(user, lead))
+    ctx.update(intake_views.detail_context(user, lead))
     ctx.update(oversight_context(user, lead))
     ctx.update(extra)
     return ctx

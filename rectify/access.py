@@ -290,7 +290,7 @@ def leads_visible_to(user):
 
     if not getattr(user, "is_authenticated", False):
         return Lead.objects.none()
-    from leads.models import LeadSubject
+    from leads.models import CandidateState, LeadSubject, LeadSubjectCandidate
 
     # Conditions on the lead's own columns against small subqueries (no joins): PostgreSQL
     # can then walk the ledger's (received_date, id) index for the first page instead of
@@ -308,7 +308,15 @@ def leads_visible_to(user):
         | Q(supervisor_id__in=me)
     )
     recused = LeadSubject.objects.filter(officer_id__in=me).values("lead_id")
-    return Lead.objects.filter(q).exclude(pk__in=recused)
+    # Recusal by identity: a subject typed as a name or number that may mean me (matched
+    # against the whole register when the subjects were written), until intake rules the
+    # match out. A maintained table, so this stays one indexed id subquery.
+    named = (
+        LeadSubjectCandidate.objects.filter(officer_id__in=me)
+        .exclude(state=CandidateState.RULED_OUT)
+        .values("lead_id")
+    )
+    return Lead.objects.filter(q).exclude(Q(pk__in=recused) | Q(pk__in=named))
 
 
 def get_lead_for_user(user, pk: int):
@@ -342,8 +350,30 @@ def can_handle_lead(user, lead) -> bool:
 
 
 def can_reveal_reporter(user, lead) -> bool:
+    """Intake staff of the lead's office jurisdiction (the lead must already be visible)."""
     path = lead.office.jurisdiction.path
     return any(path.startswith(p) for p in scope_paths(user, [Role.INTAKE]))
+
+
+def can_read_original_report(user, lead) -> bool:
+    """原始举报内容 of a public report: intake and office staff of the lead's office."""
+    return can_manage_lead(user, lead)
+
+
+def can_decide_subject_candidate(user, lead, candidate) -> bool:
+    """Confirm or rule out an officer a typed subject may mean: intake/office staff of the
+    lead's office, and only for officers they may see (nobody is shown an officer outside
+    their scope). A candidate who is the user is never theirs to decide (and the lead is
+    invisible to them anyway)."""
+    if not can_manage_lead(user, lead) or candidate.officer.user_id == getattr(user, "pk", None):
+        return False
+    return officers_visible_to(user).filter(pk=candidate.officer_id).exists()
+
+
+def selfcheck_declarations_readable(user, officer) -> bool:
+    """Whether the user may read `officer`'s self-check declarations (as on the self-check
+    pages: the officer themself and the reviewers of the officer's subtree)."""
+    return selfchecks_visible_to(user).filter(officer=officer).exists()
 
 
 # --- leads: oversight (L6 listed supervision and jurisdiction, L7 supervision notes,
@@ -431,8 +461,9 @@ def can_attach_to_lead(user, lead) -> bool:
 
 
 def can_remove_lead_attachment(user, lead, attachment) -> bool:
-    """Managing staff remove any file; the handler only the files they uploaded."""
-    if not lead.is_writable:
+    """Managing staff remove any file; the handler only the files they uploaded. Nobody
+    removes a file the reporter sent with a public report (part of the original report)."""
+    if not lead.is_writable or attachment.from_reporter:
         return False
     if can_manage_lead(user, lead):
         return True
