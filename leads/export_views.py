@@ -26,4 +26,4 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         data={"filters": params, "rows": leads.count()},
         request=request,
     )
-    return ledger_xlsx(leads=leads, user=request.user)
+    return ledger_xlsx(leads=leads, user=request.user, request=request)

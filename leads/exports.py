@@ -2,8 +2,9 @@
 
 An exported ledger re-imports as "unchanged": every cell is written in a form the importer
 reads back to the same value (names, labels, dates). The reporter's identity is written
-only for intake staff (the only role that may reveal it); everyone else gets “保密”, which
-the importer reads as "keep what is stored".
+only where `rectify.access.can_reveal_reporter(user, lead)` holds (intake staff of that
+lead's office), and each such lead is logged as a reveal (one audit event with the ids);
+everywhere else the cell says “保密”, which the importer reads as "keep what is stored".
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from rectify.access import has_role
+from rectify import access
+from rectify.audit import audit_record
 from rectify.excel import xlsx_response
-from rectify.models import Role
+from rectify.models import AuditVerb
 
 from .importers import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
@@ -28,7 +30,9 @@ def ledger_queryset(leads):
     from .models import LeadSubject
 
     return (
-        leads.select_related("channel", "subject_unit", "handling_unit", "handler")
+        leads.select_related(
+            "office__jurisdiction", "channel", "subject_unit", "handling_unit", "handler"
+        )
         .prefetch_related(
             Prefetch("subjects", queryset=LeadSubject.objects.order_by("id"), to_attr="_export")
         )
@@ -51,6 +55,7 @@ def subject_text(lead) -> tuple[str, str]:
 
 
 def lead_row(lead, *, reveal_reporter: bool) -> list[Any]:
+    """One ledger row; `reveal_reporter` says whether this lead's reporter may be written."""
     names, unit = subject_text(lead)
     if lead.reporter_anonymous:
         reporter = ANONYMOUS_EXPORT
@@ -75,19 +80,39 @@ def lead_row(lead, *, reveal_reporter: bool) -> list[Any]:
     ]
 
 
-def ledger_rows(leads, *, reveal_reporter: bool) -> Iterator[list[Any]]:
+def ledger_rows(leads, *, reveal_ids: frozenset[int] = frozenset()) -> Iterator[list[Any]]:
     # Chunks keep memory flat; prefetches run per chunk (constant queries per 1,000 rows).
     for lead in ledger_queryset(leads).iterator(chunk_size=1000):
-        yield lead_row(lead, reveal_reporter=reveal_reporter)
+        yield lead_row(lead, reveal_reporter=lead.pk in reveal_ids)
 
 
-def can_reveal_reporter(user) -> bool:
-    return has_role(user, Role.INTAKE)
-
-
-def ledger_xlsx(*, leads, user, filename: str = "线索台账.xlsx"):
-    """A streamed .xlsx response of the given (scoped) leads in the canonical layout."""
-    reveal = can_reveal_reporter(user)
-    return xlsx_response(
-        filename, [("线索台账", COLUMNS, ledger_rows(leads, reveal_reporter=reveal))]
+def reporter_reveal_ids(*, leads, user) -> frozenset[int]:
+    """The named (not anonymous) leads among `leads` whose reporter the user may reveal,
+    decided lead by lead by the same predicate as the page's reveal button."""
+    named = (
+        leads.filter(reporter_anonymous=False)
+        .select_related("office__jurisdiction")
+        .only("id", "office__jurisdiction__path")
     )
+    return frozenset(
+        lead.pk
+        for lead in named.iterator(chunk_size=2000)
+        if access.can_reveal_reporter(user, lead)
+    )
+
+
+def ledger_xlsx(*, leads, user, filename: str = "线索台账.xlsx", request=None):
+    """A streamed .xlsx response of the given (scoped) leads in the canonical layout. The
+    reporters written into it are a reveal of each of those leads, audited before anything
+    is sent."""
+    reveal = reporter_reveal_ids(leads=leads, user=user)
+    if reveal:
+        audit_record(
+            actor=user,
+            action="leads.lead.reporter_revealed",
+            verb=AuditVerb.READ,
+            object_type="leads.lead",
+            data={"ids": sorted(reveal), "via": "ledger_export"},
+            request=request,
+        )
+    return xlsx_response(filename, [("线索台账", COLUMNS, ledger_rows(leads, reveal_ids=reveal))])
