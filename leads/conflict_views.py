@@ -17,10 +17,15 @@ from . import conflicts, selectors
 from .models import Lead
 
 
-def assign_conflicts_context(lead: Lead, handler: Officer | None, number: str = "") -> dict:
+def assign_conflicts_context(user, lead: Lead, handler: Officer | None, number: str = "") -> dict:
+    """The warnings for `handler`. A declared tie is named only to a user who may read the
+    handler's self-check; office staff, who may not, are told its kind (亲属/企业/借贷对象)."""
     found = handler is not None
+    show = found and access.selfcheck_declarations_readable(user, handler)
     return {
-        "assign_conflicts": conflicts.handler_conflicts(lead=lead, handler=handler)
+        "assign_conflicts": conflicts.handler_conflicts(
+            lead=lead, handler=handler, show_declared_names=show
+        )
         if found
         else [],
         "assign_handler": handler,
@@ -39,7 +44,7 @@ def assign_conflicts_hint(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     number = request.GET.get("handler", "").strip()
     handler = selectors.officer_by_number(request.user, number)
-    ctx = assign_conflicts_context(lead, handler, number)
+    ctx = assign_conflicts_context(request.user, lead, handler, number)
     if ctx["assign_conflicts"]:
         audit_record(
             actor=request.user,

@@ -7,7 +7,7 @@ perhaps not handle the lead:
 - the handler and a registered subject work in the same sub-unit (see below); for subjects
   not in the officer register, the lead's subject unit (被反映人单位) counts instead;
 - a name the handler declared in their own latest self-check (a relative, an enterprise, a
-  lending counterparty: `selfcheck.selectors.declared_names`) appears in the lead's summary,
+  lending counterparty: `selfcheck.selectors.declared_ties`) appears in the lead's summary,
   subject names or subject units (substring match on normalised text).
 
 "Same sub-unit" (同一单位): the two officers belong to the same *organ* — the court,
@@ -79,21 +79,43 @@ def organs_of(units: list[Unit]) -> tuple[dict[str, str], dict[str, str]]:
     return out, {p: n for p, (_k, n) in rows.items()}
 
 
-def handler_conflicts(*, lead, handler: Officer) -> list[str]:
-    """The reasons (Chinese, for display and for the record) why `handler` may have a conflict
-    with `lead`; empty when there are none. A handful of queries, whatever the lead's size."""
+ROLE_HANDLER = gettext_lazy("承办人")
+ROLE_UNIT_HEAD = gettext_lazy("签字的单位负责人")
+
+# Which kind of declared tie matched, when the user may not read the declaration itself.
+TIE_LABELS = {
+    "relative": gettext_lazy("亲属"),
+    "enterprise": gettext_lazy("企业"),
+    "counterparty": gettext_lazy("借贷对象"),
+}
+
+
+def handler_conflicts(
+    *, lead, handler: Officer, role=ROLE_HANDLER, show_declared_names: bool = True
+) -> list[str]:
+    """The reasons (Chinese, for display and for the record) why `handler` — or, with
+    `role`, another officer acting on the lead, such as the unit head who signs — may have a
+    conflict with `lead`; empty when there are none. A handful of queries, whatever the
+    lead's size.
+
+    A declared tie is named only with `show_declared_names` (the user may read that
+    self-check, `rectify.access.selfcheck_declarations_readable`); otherwise the reason
+    says which kind of tie matched (亲属 / 企业 / 借贷对象) and where."""
     subjects = list(lead.subjects.select_related("officer__unit"))
     reasons: list[str] = []
+    role = str(role)
 
-    # 1. the handler is a subject
+    # 1. the officer is a subject
     handler_name = normalise(handler.name)
     for s in subjects:
         if s.officer_id == handler.pk:
-            reasons.append(_("承办人%(name)s本人是本线索的被反映人") % {"name": handler.name})
+            reasons.append(
+                _("%(role)s%(name)s本人是本线索的被反映人") % {"role": role, "name": handler.name}
+            )
         elif s.officer_id is None and handler_name and normalise(s.name) == handler_name:
             reasons.append(
-                _("被反映人“%(name)s”与承办人同名（未关联在册干警），请核实是否为同一人")
-                % {"name": s.name}
+                _("被反映人“%(name)s”与%(role)s同名（未关联在册干警），请核实是否为同一人")
+                % {"name": s.name, "role": role}
             )
 
     # 2. same sub-unit as a registered subject (or, for subjects not in the register, as the
@@ -109,10 +131,11 @@ def handler_conflicts(*, lead, handler: Officer) -> list[str]:
             if organs[s.officer.unit.path] == handler_organ:
                 reasons.append(
                     _(
-                        "承办人%(handler)s（%(hunit)s）与被反映人%(subject)s（%(sunit)s）"
+                        "%(role)s%(handler)s（%(hunit)s）与被反映人%(subject)s（%(sunit)s）"
                         "同属%(organ)s"
                     )
                     % {
+                        "role": role,
                         "handler": handler.name,
                         "hunit": handler.unit.name,
                         "subject": s.name,
@@ -123,8 +146,9 @@ def handler_conflicts(*, lead, handler: Officer) -> list[str]:
         unregistered = [s for s in subjects if not s.officer_id] or not subjects
         if subject_unit and unregistered and organs[subject_unit.path] == handler_organ:
             reasons.append(
-                _("承办人%(handler)s（%(hunit)s）与被反映人单位%(sunit)s同属%(organ)s")
+                _("%(role)s%(handler)s（%(hunit)s）与被反映人单位%(sunit)s同属%(organ)s")
                 % {
+                    "role": role,
                     "handler": handler.name,
                     "hunit": handler.unit.name,
                     "sunit": subject_unit.name,
@@ -132,36 +156,61 @@ def handler_conflicts(*, lead, handler: Officer) -> list[str]:
                 }
             )
 
-    # 3. a relative, enterprise or counterparty the handler declared is named in the lead
-    from selfcheck.selectors import declared_names
+    # 3. a relative, enterprise or counterparty the officer declared is named in the lead
+    from selfcheck.selectors import declared_ties
 
-    declared = {n for n in declared_names(officer=handler) if len(normalise(n)) >= MIN_NAME_LENGTH}
+    declared = {
+        n: kind
+        for n, kind in declared_ties(officer=handler).items()
+        if len(normalise(n)) >= MIN_NAME_LENGTH
+    }
     if declared:
         places = [(_("反映内容"), normalise(lead.summary))]
         places += [(_("被反映人"), normalise(s.name)) for s in subjects]
         places += [(_("被反映人单位"), normalise(s.unit_name)) for s in subjects if s.unit_name]
+        seen: set[str] = set()
         for name in sorted(declared):
             key = normalise(name)
             where = []
             for label, text in places:
                 if key in text and label not in where:
                     where.append(label)
-            if where:
-                reasons.append(
+            if not where:
+                continue
+            params = {
+                "role": role,
+                "handler": handler.name,
+                "name": name,
+                "kind": TIE_LABELS[declared[name]],
+                "where": "、".join(map(str, where)),
+            }
+            if show_declared_names:
+                reason = (
                     _(
-                        "承办人%(handler)s在本人自查中申报的亲属、企业或借贷往来对象"
-                        "“%(name)s”出现在本线索的%(where)s中"
+                        "%(role)s%(handler)s在本人自查中申报的%(kind)s“%(name)s”出现在本线索的%(where)s中"
                     )
-                    % {"handler": handler.name, "name": name, "where": "、".join(map(str, where))}
+                    % params
                 )
+            else:
+                reason = (
+                    _("%(role)s%(handler)s在本人自查中申报的%(kind)s出现在本线索的%(where)s中")
+                    % params
+                )
+            if reason not in seen:
+                seen.add(reason)
+                reasons.append(reason)
     return reasons
 
 
-def require_override(*, lead, handler: Officer, override_reason: str = "") -> dict:
-    """Check `handler` for `lead`. Raises HandlerConflictError when there are conflicts and no
-    override reason; otherwise returns what to record with the assignment:
-    `{}` without conflicts, `{"conflicts": [...], "override_reason": "..."}` with them."""
-    conflicts = handler_conflicts(lead=lead, handler=handler)
+def require_override(
+    *, lead, handler: Officer, override_reason: str = "", role=ROLE_HANDLER
+) -> dict:
+    """Check `handler` (or the officer acting as `role`) for `lead`. Raises
+    HandlerConflictError when there are conflicts and no override reason; otherwise returns
+    what to record with the act: `{}` without conflicts, `{"conflicts": [...],
+    "override_reason": "..."}` with them. The recorded reasons never name a declared tie
+    (the timeline is read by people who may not read self-checks)."""
+    conflicts = handler_conflicts(lead=lead, handler=handler, role=role, show_declared_names=False)
     if not conflicts:
         return {}
     reason = (override_reason or "").strip()

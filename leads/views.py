@@ -440,7 +440,9 @@ def _assign(request, lead, ctx):
                 lead,
                 assign_form=forms.AssignForm(request.POST, auto_id="assign-%s", user=request.user),
                 assign_unit_value=str(unit.pk),
-                **conflict_views.assign_conflicts_context(lead, handler, handler.number),
+                **conflict_views.assign_conflicts_context(
+                    request.user, lead, handler, handler.number
+                ),
             ),
         )
     if d["override_reason"].strip():

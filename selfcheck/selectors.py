@@ -296,9 +296,10 @@ def officer_ids_with_any_declaration(*, campaign: Campaign | None = None) -> Que
     )
 
 
-def declared_names(*, officer: Officer) -> set[str]:
-    """Relatives' names, enterprise names and counterparties of the officer's latest submitted
-    version (for conflict warnings when assigning a lead handler)."""
+def declared_ties(*, officer: Officer) -> dict[str, str]:
+    """{declared name: kind} of the officer's latest submitted version, kind being
+    "relative" (a relative's name), "enterprise" or "counterparty" (lending); the conflict
+    hint says the kind to users who may not read the declaration."""
     latest = (
         ReportVersion.objects.filter(report__officer=officer)
         .order_by("-submitted_at", "-id")
@@ -306,19 +307,28 @@ def declared_names(*, officer: Officer) -> set[str]:
         .first()
     )
     if latest is None:
-        return set()
-    names: set[str] = set()
+        return {}
+    ties: dict[str, str] = {}
     for name, enterprise in BusinessRow.objects.filter(version_id=latest).values_list(
         "name", "enterprise"
     ):
-        names.update(v for v in (name, enterprise) if v)
-    names.update(
-        v
-        for v in LendingRow.objects.filter(version_id=latest).values_list("counterparty", flat=True)
-        if v
-    )
-    names.discard(officer.name)
-    return names
+        if name:
+            ties.setdefault(name, "relative")
+        if enterprise:
+            ties.setdefault(enterprise, "enterprise")
+    for counterparty in LendingRow.objects.filter(version_id=latest).values_list(
+        "counterparty", flat=True
+    ):
+        if counterparty:
+            ties.setdefault(counterparty, "counterparty")
+    ties.pop(officer.name, None)
+    return ties
+
+
+def declared_names(*, officer: Officer) -> set[str]:
+    """Relatives' names, enterprise names and counterparties of the officer's latest submitted
+    version (for conflict warnings when assigning a lead handler)."""
+    return set(declared_ties(officer=officer))
 
 
 def report_versions(report: SelfCheckReport) -> QuerySet:
