@@ -33,6 +33,20 @@ def assign_conflicts_context(user, lead: Lead, handler: Officer | None, number: 
     }
 
 
+def sign_conflicts_context(user, lead: Lead) -> dict:
+    """L9: the warnings for the unit head about to sign (their own ties, named to them only
+    when they may read the declaration: their own self-check they may)."""
+    officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
+    if officer is None:
+        return {"sign_conflicts": []}
+    show = access.selfcheck_declarations_readable(user, officer)
+    return {
+        "sign_conflicts": conflicts.handler_conflicts(
+            lead=lead, handler=officer, role=conflicts.ROLE_UNIT_HEAD, show_declared_names=show
+        )
+    }
+
+
 @login_required
 @require_GET
 def assign_conflicts_hint(request: HttpRequest, pk: int) -> HttpResponse:

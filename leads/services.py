@@ -844,10 +844,15 @@ def is_unit_head_of(user, unit: Unit) -> bool:
 
 
 @transaction.atomic
-def lead_sign(*, lead: Lead, actor, role: str, request=None) -> Signature:
+def lead_sign(
+    *, lead: Lead, actor, role: str, override_reason: str = "", request=None
+) -> Signature:
     """Sign the current unfounded conclusion as handler or as the handling unit's head, each
     with one's own account. When both live signatures bind the text, the lead concludes and
-    is archived read-only."""
+    is archived read-only. The unit head's signature is checked against the conflict rules
+    (leads.conflicts) like the handler's assignment: with conflicts it raises
+    HandlerConflictError unless `override_reason` is given, which is then recorded with the
+    signature (timeline and audit)."""
     lead = lock(lead)
     if lead.status != S.SIGNING:
         raise LeadWorkflowError(NOT_SIGNING)
@@ -865,6 +870,17 @@ def lead_sign(*, lead: Lead, actor, role: str, request=None) -> Signature:
     live = live_signatures(lead)
     if role in live:
         raise LeadWorkflowError(ALREADY_SIGNED)
+    override: dict = {}
+    signer_officer = getattr(actor, "officer", None)
+    if role == SignatureRole.UNIT_HEAD and signer_officer is not None:
+        # L9: the second signature is a check on the handler's work; a head tied to the
+        # subject (same organ, declared ties) is warned and must say why he signs anyway.
+        override = conflicts.require_override(
+            lead=lead,
+            handler=signer_officer,
+            override_reason=override_reason,
+            role=conflicts.ROLE_UNIT_HEAD,
+        )
     # A stale (non-binding) signature for this role is voided before signing again.
     Signature.objects.filter(lead=lead, role=role, voided_at__isnull=True).update(
         voided_at=timezone.now()
@@ -884,7 +900,7 @@ def lead_sign(*, lead: Lead, actor, role: str, request=None) -> Signature:
         kind=EventKind.SIGNATURE,
         actor=actor,
         text=sig.get_role_display(),
-        data={"role": role, "hash": sig.text_hash},
+        data={"role": role, "hash": sig.text_hash, **override},
     )
     audit_record(
         actor=actor,
@@ -894,6 +910,15 @@ def lead_sign(*, lead: Lead, actor, role: str, request=None) -> Signature:
         data={"role": role, "hash": sig.text_hash},
         request=request,
     )
+    if override:
+        audit_record(
+            actor=actor,
+            action="leads.lead.conflict_overridden",
+            verb=AuditVerb.CHANGE,
+            target=lead,
+            data={"signer": signer_officer.pk, "role": role, **override},
+            request=request,
+        )
     live = live_signatures(lead)
     if SignatureRole.HANDLER in live and SignatureRole.UNIT_HEAD in live:
         lead_transition(lead=lead, to=S.CONCLUDED, actor=actor, request=request)

@@ -302,6 +302,8 @@ def _detail_context(request, lead, **extra) -> dict:
     )
     ctx.update(attachment_views.attachment_context(user, lead))
     ctx.update(intake_views.detail_context(user, lead))
+    if can_sign_head:
+        ctx.update(conflict_views.sign_conflicts_context(user, lead))
     ctx.update(oversight_context(user, lead))
     ctx.update(extra)
     return ctx
@@ -531,8 +533,23 @@ def _conclude(request, lead, ctx):
 @action("sign")
 def _sign(request, lead, ctx):
     role = request.POST.get("role")
-    # Checked again in the service (own account, own part, exact text).
-    services.lead_sign(lead=lead, actor=request.user, role=role, request=request)
+    override_reason = request.POST.get("override_reason", "")[:1000]
+    # Checked again in the service (own account, own part, exact text, conflicts).
+    try:
+        services.lead_sign(
+            lead=lead,
+            actor=request.user,
+            role=role,
+            override_reason=override_reason,
+            request=request,
+        )
+    except conflicts.HandlerConflictError as exc:
+        if not ctx["can_sign_head"]:
+            raise LeadWorkflowError(str(exc)) from exc
+        messages.warning(request, str(exc))
+        return render(request, "leads/detail.html", _detail_context(request, lead), status=422)
+    if override_reason.strip():
+        return _("已签字背书（已记录回避提示及仍然签字的理由）")
     return _("已签字背书")
 
 
