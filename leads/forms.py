@@ -20,6 +20,18 @@ from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, Lead
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 SPLIT = re.compile(r"[、，,;；\s]+")
+SUBJECT_NAME_MAX = 100  # LeadSubject.name
+
+
+def clean_subject_text(value: str) -> str:
+    """Each name or number typed as a subject fits the register's field (a clear error, not
+    a failed save)."""
+    too_long = [t for t in SPLIT.split(value or "") if len(t) > SUBJECT_NAME_MAX]
+    if too_long:
+        raise forms.ValidationError(
+            _("每个被反映人的姓名或警号不能超过 %(n)s 个字") % {"n": SUBJECT_NAME_MAX}
+        )
+    return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -73,13 +85,18 @@ class RegisterForm(forms.Form):
         label=_("线索来源"), queryset=Channel.objects.filter(is_active=True)
     )
     category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
-    summary = forms.CharField(label=_("反映内容摘要"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("反映内容摘要"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     subjects = forms.CharField(
         label=_("被反映人"),
         required=False,
+        max_length=500,
         help_text=_("警号或姓名，多人用顿号分隔；在册干警自动匹配，未匹配的按姓名记录"),
     )
-    subject_unit_text = forms.CharField(label=_("被反映人单位（不在册时填写）"), required=False)
+    subject_unit_text = forms.CharField(
+        label=_("被反映人单位（不在册时填写）"), required=False, max_length=200
+    )
     reporter_anonymous = forms.BooleanField(label=_("匿名举报"), required=False, initial=True)
     reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=100)
     reporter_contact = forms.CharField(label=_("联系方式"), required=False, max_length=100)
@@ -117,6 +134,9 @@ class RegisterForm(forms.Form):
             self.add_error("reporter_name", _("实名举报须填写反映人姓名"))
         return data
 
+    def clean_subjects(self) -> str:
+        return clean_subject_text(self.cleaned_data.get("subjects", ""))
+
     def subject_tokens(self) -> list[str]:
         return [t for t in SPLIT.split(self.cleaned_data.get("subjects") or "") if t]
 
@@ -137,6 +157,9 @@ class DetailsForm(forms.Form):
     subject_unit_text = forms.CharField(
         label=_("被反映人单位（不在册时填写）"), required=False, max_length=200
     )
+
+    def clean_subjects(self) -> str:
+        return clean_subject_text(self.cleaned_data.get("subjects", ""))
 
     def subject_tokens(self) -> list[str]:
         return [t for t in SPLIT.split(self.cleaned_data.get("subjects") or "") if t]

@@ -135,3 +135,22 @@ def test_l1_registering_a_named_online_report_needs_no_reveal(client, org, chann
     assert not lead.reporter_anonymous
     assert (lead.reporter_name, lead.reporter_contact) == ("赵举报", "13800000000")
     assert not AuditEvent.objects.filter(action="leads.lead.reporter_revealed").exists()
+
+
+def test_it_refuses_a_subject_name_over_the_limit_with_a_clear_error(client, org, hotline):
+    client.force_login(org.intake)
+    response = client.post(
+        reverse("leads:register"),
+        {
+            "office": org.office_a.pk,
+            "received_date": timezone.localdate().isoformat(),
+            "channel": hotline.pk,
+            "category": "interference",
+            "summary": "反映某干警过问案件",
+            "subjects": "张" * 101,
+            "reporter_anonymous": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "每个被反映人的姓名或警号不能超过 100 个字" in response.content.decode()
+    assert not Lead.objects.exists()
