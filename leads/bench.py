@@ -55,6 +55,7 @@ def build(options, rng: random.Random) -> dict:
     and n-gram rows). Returns what the benchmarks need."""
     from leads.models import Channel, Lead, LeadSubject
     from leads.screening import lead_grams_sync
+    from leads.services import lead_subject_candidates_sync
 
     start = time.perf_counter()
     region = Unit.objects.add_root(
@@ -107,6 +108,8 @@ def build(options, rng: random.Random) -> dict:
             ],
             batch_size=2000,
         )
+        # The recusal table is written with the subjects, as every real writer does.
+        lead_subject_candidates_sync(lead_ids=[lead.pk for lead in created])
         lead_grams_sync(leads=created)
     return {
         "region": region,

@@ -237,8 +237,10 @@ def lead_subject_candidate_decide(
         subject = lead.subjects.filter(officer__isnull=True, name=candidate.name).first()
         if subject is not None:
             subject.officer = officer
+            if _subject_key(subject.name) == _subject_key(officer.number):
+                subject.name = officer.name  # typed as a number: now we know the name
             subject.unit_name = subject.unit_name or officer.unit.name
-            subject.save(update_fields=["officer", "unit_name"])
+            subject.save(update_fields=["officer", "name", "unit_name"])
         LeadSubjectCandidate.objects.filter(
             lead=lead, name=candidate.name, state=CandidateState.PENDING
         ).exclude(pk=candidate.pk).update(
