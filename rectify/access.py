@@ -23,7 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import AuditEvent, Office, Officer, Role, RoleAssignment, Unit
+from .audit import audit_record
+from .models import AuditEvent, AuditVerb, Office, Officer, Role, RoleAssignment, Unit
 
 _CACHE_ATTR = "_rectify_assignments"
 
@@ -114,6 +115,34 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.none()
 
 
+def audited_lookup(object_type: str):
+    """Decorator of every `get_<obj>_for_user(user, pk)` helper: the 404 it gives a
+    signed-in user is audited (verb denied, action `<object_type>.denied`, the id asked
+    for), so probing ids leaves a trace. Missing and invisible objects are recorded alike,
+    as they are answered alike."""
+
+    def decorator(helper):
+        @wraps(helper)
+        def wrapped(user, pk, *args, **kwargs):
+            try:
+                return helper(user, pk, *args, **kwargs)
+            except Http404:
+                if getattr(user, "is_authenticated", False):
+                    audit_record(
+                        actor=user,
+                        verb=AuditVerb.DENIED,
+                        action=f"{object_type}.denied",
+                        object_type=object_type,
+                        object_id=str(pk)[:64],
+                    )
+                raise
+
+        return wrapped
+
+    return decorator
+
+
+@audited_lookup("rectify.officer")
 def get_officer_for_user(user, pk: int) -> Officer:
     try:
         return officers_visible_to(user).get(pk=pk)
@@ -121,6 +150,7 @@ def get_officer_for_user(user, pk: int) -> Officer:
         raise Http404 from exc
 
 
+@audited_lookup("rectify.unit")
 def get_unit_for_user(user, pk: int) -> Unit:
     try:
         return units_visible_to(user).get(pk=pk)
@@ -204,6 +234,7 @@ def selfchecks_visible_to(user):
     return SelfCheckReport.objects.filter(q)
 
 
+@audited_lookup("selfcheck.selfcheckreport")
 def get_selfcheck_for_user(user, pk: int):
     report = (
         selfchecks_visible_to(user)
@@ -249,6 +280,7 @@ def warning_cases_visible_to(user):
     return WarningCase.objects.filter(managed | published)
 
 
+@audited_lookup("selfcheck.warningcase")
 def get_warning_case_for_user(user, pk: int):
     case = warning_cases_visible_to(user).filter(pk=pk).select_related("unit").first()
     if case is None:
@@ -319,6 +351,7 @@ def leads_visible_to(user):
     return Lead.objects.filter(q).exclude(Q(pk__in=recused) | Q(pk__in=named))
 
 
+@audited_lookup("leads.lead")
 def get_lead_for_user(user, pk: int):
     lead = (
         leads_visible_to(user)
@@ -427,6 +460,7 @@ def risk_officers_visible_to(user) -> QuerySet[Officer]:
     return Officer.objects.filter(q).exclude(user_id=user.pk).select_related("unit")
 
 
+@audited_lookup("rectify.officer")
 def get_officer_for_risk(user, pk: int) -> Officer:
     officer = risk_officers_visible_to(user).filter(pk=pk).first()
     if officer is None:

@@ -9,7 +9,7 @@ class RectifyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
 
         post_migrate.connect(_reinstall_audit_triggers, sender=self)
 

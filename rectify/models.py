@@ -292,6 +292,8 @@ class AuditVerb(models.TextChoices):
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOGOUT = "logout", _("退出")
+    # A signed-in user asked for an object that is invisible to them or missing (404).
+    DENIED = "denied", _("拒绝访问")
     OTHER = "other", _("其他")
 
 
@@ -313,6 +315,8 @@ class AuditEvent(models.Model):
     PostgreSQL and SQLite triggers (migration 0002) reject UPDATE and DELETE; the model
     refuses them in Python too. `hash` chains each event to the previous one so that
     `manage.py verify_audit` can name the first event altered or removed behind our back.
+    `hash` is an HMAC (rectify.audit) under the key named by `key_id`; the key itself is
+    never stored here.
     """
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -334,6 +338,7 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -7,9 +7,13 @@ these are the single-object operations an administrator or a command performs.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .audit import audit_record
 from .models import AuditVerb, Office, Officer, Role, RoleAssignment, Unit, User
@@ -156,3 +160,28 @@ def role_revoke(*, assignment: RoleAssignment, actor, request=None) -> None:
         data=data,
         request=request,
     )
+
+
+@transaction.atomic
+def login_records_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete staff login records (axes: address, browser, time) past AXES_RETENTION_DAYS.
+
+    Failed-attempt counters younger than the lockout's cool-off are kept whatever the
+    retention, so purging never lifts a running lockout. Audited when anything went.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AXES_RETENTION_DAYS)
+    attempts_cutoff = min(cutoff, now - settings.AXES_COOLOFF_TIME)
+    counts = {
+        "access_logs": AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "failure_logs": AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "attempts": AccessAttempt.objects.filter(attempt_time__lt=attempts_cutoff).delete()[0],
+    }
+    if any(counts.values()):
+        audit_record(
+            actor=None,
+            verb=AuditVerb.DELETE,
+            action="rectify.login_records.purged",
+            data={**counts, "retention_days": settings.AXES_RETENTION_DAYS},
+        )
+    return counts

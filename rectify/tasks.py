@@ -4,7 +4,8 @@ import logging
 
 from celery import shared_task
 
-from .audit import verify_chain
+from . import services
+from .audit import audit_anchor_head, verify_chain
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +18,18 @@ def audit_verify_chain() -> dict:
         logger.error("audit chain broken at event %s: %s", problem.event_id, problem.reason)
         return {"ok": False, "event_id": problem.event_id, "reason": problem.reason}
     return {"ok": True}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def audit_anchor() -> dict:
+    """Every few minutes: write the chain head outside the database (idempotent)."""
+    anchor = audit_anchor_head()
+    if anchor is None:
+        return {"anchored": None}
+    return {"anchored": anchor.event_id, "hash": anchor.hash}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def login_records_purge() -> dict:
+    """Nightly: delete staff login records older than AXES_RETENTION_DAYS."""
+    return services.login_records_purge()

@@ -130,6 +130,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "rectify.tasks.audit_verify_chain",
         "schedule": crontab(minute=17, hour=2),
     },
+    # The chain head leaves the database this often (truncation detected up to this window).
+    "rectify-anchor-audit-head": {
+        "task": "rectify.tasks.audit_anchor",
+        "schedule": timedelta(minutes=env_int("AUDIT_ANCHOR_EVERY_MINUTES", 10)),
+    },
+    "rectify-purge-login-records": {
+        "task": "rectify.tasks.login_records_purge",
+        "schedule": crontab(minute=5, hour=3),
+    },
     "selfcheck-send-reminders": {
         "task": "selfcheck.tasks.selfcheck_send_reminders",
         "schedule": crontab(minute=0, hour=9),
@@ -165,10 +174,17 @@ SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie lives as long as the browser session, not a year: the public reporting
+# page leaves nothing on a reporter's device that outlives the visit.
+CSRF_COOKIE_AGE = None
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Either set locks: a username after AXES_FAILURE_LIMIT failures from any mix of addresses
+# (rotating addresses gains nothing), and one client (address + browser) trying many names.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+# Staff login records (axes: address, browser, time) are deleted after this many days.
+AXES_RETENTION_DAYS = env_int("AXES_RETENTION_DAYS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -243,6 +259,12 @@ EXCEL_IMPORT_MAX_ROWS = env_int("EXCEL_IMPORT_MAX_ROWS", 200_000)
 
 # Keep the request IP on audit events only where policy allows it.
 AUDIT_KEEP_IP = env_bool("AUDIT_KEEP_IP", False)
+# HMAC keys of the audit chain, "id:secret" comma separated, newest first (rotation: put a
+# new key in front, keep the old ones as long as events signed with them exist). From the
+# environment only, never in the database. See SECURITY.md.
+AUDIT_HMAC_KEYS = env_list("AUDIT_HMAC_KEYS", [])
+# Where the chain head is anchored (append-only file); empty: log line only.
+AUDIT_ANCHOR_DIR = env_str("AUDIT_ANCHOR_DIR", "") or ""
 
 # Key(s) for encrypting reporter identities (Fernet, comma separated, newest first).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])

@@ -10,3 +10,7 @@ if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
     FIELD_ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLTAxMjM0NTY="]
 # The demo accounts log in with a password only; OTP_ENFORCE=1 tries the second factor.
 OTP_ENFORCE = env_bool("OTP_ENFORCE", False)
+# A fixed demo audit key, so the demo's chain verifies with no configuration. Never in
+# production (the deploy checks refuse it).
+if not AUDIT_HMAC_KEYS:  # noqa: F405
+    AUDIT_HMAC_KEYS = ["demo:demo-only-audit-key-do-not-use-0123456789abcdef"]

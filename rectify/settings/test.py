@@ -15,6 +15,12 @@ FIELD_ENCRYPTION_KEYS = [
 ALLOWED_HOSTS = ["*"]
 # Off so the existing suite logs in with passwords; tests/rectify/test_2fa.py turns it on.
 OTP_ENFORCE = False
+# The newest key signs; the older one is kept to show rotation (tests/rectify/test_audit.py).
+AUDIT_HMAC_KEYS = [
+    "t2:test-only-audit-key-do-not-use-0123456789abcdef",
+    "t1:old-test-audit-key-for-rotation-0123456789abcd",
+]
+AUDIT_ANCHOR_DIR = ""
 
 # On SQLite, a file instead of Django's shared in-memory database: the live server's request
 # threads then open their own connections, as real requests do, instead of sharing the test
