@@ -1,4 +1,5 @@
-# One image for web, worker and beat. Stateless: PostgreSQL and Redis hold all state.
+# One image for web, worker and beat. Stateless: PostgreSQL and Redis hold all state (the
+# worker also appends the audit chain head to its anchor volume).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -12,7 +13,9 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # collectstatic needs settings but no secrets of consequence
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
-    && useradd --system --uid 1000 rectify && chown -R rectify /app
+    && useradd --system --uid 1000 rectify && chown -R rectify /app \
+    && install -d -o rectify -m 0750 /var/lib/rectify/audit-anchor
 USER rectify
 EXPOSE 8000
-CMD ["gunicorn", "rectify.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# Logging without client addresses or user agents: see deploy/gunicorn.conf.py.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "rectify.wsgi"]

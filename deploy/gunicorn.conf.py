@@ -1,0 +1,46 @@
+"""Gunicorn settings for production: the Dockerfile's CMD and docker-compose's web service
+both run `gunicorn -c deploy/gunicorn.conf.py rectify.wsgi`.
+
+No traces of reporters: the access log never carries the client's address or any request
+header (user agent, forwarded-for, referer), whatever access_log_format says, and the
+public reporting and status pages are not access-logged at all (their path and time alone
+would date a report). tests/rectify/test_public_traces.py runs this very command.
+"""
+
+import os
+
+from gunicorn import glogging
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+accesslog = "-"
+errorlog = "-"
+# Time, method, path (no query string), status, bytes, duration.
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Behind the reverse proxy only (docker-compose publishes no app port).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
+
+# The public pages of leads/urls.py (mounted under /leads/): report/ and report/status/.
+PUBLIC_PREFIXES = ("/leads/report/",)
+_BLANKED = ("h", "a", "f", "l", "u", "q")
+
+
+class PrivacyLogger(glogging.Logger):
+    """Gunicorn's logger without client address, request headers or query strings."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in list(atoms):
+            # "{header}i" request headers, "{variable}e" WSGI environ (REMOTE_ADDR ...).
+            if name in _BLANKED or name.endswith(("}i", "}e")):
+                atoms[name] = "-"
+        atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"  # the request line, no query
+        return atoms
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO", "").startswith(PUBLIC_PREFIXES):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = PrivacyLogger
