@@ -17,8 +17,6 @@ accesslog = "-"
 errorlog = "-"
 # Time, method, path (no query string), status, bytes, duration.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-# Behind the reverse proxy only (docker-compose publishes no app port).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
 
 # The public pages of leads/urls.py (mounted under /leads/): report/ and report/status/.
 PUBLIC_PREFIXES = ("/leads/report/",)

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def audit_verify_chain() -> dict:
-    """Nightly: walk the audit hash chain and log the first broken event (read-only)."""
+    """Nightly: walk the audit HMAC chain, compare the anchored heads, log the first problem."""
     problem = verify_chain()
     if problem:
         logger.error("audit chain broken at event %s: %s", problem.event_id, problem.reason)
