@@ -16,8 +16,9 @@ blanket read of leads (recusal applies whatever the role); see the app functions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -27,6 +28,7 @@ from .audit import audit_record
 from .models import AuditEvent, AuditVerb, Office, Officer, Role, RoleAssignment, Unit
 
 _CACHE_ATTR = "_rectify_assignments"
+_T = TypeVar("_T")
 
 
 def assignments_of(user) -> list[RoleAssignment]:
@@ -115,15 +117,15 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.none()
 
 
-def audited_lookup(object_type: str):
+def audited_lookup(object_type: str) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
     """Decorator of every `get_<obj>_for_user(user, pk)` helper: the 404 it gives a
     signed-in user is audited (verb denied, action `<object_type>.denied`, the id asked
     for), so probing ids leaves a trace. Missing and invisible objects are recorded alike,
     as they are answered alike."""
 
-    def decorator(helper):
+    def decorator(helper: Callable[..., _T]) -> Callable[..., _T]:
         @wraps(helper)
-        def wrapped(user, pk, *args, **kwargs):
+        def wrapped(user, pk, *args, **kwargs) -> _T:
             try:
                 return helper(user, pk, *args, **kwargs)
             except Http404:

@@ -4,6 +4,10 @@ Behind a load balancer set TRUSTED_PROXY_COUNT to the number of proxies in front
 Each proxy appends the address it saw to X-Forwarded-For, so the client's address is the
 entry TRUSTED_PROXY_COUNT from the right (whatever a client wrote into the header itself
 stays further left and is ignored). With 0 (the default) only REMOTE_ADDR is used.
+docker-compose runs exactly one proxy (nginx, deploy/nginx/rectify.conf), which overwrites
+the header with its TCP peer, and sets TRUSTED_PROXY_COUNT=1; the app port is not published,
+so nothing reaches the app around the proxy. Counting more proxies than there are hands the
+choice of address to the client.
 django-ipware's `proxy_count` does not fit: when a client adds its own entry it returns the
 leftmost, client-written one. django-axes uses this function too (AXES_CLIENT_IP_CALLABLE).
 """
