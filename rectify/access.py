@@ -249,6 +249,25 @@ def get_selfcheck_for_user(user, pk: int):
     return report
 
 
+SELFCHECK_EXPORTERS = (Role.REVIEWER, Role.OFFICE)
+
+
+def selfcheck_content_q(user) -> Q:
+    """Reports whose answers the user may read: their own and those of the subtree they
+    review. Office staff follow progress, not contents (need to know)."""
+    return _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
+
+
+def selfcheck_reports_for_export(user):
+    """Rows of the report summary (导出报告汇总): the user's own report, the reports of the
+    subtree they review, and for office staff the reports of their office's subtree. Which
+    rows show answers is `selfcheck_content_q`."""
+    from selfcheck.models import SelfCheckReport
+
+    q = selfcheck_content_q(user) | unit_q(user, [Role.OFFICE], prefix="officer__unit__")
+    return SelfCheckReport.objects.filter(q)
+
+
 def selfcheck_questions_visible_to(user):
     """Only the asking officer and the reviewers/office of the officer's subtree."""
     from selfcheck.models import Question

@@ -22,13 +22,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部")), ("1", _("仅领导干部")), ("0", _("一般干警"))],
     )
-    yes_item = forms.ChoiceField(
-        label=_("申报“是”的事项"),
-        required=False,
-        choices=[("", _("不限"))]
-        + [(v, f"第{i}项") for i, v in enumerate(ChronicProblem.values, start=1)],
-    )
+    yes_item = forms.ChoiceField(label=_("申报“是”的事项"), required=False)
     late = forms.BooleanField(label=_("仅逾期"), required=False)
+
+    def __init__(self, *args, columns: list[tuple[str, str]] = (), **kwargs):
+        """`columns`: (key, label) of the six items and the N items of the reviewer's scope
+        (selectors.item_columns), so an N item filters like the six."""
+        super().__init__(*args, **kwargs)
+        self.fields["yes_item"].choices = [("", _("不限")), *columns]
 
 
 class ReturnForm(forms.Form):

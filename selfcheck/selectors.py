@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from rectify.models import Campaign, ChronicProblem, Officer, Unit
 
 from .models import (
     BusinessRow,
+    ItemConfig,
     LendingRow,
     ReportStatus,
     ReportVersion,
@@ -43,6 +44,37 @@ def report_is_late(report: SelfCheckReport, today: dt.date | None = None) -> boo
     if report.first_submitted_at is not None:
         return report.first_in_window is False
     return today > report.campaign.deadline_for(report.officer)
+
+
+# --- the "N" items that apply below a unit -------------------------------------------------
+
+
+def _n_items_q(paths: list[str]) -> Q:
+    """Items that apply to some officer below one of `paths`: configured on a unit inside
+    the subtree, or on one of its ancestors (items are inherited down the tree)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        step = Unit.steplen
+        ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
+        q |= Q(unit__path__startswith=path) | Q(unit__path__in=ancestors)
+    return q
+
+
+def n_items_for(*, campaign: Campaign, paths: list[str]) -> list[ItemConfig]:
+    """The N items answered by officers below `paths` (retired ones too: submitted
+    versions still carry their answers), the way the form orders them (ancestors first)."""
+    return list(
+        ItemConfig.objects.filter(_n_items_q(paths), campaign=campaign)
+        .select_related("unit")
+        .order_by("unit__depth", "unit__path", "order", "id")
+    )
+
+
+def item_columns(n_items: list[ItemConfig]) -> list[tuple[str, str]]:
+    """(key, short label) for the six fixed items and then the N items, in that order:
+    the one column list of the queue filter, the figures and both exports."""
+    fixed = [(str(v), f"第{i}项") for i, v in enumerate(ChronicProblem.values, start=1)]
+    return fixed + [(cfg.key, f"N项：{cfg.text}") for cfg in n_items]
 
 
 # --- the review queue ---------------------------------------------------------------------
@@ -172,19 +204,49 @@ def child_figures(*, unit: Unit, campaign: Campaign) -> list[Figures]:
 # --- export -------------------------------------------------------------------------------
 
 
-def export_rows(*, reports: QuerySet, campaign: Campaign):
-    """Rows for the Excel summary, streamed (iterator, constant memory)."""
+def export_headers(columns: list[tuple[str, str]]) -> list[str]:
+    return [
+        "单位",
+        "警号/工号",
+        "姓名",
+        "职务",
+        "领导干部",
+        "状态",
+        "版本",
+        "最近提交",
+        "逾期",
+        *[label for _key, label in columns],
+        "经商办企业行数",
+        "参股借贷行数",
+        "退回原因",
+    ]
+
+
+def export_rows(
+    *,
+    reports: QuerySet,
+    campaign: Campaign,
+    columns: list[tuple[str, str]],
+    content_q: Q | None = None,
+):
+    """Rows for the Excel summary, streamed (iterator, constant memory, no query per row).
+
+    `content_q` marks the reports whose answers the exporter may read (need to know); the
+    other rows carry the officer and the status only. None means every row."""
     today = timezone.localdate()
-    keys = [str(v) for v in ChronicProblem.values]
-    qs = (
-        reports.filter(campaign=campaign)
-        .select_related("officer__unit", "latest_version")
-        .order_by("officer__unit__path", "-officer__is_leading_cadre", "officer__number")
+    keys = [key for key, _label in columns]
+    qs = reports.filter(campaign=campaign)
+    if content_q is not None:
+        qs = qs.annotate(
+            content_visible=Case(
+                When(content_q, then=True), default=False, output_field=BooleanField()
+            )
+        )
+    qs = qs.select_related("officer__unit", "latest_version").order_by(
+        "officer__unit__path", "-officer__is_leading_cadre", "officer__number"
     )
     for report in qs.iterator(chunk_size=1000):
-        content = report.latest_version.content if report.latest_version else {}
-        yes_map = {i["key"]: i.get("yes") for i in content.get("items", [])}
-        yield [
+        officer_row = [
             report.officer.unit.name,
             report.officer.number,
             report.officer.name,
@@ -196,6 +258,14 @@ def export_rows(*, reports: QuerySet, campaign: Campaign):
             if report.last_submitted_at
             else "",
             "是" if report_is_late(report, today) else "否",
+        ]
+        if content_q is not None and not report.content_visible:
+            yield [*officer_row, *[""] * len(keys), "", "", ""]
+            continue
+        content = report.latest_version.content if report.latest_version else {}
+        yes_map = {i["key"]: i.get("yes") for i in content.get("items", [])}
+        yield [
+            *officer_row,
             *[
                 "是" if yes_map.get(k) is True else "否" if yes_map.get(k) is False else ""
                 for k in keys
@@ -206,38 +276,41 @@ def export_rows(*, reports: QuerySet, campaign: Campaign):
         ]
 
 
-EXPORT_HEADERS = [
-    "单位",
-    "警号/工号",
-    "姓名",
-    "职务",
-    "领导干部",
-    "状态",
-    "版本",
-    "最近提交",
-    "逾期",
-    *[f"第{i}项" for i in range(1, 7)],
-    "经商办企业行数",
-    "参股借贷行数",
-    "退回原因",
-]
+def figures_headers(columns: list[tuple[str, str]]) -> list[str]:
+    return [
+        "单位",
+        "领导干部应填报",
+        "领导干部已提交",
+        "领导干部审核通过",
+        "领导干部退回",
+        "领导干部逾期",
+        "应填报",
+        "已提交",
+        "审核通过",
+        "退回",
+        "逾期",
+        "完成率",
+        *[f"{label}申报“是”" for _key, label in columns],
+    ]
 
 
-FIGURES_HEADERS = [
-    "单位",
-    "领导干部应填报",
-    "领导干部已提交",
-    "领导干部审核通过",
-    "领导干部退回",
-    "领导干部逾期",
-    "应填报",
-    "已提交",
-    "审核通过",
-    "退回",
-    "逾期",
-    "完成率",
-    *[f"第{i}项申报“是”" for i in range(1, 7)],
-]
+def figures_rows(figures: list[Figures], columns: list[tuple[str, str]]):
+    for f in figures:
+        yield [
+            f.unit.name,
+            f.cadre_required,
+            f.cadre_submitted,
+            f.cadre_accepted,
+            f.cadre_returned,
+            f.cadre_late,
+            f.required,
+            f.submitted,
+            f.accepted,
+            f.returned,
+            f.late,
+            f"{f.completion}%",
+            *[f.yes_per_item.get(key, 0) for key, _label in columns],
+        ]
 
 
 # --- API for the leads app (CONTRACTS.md "selfcheck → leads API") -------------------------

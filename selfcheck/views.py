@@ -36,7 +36,6 @@ from .models import (
     CampaignPolicy,
     CaseRead,
     CaseStatus,
-    ItemConfig,
     Notice,
     Relation,
     ReportStatus,
@@ -351,7 +350,9 @@ def questions(request: HttpRequest) -> HttpResponse:
 @access.role_required(Role.REVIEWER)
 def review_queue(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
-    form = QueueFilterForm(request.GET or None)
+    reviewer_paths = access.scope_paths(request.user, [Role.REVIEWER])
+    columns = selectors.item_columns(selectors.n_items_for(campaign=campaign, paths=reviewer_paths))
+    form = QueueFilterForm(request.GET or None, columns=columns)
     filters = selectors.QueueFilters()
     unit = None
     if form.is_valid():
@@ -419,7 +420,7 @@ def remind(request: HttpRequest) -> HttpResponse:
 
 def _figures_unit(request):
     units = access.selfcheck_units_for_figures(request.user)
-    unit_id = request.GET.get("unit")
+    unit_id = _unit_param(request)
     if unit_id:
         unit = units.filter(pk=unit_id).first()
         if unit is None:
@@ -437,17 +438,15 @@ def figures(request: HttpRequest) -> HttpResponse:
     unit = _figures_unit(request)
     fig = selectors.unit_figures(unit=unit, campaign=campaign)
     children = selectors.child_figures(unit=unit, campaign=campaign)
+    n_items = selectors.n_items_for(campaign=campaign, paths=[unit.path])
     items = [
         {"number": i, "key": value, "label": label, "n": fig.yes_per_item.get(value, 0)}
         for i, (value, label) in enumerate(ChronicProblem.choices, start=1)
     ]
-    n_items = ItemConfig.objects.filter(
-        campaign=campaign, unit__path__in=unit.ancestor_paths()
-    ).order_by("order")
-    for cfg in n_items:
-        items.append(
-            {"number": "N", "key": "", "label": cfg.text, "n": fig.yes_per_item.get(cfg.key, 0)}
-        )
+    items += [
+        {"number": "N", "key": cfg.key, "label": cfg.text, "n": fig.yes_per_item.get(cfg.key, 0)}
+        for cfg in n_items
+    ]
     chart = {
         "labels": [c.unit.name for c in children],
         "required": [c.required for c in children],
@@ -473,31 +472,49 @@ def figures(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "parent": parent,
             "can_queue": access.has_role(request.user, Role.REVIEWER),
+            "can_export": access.has_role(request.user, *access.SELFCHECK_EXPORTERS),
             "can_remind": access.has_role(request.user, Role.REVIEWER, Role.OFFICE),
         },
     )
 
 
-@access.role_required(Role.REVIEWER)
+def _unit_param(request: HttpRequest) -> str:
+    """The `unit` query parameter when it is a number; garbage is ignored, never a 500."""
+    value = request.GET.get("unit", "").strip()
+    return value if value.isdigit() else ""
+
+
+@access.role_required(*access.SELFCHECK_EXPORTERS)
 def export(request: HttpRequest) -> HttpResponse:
+    """The report summary: one row per officer, answers only where the user may read them
+    (own report, reviewed subtree); office staff get officers and progress of their scope."""
     campaign = _campaign()
-    reports = access.selfchecks_visible_to(request.user).exclude(officer__user=request.user)
-    unit_id = request.GET.get("unit")
+    reports = access.selfcheck_reports_for_export(request.user)
+    paths = access.scope_paths(request.user, access.SELFCHECK_EXPORTERS)
+    unit_id = _unit_param(request)
     if unit_id:
         unit = access.get_unit_for_user(request.user, unit_id)
         reports = reports.filter(officer__unit__path__startswith=unit.path)
+        paths = [unit.path]
+    columns = selectors.item_columns(selectors.n_items_for(campaign=campaign, paths=paths))
     audit_record(
         actor=request.user,
         action="selfcheck.report.exported",
         verb=AuditVerb.EXPORT,
         object_type="rectify.campaign",
         object_id=campaign.pk,
+        data={"unit": unit_id or None},
         request=request,
     )
-    rows = selectors.export_rows(reports=reports, campaign=campaign)
+    rows = selectors.export_rows(
+        reports=reports,
+        campaign=campaign,
+        columns=columns,
+        content_q=access.selfcheck_content_q(request.user),
+    )
     return xlsx_response(
         f"selfcheck-{timezone.localdate():%Y%m%d}.xlsx",
-        [(_("自查事项汇总"), selectors.EXPORT_HEADERS, rows)],
+        [(_("自查事项汇总"), selectors.export_headers(columns), rows)],
     )
 
 
@@ -508,7 +525,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     unit = _figures_unit(request)
     rows = [selectors.unit_figures(unit=unit, campaign=campaign)]
     rows += selectors.child_figures(unit=unit, campaign=campaign)
-    keys = list(ChronicProblem.values)
+    columns = selectors.item_columns(selectors.n_items_for(campaign=campaign, paths=[unit.path]))
     audit_record(
         actor=request.user,
         action="selfcheck.figures.exported",
@@ -521,25 +538,8 @@ def figures_export(request: HttpRequest) -> HttpResponse:
         [
             (
                 _("完成情况"),
-                selectors.FIGURES_HEADERS,
-                (
-                    [
-                        f.unit.name,
-                        f.cadre_required,
-                        f.cadre_submitted,
-                        f.cadre_accepted,
-                        f.cadre_returned,
-                        f.cadre_late,
-                        f.required,
-                        f.submitted,
-                        f.accepted,
-                        f.returned,
-                        f.late,
-                        f"{f.completion}%",
-                        *[f.yes_per_item.get(k, 0) for k in keys],
-                    ]
-                    for f in rows
-                ),
+                selectors.figures_headers(columns),
+                selectors.figures_rows(rows, columns),
             )
         ],
     )
