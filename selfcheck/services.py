@@ -512,7 +512,22 @@ def notice_send(*, user, text: str, url: str = "", dedupe_key: str = "", email: 
     return notice
 
 
-def reminders_send(*, campaign: Campaign, officers, actor, today: dt.date | None = None) -> int:
+@dataclass
+class ReminderResult:
+    """What one round of reminders did: a user is told all three, not only `sent`."""
+
+    sent: int = 0  # notified now
+    already: int = 0  # not submitted, but already reminded today (idempotent per day)
+    no_account: int = 0  # not submitted and without a login: nobody to notify
+
+    @property
+    def pending(self) -> int:
+        return self.sent + self.already + self.no_account
+
+
+def reminders_send(
+    *, campaign: Campaign, officers, actor, today: dt.date | None = None
+) -> ReminderResult:
     """Remind every officer in `officers` (a scoped queryset) who has not submitted.
 
     Idempotent per day: the notice's dedupe key holds the date.
@@ -521,12 +536,9 @@ def reminders_send(*, campaign: Campaign, officers, actor, today: dt.date | None
     submitted = SelfCheckReport.objects.filter(
         campaign=campaign, first_submitted_at__isnull=False
     ).values("officer_id")
-    targets = (
-        officers.filter(is_active=True, user__isnull=False)
-        .exclude(pk__in=submitted)
-        .select_related("user")
-    )
-    sent = 0
+    pending = officers.filter(is_active=True).exclude(pk__in=submitted)
+    targets = pending.filter(user__isnull=False).select_related("user")
+    result = ReminderResult(no_account=pending.filter(user__isnull=True).count())
     url = reverse("selfcheck:my_report")
     for officer in targets.iterator(chunk_size=500):
         deadline = campaign.deadline_for(officer)
@@ -538,16 +550,30 @@ def reminders_send(*, campaign: Campaign, officers, actor, today: dt.date | None
             dedupe_key=f"remind-{campaign.pk}-{today.isoformat()}",
             email=True,
         ):
-            sent += 1
+            result.sent += 1
+        else:
+            result.already += 1
     audit_record(
         actor=actor,
         action="selfcheck.report.reminded",
         verb=AuditVerb.OTHER,
         object_type="rectify.campaign",
         object_id=campaign.pk,
-        data={"sent": sent},
+        data={"sent": result.sent, "already": result.already, "no_account": result.no_account},
     )
-    return sent
+    return result
+
+
+def reminders_message(result: ReminderResult) -> str:
+    """The sentence shown after 一键提醒: who was reminded now and who had been today."""
+    if not result.pending:
+        return str(_("本范围内的干警均已提交，无需提醒。"))
+    parts = [_("已向%(n)s名未提交的干警发送提醒") % {"n": result.sent}]
+    if result.already:
+        parts.append(_("另有%(n)s名今日已提醒过，不重复发送") % {"n": result.already})
+    if result.no_account:
+        parts.append(_("%(n)s名未开通账号，无法在线提醒") % {"n": result.no_account})
+    return "；".join(str(p) for p in parts) + "。"
 
 
 REMIND_DAYS_BEFORE = 3
@@ -567,7 +593,7 @@ def reminders_due(*, today: dt.date | None = None) -> int:
         officers = officers | Officer.objects.filter(is_leading_cadre=True)
     if today <= campaign.selfcheck_deadline <= horizon:
         officers = officers | Officer.objects.filter(is_leading_cadre=False)
-    return reminders_send(campaign=campaign, officers=officers, actor=None, today=today)
+    return reminders_send(campaign=campaign, officers=officers, actor=None, today=today).sent
 
 
 @transaction.atomic

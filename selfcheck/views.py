@@ -407,8 +407,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def remind(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
     officers = access.selfcheck_officers_to_remind(request.user)
-    sent = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
-    messages.success(request, _("已向%(n)s名未提交的干警发送提醒。") % {"n": sent})
+    result = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
+    messages.success(request, services.reminders_message(result))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("selfcheck:queue")

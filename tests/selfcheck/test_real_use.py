@@ -137,3 +137,20 @@ def test_it_office_staff_export_the_summary_of_their_scope_without_answers(
     # and another district's office does not reach this district's rows
     client.force_login(org.outsider)
     assert client.get(reverse("selfcheck:export") + f"?unit={org.district_a.pk}").status_code == 404
+
+
+def _flash(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_it_bulk_reminder_says_who_was_reminded_now_and_who_today_already(client, org):
+    client.force_login(org.reviewer)
+    first = _flash(client.post(reverse("selfcheck:remind"), follow=True))
+    assert first == ["已向5名未提交的干警发送提醒。"]
+    officer_with_login(org.court_a, "newcomer", name="新同志", number="A777")
+    OfficerFactory(unit=org.court_a, number="A778", user=None)  # no login
+    second = _flash(client.post(reverse("selfcheck:remind"), follow=True))
+    assert second == [
+        "已向1名未提交的干警发送提醒；另有5名今日已提醒过，不重复发送；"
+        "1名未开通账号，无法在线提醒。"
+    ]
