@@ -288,6 +288,19 @@ def talks_visible_to(user):
     return Talk.objects.filter(unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="officer__unit__"))
 
 
+def get_talk_for_user(user, pk: int):
+    """A talk record the user keeps (S1): 404 when it is missing or outside their scope."""
+    talk = (
+        talks_visible_to(user)
+        .filter(pk=pk)
+        .select_related("officer__unit", "talker__unit", "trigger")
+        .first()
+    )
+    if talk is None:
+        raise Http404
+    return talk
+
+
 def warning_cases_visible_to(user):
     """Office and leaders see all cases of their subtree; officers see published cases
     addressed to their unit or one of its ancestors."""

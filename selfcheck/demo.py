@@ -236,11 +236,13 @@ def _seed_talks(campaign, rng, officers) -> None:
         return
     triggers = list(TalkTrigger.objects.filter(is_active=True))
     keeper = RoleAssignment.objects.filter(role=Role.REVIEWER).select_related("user").first()
+    # Talkers are officers: the leading cadres talk with the officers (六必谈).
+    talkers = [o for o in officers if o.is_leading_cadre] or officers
     for officer in rng.sample(officers, min(12, len(officers))):
         services.talk_record(
             campaign=campaign,
             officer=officer,
-            talker_name=rng.choice(["政治处主任", "分管副局长", "纪检组长", "所长"]),
+            talker=rng.choice(talkers),
             talked_on=min(
                 campaign.selfcheck_start + dt.timedelta(days=rng.randint(0, 10)),
                 timezone.localdate(),

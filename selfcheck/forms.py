@@ -4,11 +4,13 @@ its shape (six + N items, repeatable rows) is data-driven; its rules live in ser
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.models import ChronicProblem
 
 from .models import AnswerKind, ReportStatus, TalkTrigger
+from .services import TALK_DATE_FUTURE
 
 
 class QueueFilterForm(forms.Form):
@@ -60,9 +62,19 @@ class ItemConfigForm(forms.Form):
         self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer from a scoped queryset, shown with number and unit (names repeat)."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.number}）{obj.unit.name}"
+
+
 class TalkForm(forms.Form):
-    officer = forms.ChoiceField(label=_("谈话对象"))
-    talker_name = forms.CharField(label=_("谈话人"), max_length=100)
+    """A talk record. Both people are chosen from querysets scoped by the view (the
+    talk partner from the keeper's subtree, the talker from the officers they may see)."""
+
+    officer = OfficerChoiceField(label=_("谈话对象"), queryset=None)
+    talker = OfficerChoiceField(label=_("谈话人"), queryset=None)
     talked_on = forms.DateField(
         label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -74,11 +86,24 @@ class TalkForm(forms.Form):
         label=_("后续跟进"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, officers=(), **kwargs):
+    def __init__(self, *args, officers, talkers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [
-            (o.pk, f"{o.name}（{o.number}）{o.unit.name}") for o in officers
-        ]
+        self.fields["officer"].queryset = officers
+        self.fields["talker"].queryset = talkers
+        today = timezone.localdate()
+        self.fields["talked_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_talked_on(self):
+        day = self.cleaned_data["talked_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(TALK_DATE_FUTURE)
+        return day
+
+
+class TalkCorrectForm(TalkForm):
+    reason = forms.CharField(
+        label=_("更正原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class WarningCaseForm(forms.Form):

@@ -371,7 +371,17 @@ class Talk(models.Model):
     officer = models.ForeignKey(
         Officer, verbose_name=_("谈话对象"), on_delete=models.PROTECT, related_name="talks"
     )
-    talker_name = models.CharField(_("谈话人"), max_length=100)
+    # The talker is an officer of the register. Records made before that kept a typed name
+    # (talker_name); new records leave it empty and the name comes from `talker`.
+    talker = models.ForeignKey(
+        Officer,
+        verbose_name=_("谈话人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="talks_given",
+    )
+    talker_name = models.CharField(_("谈话人（旧记录）"), max_length=100, blank=True)
     talked_on = models.DateField(_("谈话日期"))
     trigger = models.ForeignKey(
         TalkTrigger, verbose_name=_("谈话情形"), on_delete=models.PROTECT, related_name="talks"
@@ -392,6 +402,31 @@ class Talk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer_id} {self.talked_on}"
+
+    @property
+    def talker_display(self) -> str:
+        return self.talker.name if self.talker_id else self.talker_name
+
+
+class TalkCorrection(models.Model):
+    """A correction of a talk record: why, by whom, and each changed field's old and new
+    value (as shown to users), so the record's history stays readable."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="corrections")
+    reason = models.TextField(_("更正原因"))
+    changes = models.JSONField(_("更正内容"))  # {field label: {"old": str, "new": str}}
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        verbose_name = _("谈话记录更正")
+        verbose_name_plural = _("谈话记录更正")
+
+    def __str__(self) -> str:
+        return f"{self.talk_id} {self.corrected_at:%Y-%m-%d}"
 
 
 # --- warning education (S2 / O6) ----------------------------------------------------------

@@ -34,6 +34,7 @@ from .models import (
     ReviewDecision,
     SelfCheckReport,
     Talk,
+    TalkCorrection,
     TalkTrigger,
     VersionAnswer,
     WarningCase,
@@ -157,8 +158,13 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
-def draft_errors(draft: dict, items: list[Item]) -> dict[str, list[str]]:
-    """Specific messages per item key (and "business"/"lending" for the rows)."""
+def draft_errors(
+    draft: dict, items: list[Item], today: dt.date | None = None
+) -> dict[str, list[str]]:
+    """Specific messages per item key (and "business"/"lending" for the rows).
+
+    Dates declared are facts of the past: none may lie after `today` (the local date)."""
+    today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     answers = draft.get("answers", {})
     business = draft.get("business", [])
@@ -186,8 +192,12 @@ def draft_errors(draft: dict, items: list[Item]) -> dict[str, list[str]]:
         elif item.kind == AnswerKind.TEXT:
             if not a.get("details"):
                 add(item.key, _("第%(n)s项为必填：请填写") % {"n": n})
-        elif item.kind == AnswerKind.DATE and _parse_date(a.get("date", "")) is None:
-            add(item.key, _("第%(n)s项请填写有效日期") % {"n": n})
+        elif item.kind == AnswerKind.DATE:
+            day = _parse_date(a.get("date", ""))
+            if day is None:
+                add(item.key, _("第%(n)s项请填写有效日期") % {"n": n})
+            elif day > today:
+                add(item.key, _("第%(n)s项的日期不能晚于今天") % {"n": n})
 
     business_yes = answers.get(ChronicProblem.BUSINESS, {}).get("yes")
     for i, row in enumerate(business, start=1):
@@ -209,8 +219,12 @@ def draft_errors(draft: dict, items: list[Item]) -> dict[str, list[str]]:
             add("lending", where + _("：请填写对方名称"))
         if row.get("amount") and _parse_amount(row["amount"]) is None:
             add("lending", where + _("：金额应为不小于0的数字"))
-        if row.get("date") and _parse_date(row["date"]) is None:
-            add("lending", where + _("：日期无效"))
+        if row.get("date"):
+            day = _parse_date(row["date"])
+            if day is None:
+                add("lending", where + _("：日期无效"))
+            elif day > today:
+                add("lending", where + _("：借贷日期不能晚于今天"))
     if lending and lending_yes is False:
         add("lending", _("第3项选择“否”，但填写了参股借贷信息：请改选“是”或删除这些行"))
     return errors
@@ -282,11 +296,11 @@ def report_submit(
     )
     if not report.is_editable:
         raise SelfCheckError(str(NOT_EDITABLE))
+    now = now or timezone.now()
     items = form_items(officer=report.officer, campaign=report.campaign)
-    errors = draft_errors(draft, items)
+    errors = draft_errors(draft, items, today=timezone.localdate(now))
     if errors:
         raise SelfCheckError([m for ms in errors.values() for m in ms])
-    now = now or timezone.now()
     content = _snapshot(draft, items)
     number = report.versions.count() + 1
     window = in_window(campaign=report.campaign, officer=report.officer, when=now)
@@ -688,23 +702,37 @@ def talk_triggers_ensure() -> None:
         TalkTrigger.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
+TALK_DATE_FUTURE = _("谈话日期不能晚于今天")
+TALK_CORRECTION_NEEDS_REASON = _("更正谈话记录必须填写更正原因")
+TALK_CORRECTION_NO_CHANGE = _("没有修改任何内容，无需更正")
+
+
+def _talk_date_checked(talked_on: dt.date) -> dt.date:
+    # A talk is recorded after it took place; a future date would count in coverage.
+    if talked_on > timezone.localdate():
+        raise SelfCheckError(str(TALK_DATE_FUTURE))
+    return talked_on
+
+
 @transaction.atomic
 def talk_record(
     *,
     campaign: Campaign,
     officer: Officer,
-    talker_name: str,
+    talker: Officer,
     talked_on: dt.date,
     trigger: TalkTrigger,
     points: str,
     follow_up: str = "",
     actor,
 ) -> Talk:
+    """Record a heart-to-heart talk. The caller has checked that both officers are in the
+    actor's scope (access.talk_officers_visible_to / officers_visible_to)."""
     talk = Talk(
         campaign=campaign,
         officer=officer,
-        talker_name=talker_name,
-        talked_on=talked_on,
+        talker=talker,
+        talked_on=_talk_date_checked(talked_on),
         trigger=trigger,
         points=points,
         follow_up=follow_up,
@@ -713,6 +741,69 @@ def talk_record(
     talk.full_clean()
     talk.save()
     audit_record(actor=actor, action="selfcheck.talk.recorded", verb=AuditVerb.CREATE, target=talk)
+    return talk
+
+
+def _talk_shown(name: str, value) -> str:
+    """A field's value as users read it (kept in the correction history)."""
+    if value is None:
+        return ""
+    if name in ("officer", "talker"):
+        return f"{value.name}（{value.number}）"
+    if name == "talked_on":
+        return value.isoformat()
+    return str(value)
+
+
+TALK_CORRECTABLE = ("officer", "talker", "talked_on", "trigger", "points", "follow_up")
+
+
+@transaction.atomic
+def talk_correct(*, talk: Talk, actor, reason: str, **changes) -> Talk:
+    """Correct a talk record with a reason; old and new values are kept (TalkCorrection)
+    and audited. `changes` holds new values of TALK_CORRECTABLE fields; unchanged ones are
+    ignored. The caller has checked the talk and new officers are in the actor's scope."""
+    talk = (
+        Talk.objects.select_for_update()
+        .select_related("officer", "talker", "trigger")
+        .get(pk=talk.pk)
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise SelfCheckError(str(TALK_CORRECTION_NEEDS_REASON))
+    diff: dict[str, dict[str, str]] = {}
+    for name in TALK_CORRECTABLE:
+        if name not in changes:
+            continue
+        new = changes[name]
+        old = getattr(talk, name)
+        if old == new:
+            continue
+        if name == "talked_on":
+            _talk_date_checked(new)
+        # a record from before talkers were officers shows its typed name
+        legacy = name == "talker" and old is None
+        diff[str(Talk._meta.get_field(name).verbose_name)] = {
+            "old": talk.talker_name if legacy else _talk_shown(name, old),
+            "new": _talk_shown(name, new),
+        }
+        setattr(talk, name, new)
+    if not diff:
+        raise SelfCheckError(str(TALK_CORRECTION_NO_CHANGE))
+    if talk.talker_id:
+        talk.talker_name = ""
+    talk.full_clean()
+    talk.save()
+    correction = TalkCorrection(talk=talk, reason=reason, changes=diff, corrected_by=actor)
+    correction.full_clean()
+    correction.save()
+    audit_record(
+        actor=actor,
+        action="selfcheck.talk.corrected",
+        verb=AuditVerb.CHANGE,
+        target=talk,
+        data={"reason": reason, "changes": diff},
+    )
     return talk
 
 

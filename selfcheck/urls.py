@@ -23,6 +23,7 @@ urlpatterns = [
     path("figures/export.xlsx", views.figures_export, name="figures_export"),
     path("items/", views.items_config, name="items"),
     path("talks/", views.talks, name="talks"),
+    path("talks/<int:pk>/correct/", views.talk_correct, name="talk_correct"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),

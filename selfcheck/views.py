@@ -27,6 +27,7 @@ from .forms import (
     QuestionForm,
     QueueFilterForm,
     ReturnForm,
+    TalkCorrectForm,
     TalkForm,
     WarningCaseForm,
 )
@@ -598,32 +599,43 @@ def items_config(request: HttpRequest) -> HttpResponse:
 # --- talks (S1) ---------------------------------------------------------------------------
 
 
+def _talk_form_people(request: HttpRequest) -> dict:
+    """Who may be picked: talk partners from the keeper's subtree, talkers among the officers
+    the user may see (a superior talker sits above the subtree more often than not)."""
+    return {
+        "officers": access.talk_officers_visible_to(request.user)
+        .select_related("unit")
+        .order_by("unit__path", "number"),
+        "talkers": access.officers_visible_to(request.user)
+        .filter(is_active=True)
+        .order_by("unit__path", "number"),
+    }
+
+
 @access.role_required(*access.SELFCHECK_TALK_KEEPERS)
 def talks(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
-    officers = (
-        access.talk_officers_visible_to(request.user)
-        .select_related("unit")
-        .order_by("unit__path", "number")
-    )
-    form = TalkForm(request.POST or None, officers=officers[:1000])
+    form = TalkForm(request.POST or None, **_talk_form_people(request))
     if request.method == "POST" and form.is_valid():
-        officer = access.get_officer_for_user(request.user, form.cleaned_data["officer"])
-        services.talk_record(
-            campaign=campaign,
-            officer=officer,
-            talker_name=form.cleaned_data["talker_name"],
-            talked_on=form.cleaned_data["talked_on"],
-            trigger=form.cleaned_data["trigger"],
-            points=form.cleaned_data["points"],
-            follow_up=form.cleaned_data["follow_up"],
-            actor=request.user,
-        )
-        messages.success(request, _("已记录谈心谈话"))
-        return redirect("selfcheck:talks")
+        try:
+            services.talk_record(
+                campaign=campaign,
+                officer=form.cleaned_data["officer"],
+                talker=form.cleaned_data["talker"],
+                talked_on=form.cleaned_data["talked_on"],
+                trigger=form.cleaned_data["trigger"],
+                points=form.cleaned_data["points"],
+                follow_up=form.cleaned_data["follow_up"],
+                actor=request.user,
+            )
+        except services.SelfCheckError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("已记录谈心谈话"))
+            return redirect("selfcheck:talks")
     visible = access.talks_visible_to(request.user).filter(campaign=campaign)
     page = keyset_page(
-        visible.select_related("officer__unit", "trigger"),
+        visible.select_related("officer__unit", "talker", "trigger"),
         ordering=("-talked_on", "-id"),
         cursor=request.GET.get("after"),
         size=50,
@@ -633,10 +645,40 @@ def talks(request: HttpRequest) -> HttpResponse:
         talks=access.talks_visible_to(request.user),
         campaign=campaign,
     )
+    return render(request, "selfcheck/talks.html", {"form": form, "page": page, **coverage})
+
+
+@access.role_required(*access.SELFCHECK_TALK_KEEPERS)
+def talk_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a talk record with a reason; the page lists earlier corrections (old → new)."""
+    talk = access.get_talk_for_user(request.user, pk)
+    initial = {
+        "officer": talk.officer_id,
+        "talker": talk.talker_id,
+        "talked_on": talk.talked_on,
+        "trigger": talk.trigger_id,
+        "points": talk.points,
+        "follow_up": talk.follow_up,
+    }
+    form = TalkCorrectForm(request.POST or None, initial=initial, **_talk_form_people(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.talk_correct(
+                talk=talk,
+                actor=request.user,
+                reason=data["reason"],
+                **{name: data[name] for name in services.TALK_CORRECTABLE},
+            )
+        except services.SelfCheckError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("谈话记录已更正，原记录与更正原因已留存"))
+            return redirect("selfcheck:talk_correct", pk=talk.pk)
     return render(
         request,
-        "selfcheck/talks.html",
-        {"form": form, "page": page, **coverage},
+        "selfcheck/talk_correct.html",
+        {"talk": talk, "form": form, "corrections": selectors.talk_corrections(talk)},
     )
 
 

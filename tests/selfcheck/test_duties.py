@@ -28,7 +28,7 @@ def test_s1_talks_are_recorded_with_coverage_per_unit_and_trigger(client, org):
         reverse("selfcheck:talks"),
         {
             "officer": org.officer_a.pk,
-            "talker_name": "政治处主任",
+            "talker": org.cadre_a.pk,
             "talked_on": "2026-01-05",
             "trigger": trigger.pk,
             "points": "了解思想动态",
@@ -51,7 +51,7 @@ def test_s1_talks_are_scoped(client, org):
         reverse("selfcheck:talks"),
         {
             "officer": org.officer_b.pk,  # not in the reviewer's subtree
-            "talker_name": "x",
+            "talker": org.cadre_a.pk,
             "talked_on": "2026-01-05",
             "trigger": TalkTrigger.objects.first().pk,
             "points": "p",

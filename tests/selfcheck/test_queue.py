@@ -176,7 +176,7 @@ def test_it_questions_talks_and_cases_lists_have_constant_queries(client, org, s
             services.talk_record(
                 campaign=org.campaign,
                 officer=org.officer_a,
-                talker_name="x",
+                talker=org.cadre_a,
                 talked_on=org.campaign.selfcheck_start,
                 trigger=trigger,
                 points="p",

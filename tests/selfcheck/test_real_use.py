@@ -3,19 +3,22 @@ the summary export for the exporting reviewer and for office staff; reminder wor
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from rectify.models import Role
+from rectify.models import ChronicProblem, Role
 from selfcheck import services
+from selfcheck.models import ReportVersion
 from tests.factories import OfficerFactory, grant, officer_with_login
 
-from .conftest import submit
+from .conftest import post_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +157,40 @@ def test_it_bulk_reminder_says_who_was_reminded_now_and_who_today_already(client
         "已向1名未提交的干警发送提醒；另有5名今日已提醒过，不重复发送；"
         "1名未开通账号，无法在线提醒。"
     ]
+
+
+def test_s5_a_loan_or_a_date_item_cannot_lie_in_the_future(client, org):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    cfg = services.item_config_create(
+        campaign=org.campaign,
+        unit=org.court_a,
+        text="最近一次因私出国（境）日期",
+        help_text="",
+        kind="date",
+        order=10,
+        actor=org.office_staff,
+    )
+    loan = {"counterparty": "某某", "amount": "50000", "date": "2099-12-31"}
+    client.force_login(org.officer_a.user)
+    response = client.post(
+        reverse("selfcheck:my_report_submit"),
+        post_data(
+            yes=(ChronicProblem.LENDING,), lending=[loan], extra={f"item-{cfg.key}-date": tomorrow}
+        ),
+    )
+    assert response.status_code == 422
+    errors = response.context["all_errors"]
+    assert "第3项第1行：借贷日期不能晚于今天" in errors
+    assert "第7项的日期不能晚于今天" in errors
+    assert not ReportVersion.objects.exists()
+    # today is fine
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("selfcheck:my_report_submit"),
+        post_data(
+            yes=(ChronicProblem.LENDING,),
+            lending=[{**loan, "date": today}],
+            extra={f"item-{cfg.key}-date": today},
+        ),
+    )
+    assert response.status_code == 302 and ReportVersion.objects.count() == 1
