@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify import access
+from rectify.forms import OfficerPickerField, ScopedForm, register_officer_scope
 from rectify.models import ChronicProblem
 
 from .models import AnswerKind, ReportStatus, TalkTrigger
@@ -62,19 +64,27 @@ class ItemConfigForm(forms.Form):
         self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]
 
 
-class OfficerChoiceField(forms.ModelChoiceField):
-    """An officer from a scoped queryset, shown with number and unit (names repeat)."""
-
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name}（{obj.number}）{obj.unit.name}"
+def _talk_partners(user):
+    return access.talk_officers_visible_to(user)
 
 
-class TalkForm(forms.Form):
-    """A talk record. Both people are chosen from querysets scoped by the view (the
-    talk partner from the keeper's subtree, the talker from the officers they may see)."""
+# Talk partners come from the keeper's subtree (S1); the picker lists and validates with this
+# scope. Registered at import: the URL conf imports selfcheck.views, hence this module,
+# before the picker's search view can be asked for it.
+register_officer_scope("talk_partners", _talk_partners)
 
-    officer = OfficerChoiceField(label=_("谈话对象"), queryset=None)
-    talker = OfficerChoiceField(label=_("谈话人"), queryset=None)
+
+class TalkForm(ScopedForm):
+    """A talk record. Both people are chosen with the shared officer picker: the talk
+    partner from the keeper's subtree, the talker among the active officers they may see
+    (a superior talker sits above the subtree more often than not)."""
+
+    officer = OfficerPickerField(
+        label=_("谈话对象"),
+        scope="talk_partners",
+        out_of_scope=_("“%(text)s”不在您负责谈心谈话的范围内"),
+    )
+    talker = OfficerPickerField(label=_("谈话人"), scope="active")
     talked_on = forms.DateField(
         label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -86,10 +96,8 @@ class TalkForm(forms.Form):
         label=_("后续跟进"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, officers, talkers, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
-        self.fields["talker"].queryset = talkers
         today = timezone.localdate()
         self.fields["talked_on"].widget.attrs["max"] = today.isoformat()
 

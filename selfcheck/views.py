@@ -599,23 +599,10 @@ def items_config(request: HttpRequest) -> HttpResponse:
 # --- talks (S1) ---------------------------------------------------------------------------
 
 
-def _talk_form_people(request: HttpRequest) -> dict:
-    """Who may be picked: talk partners from the keeper's subtree, talkers among the officers
-    the user may see (a superior talker sits above the subtree more often than not)."""
-    return {
-        "officers": access.talk_officers_visible_to(request.user)
-        .select_related("unit")
-        .order_by("unit__path", "number"),
-        "talkers": access.officers_visible_to(request.user)
-        .filter(is_active=True)
-        .order_by("unit__path", "number"),
-    }
-
-
 @access.role_required(*access.SELFCHECK_TALK_KEEPERS)
 def talks(request: HttpRequest) -> HttpResponse:
     campaign = _campaign()
-    form = TalkForm(request.POST or None, **_talk_form_people(request))
+    form = TalkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.talk_record(
@@ -653,14 +640,14 @@ def talk_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a talk record with a reason; the page lists earlier corrections (old → new)."""
     talk = access.get_talk_for_user(request.user, pk)
     initial = {
-        "officer": talk.officer_id,
-        "talker": talk.talker_id,
+        "officer": talk.officer,
+        "talker": talk.talker,
         "talked_on": talk.talked_on,
         "trigger": talk.trigger_id,
         "points": talk.points,
         "follow_up": talk.follow_up,
     }
-    form = TalkCorrectForm(request.POST or None, initial=initial, **_talk_form_people(request))
+    form = TalkCorrectForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

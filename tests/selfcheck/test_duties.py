@@ -27,8 +27,8 @@ def test_s1_talks_are_recorded_with_coverage_per_unit_and_trigger(client, org):
     response = client.post(
         reverse("selfcheck:talks"),
         {
-            "officer": org.officer_a.pk,
-            "talker": org.cadre_a.pk,
+            "officer": org.officer_a.number,
+            "talker": org.cadre_a.number,
             "talked_on": "2026-01-05",
             "trigger": trigger.pk,
             "points": "了解思想动态",
@@ -50,8 +50,8 @@ def test_s1_talks_are_scoped(client, org):
     response = client.post(
         reverse("selfcheck:talks"),
         {
-            "officer": org.officer_b.pk,  # not in the reviewer's subtree
-            "talker": org.cadre_a.pk,
+            "officer": org.officer_b.number,  # not in the reviewer's subtree
+            "talker": org.cadre_a.number,
             "talked_on": "2026-01-05",
             "trigger": TalkTrigger.objects.first().pk,
             "points": "p",

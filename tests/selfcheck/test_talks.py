@@ -25,8 +25,8 @@ def trigger(db):
 
 def _post(org, trigger, **over) -> dict:
     return {
-        "officer": org.officer_a2.pk,
-        "talker": org.unit_head.pk,
+        "officer": org.officer_a2.number,  # typed, as without JavaScript
+        "talker": org.unit_head.number,
         "talked_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
         "trigger": trigger.pk,
         "points": "了解思想动态",
@@ -51,7 +51,9 @@ def _talk(org, trigger, **over) -> Talk:
 
 def test_s1_the_talker_is_an_officer_of_the_users_scope(client, org, trigger):
     client.force_login(org.reviewer)
-    refused = client.post(reverse("selfcheck:talks"), _post(org, trigger, talker=org.officer_b.pk))
+    refused = client.post(
+        reverse("selfcheck:talks"), _post(org, trigger, talker=org.officer_b.number)
+    )
     assert refused.status_code == 200 and "talker" in refused.context["form"].errors
     response = client.post(reverse("selfcheck:talks"), _post(org, trigger))
     assert response.status_code == 302
@@ -109,9 +111,9 @@ def test_s1_a_talk_is_corrected_with_a_reason_old_and_new_kept_and_audited(clien
     client.force_login(org.reviewer)
     form = client.get(url)
     assert form.status_code == 200
-    assert form.context["form"]["talker"].value() == org.unit_head.pk
+    assert form.context["form"]["talker"].value() == org.unit_head
     day = timezone.localdate() - dt.timedelta(days=5)
-    data = _post(org, trigger, talker=org.handler.pk, talked_on=day.isoformat())
+    data = _post(org, trigger, talker=org.handler.number, talked_on=day.isoformat())
 
     no_reason = client.post(url, {**data, "reason": ""})
     assert "reason" in no_reason.context["form"].errors
@@ -147,3 +149,19 @@ def test_s1_a_talk_is_corrected_with_a_reason_old_and_new_kept_and_audited(clien
     client.force_login(org.outsider)
     assert client.get(url).status_code == 404
     assert TalkCorrection.objects.count() == 1
+
+
+def test_s1_talk_partners_are_picked_from_the_keepers_subtree(client, org, trigger):
+    client.force_login(org.reviewer)
+    page = client.get(reverse("selfcheck:talks")).content.decode()
+    assert page.count('class="officer-picker"') == 2  # talk partner and talker
+    pick = reverse("rectify:officer_pick")
+    params = {"scope": "talk_partners", "field": "officer", "wid": "id_officer"}
+    listed = client.get(pick, {**params, "officer": "李"}).content.decode()
+    assert "李四" in listed and "A002" in listed
+    assert "王五" not in client.get(pick, {**params, "officer": "王"}).content.decode()
+    # an officer of another district, typed by number, is refused like an unknown one
+    refused = client.post(
+        reverse("selfcheck:talks"), _post(org, trigger, officer=org.officer_b.number)
+    )
+    assert "officer" in refused.context["form"].errors and not Talk.objects.exists()
