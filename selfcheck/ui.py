@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from rectify import access
@@ -55,7 +56,15 @@ def home_panels(user) -> list[Panel]:
             ),
         ]
         if report is not None and report.status == ReportStatus.RETURNED:
-            lines.append(PanelLine(_("退回原因"), report.return_reason[:40], "", "danger"))
+            # One line of text, not label + value: beside a long value the two-column
+            # panel row squeezed the label to one character per line on a phone.
+            lines.append(
+                PanelLine(
+                    _("退回原因：%(r)s") % {"r": Truncator(report.return_reason).chars(60)},
+                    "",
+                    reverse("selfcheck:my_report") + "#return-reason",
+                )
+            )
         unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
         if unread:
             lines.append(PanelLine(_("未读通知"), unread, reverse("selfcheck:notices"), "warn"))
