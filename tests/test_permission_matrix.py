@@ -69,6 +69,26 @@ def _lead_attachment(org) -> dict:
     return {"pk": lead.pk, "attachment_pk": attachment.pk}
 
 
+def _talk(org) -> dict:
+    """A talk with officer_a2 (station_a1, below police_a) recorded by the reviewer."""
+    from django.utils import timezone
+
+    from selfcheck import services
+    from selfcheck.models import TalkTrigger
+
+    services.talk_triggers_ensure()
+    talk = services.talk_record(
+        campaign=org.campaign,
+        officer=org.officer_a2,
+        talker=org.unit_head,
+        talked_on=timezone.localdate(),
+        trigger=TalkTrigger.objects.first(),
+        points="p",
+        actor=org.reviewer,
+    )
+    return {"pk": talk.pk}
+
+
 # (url name, kwargs(org) -> dict, {user: expected status}); users not listed expect the
 # "*" entry, or 403.
 PAGES = [
@@ -93,6 +113,18 @@ PAGES = [
         {"officer_a": 200, "handler": 200, "unit_head": 200, "*": 404},
     ),
     ("selfcheck:queue", lambda org: {}, {"reviewer": 200}),
+    # 导出报告汇总: reviewers (answers) and office staff (progress only), each in their scope.
+    (
+        "selfcheck:export",
+        lambda org: {},
+        {"reviewer": 200, "office_staff": 200, "outsider": 200},
+    ),
+    # S1 talk corrections: talk keepers whose subtree holds the talk partner.
+    (
+        "selfcheck:talk_correct",
+        _talk,
+        {"reviewer": 200, "office_staff": 200, "unit_head": 200, "chief": 200, "outsider": 404},
+    ),
     # leads: intake/office staff of an office; ledger for every lead role (scoped rows).
     ("leads:intake", lambda org: {}, {"intake": 200, "office_staff": 200, "outsider": 200}),
     ("leads:register", lambda org: {}, {"intake": 200, "office_staff": 200, "outsider": 200}),
