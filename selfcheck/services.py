@@ -764,7 +764,8 @@ def talk_correct(*, talk: Talk, actor, reason: str, **changes) -> Talk:
     and audited. `changes` holds new values of TALK_CORRECTABLE fields; unchanged ones are
     ignored. The caller has checked the talk and new officers are in the actor's scope."""
     talk = (
-        Talk.objects.select_for_update()
+        # lock the talk row only: PostgreSQL refuses FOR UPDATE on the nullable talker join
+        Talk.objects.select_for_update(of=("self",))
         .select_related("officer", "talker", "trigger")
         .get(pk=talk.pk)
     )
