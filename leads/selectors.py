@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rectify import access
 from rectify.excel import parse_date
@@ -28,7 +29,6 @@ from .models import (
 )
 
 S = LeadStatus
-CONCLUDED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF)
 
 
 def intake_cutoff(today: dt.date | None = None) -> dt.date:
@@ -112,18 +112,42 @@ def intake_queue(user) -> QuerySet:
     )
 
 
+# How offices count (L5). A merged lead is counted once, with its main lead; an online report
+# is 待受理 until registered and not yet 受理; 办结 is every disposition: concluded (including
+# a transfer whose feedback came back, which concludes it), crossed off, or 予以了结.
+NOT_RECEIVED = (S.UNREGISTERED, S.MERGED)
+DISPOSED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF, S.CLOSED)
+FIGURE_DEFINITIONS = {
+    "received": gettext_lazy(
+        "已登记受理的线索（含已移交、予以了结的）；并案的线索计入主线索，不重复计算；"
+        "网上举报登记后才计入"
+    ),
+    "pending": gettext_lazy("网上举报等尚未登记受理的线索，不计入受理"),
+    "screened": gettext_lazy("受理后已筛查处置的线索：交办、暂存、移交、予以了结等"),
+    "handling": gettext_lazy("正在办理的线索：办理中、查否待签字、已移交待反馈"),
+    "concluded": gettext_lazy("已有处置结果的线索：已办结（含移交后已反馈）、已销号、予以了结"),
+    "crossed_off": gettext_lazy("办结后已销号的线索"),
+    "closure_rate": gettext_lazy("查结率 = 办结 ÷ 受理 × 100%；受理的线索全部办结时为 100%"),
+    "overdue": gettext_lazy("超过受理时限未筛查、或超过办理期限未办结的线索"),
+    "merged": gettext_lazy("作为重复线索并入主线索的件数，随主线索计算，不计入受理"),
+}
+
+
 @dataclass
 class LedgerFigures:
     received: int = 0
+    pending: int = 0
     screened: int = 0
     handling: int = 0
     concluded: int = 0
     crossed_off: int = 0
     overdue: int = 0
+    merged: int = 0
 
     @property
     def closure_rate(self) -> float | None:
-        """查结率 = concluded / received, in percent (None when nothing was received)."""
+        """查结率 = disposed (办结) / received (受理), in percent (None when nothing was
+        received)."""
         if not self.received:
             return None
         return round(100.0 * self.concluded / self.received, 1)
@@ -136,20 +160,23 @@ def ledger_figures(
     date_to: dt.date | None = None,
     leads: QuerySet | None = None,
 ) -> LedgerFigures:
-    """Counts over the user's scope (one query). Received = leads received in the period;
-    concluded = those of them concluded (incl. crossed off)."""
+    """Counts over the user's scope, as offices count them (see FIGURE_DEFINITIONS), in one
+    aggregate query."""
     leads = access.leads_visible_to(user) if leads is None else leads
     if date_from:
         leads = leads.filter(received_date__gte=date_from)
     if date_to:
         leads = leads.filter(received_date__lte=date_to)
+    received = ~Q(status__in=NOT_RECEIVED)
     row = leads.aggregate(
-        received=Count("id"),
-        screened=Count("id", filter=~Q(status__in=UNSCREENED)),
+        received=Count("id", filter=received),
+        pending=Count("id", filter=Q(status=S.UNREGISTERED)),
+        screened=Count("id", filter=received & ~Q(status=S.REGISTERED)),
         handling=Count("id", filter=Q(status__in=(S.HANDLING, S.SIGNING, S.TRANSFERRED))),
-        concluded=Count("id", filter=Q(status__in=CONCLUDED_STATUSES)),
+        concluded=Count("id", filter=Q(status__in=DISPOSED_STATUSES)),
         crossed_off=Count("id", filter=Q(status=S.CROSSED_OFF)),
         overdue=Count("id", filter=overdue_q()),
+        merged=Count("id", filter=Q(status=S.MERGED)),
     )
     return LedgerFigures(**{k: v or 0 for k, v in row.items()})
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -163,6 +164,30 @@ def _similar_for(user, *, text: str, tokens=(), exclude=None, officer_ids=()):
 # --- ledger (L5) -------------------------------------------------------------------------
 
 
+FIGURE_LABELS = (
+    ("received", gettext_lazy("受理")),
+    ("pending", gettext_lazy("待受理")),
+    ("screened", gettext_lazy("已筛查")),
+    ("handling", gettext_lazy("在办")),
+    ("concluded", gettext_lazy("办结")),
+    ("crossed_off", gettext_lazy("销号")),
+    ("closure_rate", gettext_lazy("查结率")),
+    ("overdue", gettext_lazy("逾期")),
+    ("merged", gettext_lazy("并案")),
+)
+
+
+def _figure_cards(figures: selectors.LedgerFigures) -> list[tuple[str, str, str, str]]:
+    """(key, label, shown value, definition) of each ledger figure, in display order."""
+    cards = []
+    for key, label in FIGURE_LABELS:
+        value = getattr(figures, key)
+        if key == "closure_rate":
+            value = "—" if value is None else f"{value}%"
+        cards.append((key, label, str(value), selectors.FIGURE_DEFINITIONS[key]))
+    return cards
+
+
 @access.role_required(*access.LEAD_READER_ROLES)
 def ledger(request: HttpRequest) -> HttpResponse:
     visible = access.leads_visible_to(request.user)
@@ -189,6 +214,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "figures": figures,
+            "figure_cards": _figure_cards(figures),
             "leniency": leniency,
             "leniency_figure": leniency_figure,
             "office_tools": access.has_role(request.user, *access.LEAD_OFFICE_ROLES),
