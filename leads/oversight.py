@@ -98,9 +98,12 @@ def lead_list_supervision(
         raise LeadWorkflowError(SUPERVISOR_NOT_CADRE)
     if lead.subjects.filter(officer=supervisor).exists():
         raise LeadWorkflowError(SUPERVISOR_IS_SUBJECT)
+    relisted = lead.supervisor_id is not None
+    unchanged = (lead.supervisor_id, lead.supervision_deadline) == (supervisor.pk, deadline)
+    if relisted and unchanged and note.strip() == supervision_requirements(lead):
+        return lead  # the edit form sent back as it was: nothing to record
     if deadline < timezone.localdate():
         raise LeadWorkflowError(DEADLINE_PAST)
-    relisted = lead.supervisor_id is not None
     lead.supervisor = supervisor
     lead.supervision_deadline = deadline
     if not relisted:
@@ -123,6 +126,7 @@ def lead_list_supervision(
             "supervisor_name": supervisor.name,
             "deadline": deadline.isoformat(),
             "relisted": relisted,
+            "note": note.strip(),
         },
     )
     audit_record(
@@ -168,6 +172,23 @@ def lead_unlist_supervision(*, lead: Lead, actor, reason: str, request=None) -> 
         request=request,
     )
     return lead
+
+
+def supervision_requirements(lead: Lead) -> str:
+    """The 督办要求 given when the lead was last listed or relisted (for the edit form)."""
+    event = (
+        lead.events.filter(kind=EventKind.LISTED, data__supervisor=lead.supervisor_id)
+        .order_by("-at", "-id")
+        .first()
+        if lead.supervisor_id
+        else None
+    )
+    if event is None or (event.data or {}).get("unlisted"):
+        return ""
+    if "note" in (event.data or {}):
+        return event.data["note"]
+    # Listed before the note was kept in the data: it follows the first line of the text.
+    return event.text.partition("\n")[2].strip()
 
 
 # --- L6: jurisdiction changes (交叉办理, 异地办理, 提级办理) ---------------------------------

@@ -11,7 +11,9 @@ from rectify.forms import OfficerPickerField, ScopedForm
 
 from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# <input type=date> reads only ISO dates: without the format the locale's 2026/12/17 came
+# out and the browser showed an empty field.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 

@@ -94,6 +94,7 @@ def detail_context(user, lead) -> dict:
                 initial={
                     "supervisor": lead.supervisor,
                     "deadline": lead.supervision_deadline,
+                    "note": oversight.supervision_requirements(lead) if can_list else "",
                 },
             ),
             "unlist_form": UnlistSupervisionForm(auto_id="ov-unlist-%s"),
