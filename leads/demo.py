@@ -90,6 +90,7 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
             deadline=today + dt.timedelta(days=deadline_days),
             route="verification",
             reason="指向具体，交承办单位核查",
+            past_deadline_confirmed=True,  # the demo shows an overdue lead
         )
 
     # intake: an online report waiting to be registered, an overdue unscreened lead, a fresh one

@@ -17,6 +17,7 @@ from rectify.models import Office
 from .attachments import ACCEPT as ATTACHMENT_ACCEPT
 from .attachments import AttachmentError, check_upload
 from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, LeadRoute
+from .services import DEADLINE_IN_PAST, RECEIVED_IN_FUTURE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 SPLIT = re.compile(r"[、，,;；\s]+")
@@ -125,6 +126,12 @@ class RegisterForm(forms.Form):
         if offices is not None and len(offices) == 1:
             self.fields["office"].initial = offices[0].pk
             self.fields["office"].empty_label = None
+
+    def clean_received_date(self):
+        day = self.cleaned_data["received_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(RECEIVED_IN_FUTURE)
+        return day
 
     def clean(self):
         data = super().clean()
@@ -246,6 +253,10 @@ class AssignForm(ScopedForm):
         help_text=_("输入警号或姓名，从列表中选择"),
     )
     deadline = forms.DateField(label=_("办理期限"), widget=DATE)
+    # A deadline before today makes the lead overdue at once: a second, explicit submit.
+    confirm_past_deadline = forms.BooleanField(
+        label=_("确认办理期限早于今天（线索将立即显示逾期）"), required=False
+    )
     reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
     # Needed only when the handler has conflicts (leads.conflicts); recorded with the
     # assignment.
@@ -255,6 +266,13 @@ class AssignForm(ScopedForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def clean(self):
+        data = super().clean()
+        deadline = data.get("deadline")
+        if deadline and deadline < timezone.localdate() and not data.get("confirm_past_deadline"):
+            self.add_error("deadline", DEADLINE_IN_PAST)
+        return data
 
 
 class MergeForm(forms.Form):

@@ -59,6 +59,10 @@ NOT_INTAKE = _("只有受理专员可以查看举报人身份")
 EMPTY_TEXT = _("内容不能为空")
 MERGE_SELF = _("不能并入本线索自身")
 HANDLER_NOT_IN_UNIT = _("承办人须为承办单位（含下级）的干警")
+RECEIVED_IN_FUTURE = _("受理日期不能晚于今天")
+DEADLINE_IN_PAST = _(
+    "办理期限早于今天，线索交办后将立即显示逾期。如确需如此，请勾选“确认办理期限早于今天”后再次提交"
+)
 RATING_NOT_ALLOWED = _("线索办结后才能评价")
 CONSULTATION_NEEDS_PARTICIPANTS = _("会商记录须填写参加人员")
 CONSULTATION_NEEDS_CONCLUSION = _("会商记录须填写会商结论")
@@ -294,6 +298,8 @@ def lead_register(
     request=None,
 ) -> Lead:
     """Register a new lead, or (`lead=` an unregistered public report) register that one."""
+    if received_date > timezone.localdate():  # it would also be numbered in that year
+        raise LeadWorkflowError(RECEIVED_IN_FUTURE)
     if lead is not None:
         lead = lock(lead)
         if lead.status != S.UNREGISTERED:
@@ -618,12 +624,17 @@ def lead_assign(
     route: str,
     reason: str = "",
     override_reason: str = "",
+    past_deadline_confirmed: bool = False,
     request=None,
 ) -> Lead:
     """Assign to a unit (and handler) for verification / talk or letter inquiry / preliminary
     verification. From HANDLING it re-assigns (no status move). A handler with conflicts
     (leads.conflicts) raises HandlerConflictError unless `override_reason` is given; the
-    conflicts and the reason are then kept in the triage event and the audit trail."""
+    conflicts and the reason are then kept in the triage event and the audit trail. A
+    deadline before today makes the lead overdue at once: only with
+    `past_deadline_confirmed`."""
+    if deadline < timezone.localdate() and not past_deadline_confirmed:
+        raise LeadWorkflowError(DEADLINE_IN_PAST)
     lead = lock(lead)
     _ensure_writable(lead)
     if not handler.unit.path.startswith(unit.path):

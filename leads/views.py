@@ -439,6 +439,25 @@ def _assign(request, lead, ctx):
     if not form.is_valid():
         if "handler" in form.errors:  # unknown, ambiguous or out of scope: say which
             raise LeadWorkflowError("；".join(form.errors["handler"]))
+        if services.DEADLINE_IN_PAST in form.errors.get("deadline", []):
+            if not ctx["can_triage"]:  # the 指定承办人 form shows its own checkbox
+                raise LeadWorkflowError(services.DEADLINE_IN_PAST)
+            # The page again with the values kept and the confirmation box: a second submit.
+            messages.warning(request, services.DEADLINE_IN_PAST)
+            return render(
+                request,
+                "leads/detail.html",
+                _detail_context(
+                    request,
+                    lead,
+                    assign_form=forms.AssignForm(
+                        request.POST, auto_id="assign-%s", user=request.user
+                    ),
+                    assign_unit_value=request.POST.get("unit", ""),
+                    assign_confirm_past=True,
+                ),
+                status=422,
+            )
         raise LeadWorkflowError(_("请完整填写处置方式、承办单位、承办人和办理期限"))
     d = form.cleaned_data
     unit = access.get_unit_for_user(request.user, d["unit"])
@@ -453,6 +472,7 @@ def _assign(request, lead, ctx):
             route=d["route"],
             reason=d["reason"],
             override_reason=d["override_reason"],
+            past_deadline_confirmed=d["confirm_past_deadline"],
             request=request,
         )
     except conflicts.HandlerConflictError as exc:
