@@ -174,9 +174,14 @@ class DetailsForm(forms.Form):
 
 class PublicReportForm(forms.Form):
     office = forms.ModelChoiceField(
-        label=_("向哪个办公室反映"), queryset=Office.objects.order_by("short_name")
+        label=_("向哪个办公室反映"),
+        queryset=Office.objects.order_by("short_name"),
+        empty_label=_("请选择"),
     )
-    category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
+    # Nothing preselected: the reporter chooses (a preselected first category was kept as is).
+    category = forms.ChoiceField(
+        label=_("问题类别"), choices=[("", _("请选择问题类别"))] + list(LeadCategory.choices)
+    )
     subject = forms.CharField(label=_("被反映人姓名"), required=False, max_length=100)
     subject_unit = forms.CharField(label=_("被反映人单位"), required=False, max_length=200)
     summary = forms.CharField(

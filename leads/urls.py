@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("<int:pk>/do/<slug:name>/", views.lead_action, name="action"),
     path("report/", views.public_report, name="public_report"),
     path("report/status/", views.public_status, name="public_status"),
+    path("report/receipt/", views.public_receipt, name="public_receipt"),
 ]
 
 # --- intake follow-ups: original report, subject confirmation, edits ----------------------

@@ -4,6 +4,8 @@ leads.selectors. Invisible leads give 404 (never 403)."""
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +32,7 @@ from . import (
     attachments,
     conflict_views,
     conflicts,
+    crypto,
     forms,
     intake_views,
     selectors,
@@ -645,25 +648,51 @@ def _client_bucket(request, what: str) -> str:
     return f"leads:public:{what}:{digest}"
 
 
-def _rate_limited(request, what: str, limit: int) -> bool:
+RATE_WINDOW = 3600  # seconds
+
+
+def _rate_wait(request, what: str, limit: int) -> int:
+    """Seconds until the client may submit again (0: now). The window opens at the first
+    counted submission and lasts an hour."""
+    state = cache.get(_client_bucket(request, what))
+    if not state or state["n"] < limit:
+        return 0
+    return max(1, int(state["until"] - time.time()))
+
+
+def _rate_count(request, what: str) -> None:
+    """Count one submission in the client's window (approximate under races, which is
+    enough to slow down a flood)."""
     key = _client_bucket(request, what)
-    if cache.add(key, 1, timeout=3600):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return False
-    return count > limit
+    now = time.time()
+    state = cache.get(key) or {"n": 0, "until": now + RATE_WINDOW}
+    state["n"] += 1
+    cache.set(key, state, timeout=max(1, int(state["until"] - now)))
+
+
+def _wait_message(text: str, seconds: int, **params) -> str:
+    return text % {"minutes": max(1, math.ceil(seconds / 60)), **params}
+
+
+REPORT_LIMITED = _(
+    "提交过于频繁：同一网络每小时最多提交 %(n)s 件举报，请约 %(minutes)s 分钟后再试。"
+)
+STATUS_LIMITED = _("查询过于频繁，请约 %(minutes)s 分钟后再试。")
+RECEIPT_SESSION_KEY = "leads_public_receipt"
 
 
 @never_cache
 def public_report(request: HttpRequest) -> HttpResponse:
+    """Only accepted reports count toward the hourly limit (a mistyped form does not), and an
+    accepted one redirects to the receipt page (post/redirect/get), which shows the code
+    once: it travels in the session, encrypted, never in a URL or a log."""
     form = forms.PublicReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if _rate_limited(request, "report", settings.LEADS_PUBLIC_RATE):
+        wait = _rate_wait(request, "report", settings.LEADS_PUBLIC_RATE)
+        if wait:
+            limited = _wait_message(REPORT_LIMITED, wait, n=settings.LEADS_PUBLIC_RATE)
             return render(
-                request, "leads/public_report.html", {"form": form, "limited": True}, status=429
+                request, "leads/public_report.html", {"form": form, "limited": limited}, status=429
             )
         if form.is_valid() and not form.cleaned_data.get("website"):
             d = form.cleaned_data
@@ -687,11 +716,23 @@ def public_report(request: HttpRequest) -> HttpResponse:
             except LeadWorkflowError as exc:
                 form.add_error("attachment", str(exc))
             else:
-                # The code is shown in this response only (no redirect, nothing in the URL).
-                response = render(request, "leads/public_receipt.html", {"code": code})
-                response["Cache-Control"] = "no-store"
-                return response
+                _rate_count(request, "report")
+                request.session[RECEIPT_SESSION_KEY] = crypto.encrypt(code)
+                if not request.user.is_authenticated:
+                    request.session.set_expiry(0)  # gone when the browser closes
+                return redirect("leads:public_receipt")
     return render(request, "leads/public_report.html", {"form": form})
+
+
+@never_cache
+def public_receipt(request: HttpRequest) -> HttpResponse:
+    """The one-time receipt page: the code is taken out of the session as it is shown, so a
+    refresh (or the back button) shows a notice instead of the code or an error."""
+    token = request.session.pop(RECEIPT_SESSION_KEY, "")
+    code = crypto.decrypt(token) if token else ""
+    response = render(request, "leads/public_receipt.html", {"code": code})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @never_cache
@@ -699,13 +740,16 @@ def public_status(request: HttpRequest) -> HttpResponse:
     """The reporter enters the receipt code (POST, so it never lands in a URL or log)."""
     if request.method != "POST":
         return render(request, "leads/public_status.html", {"form": forms.ReceiptForm()})
-    if _rate_limited(request, "status", 30):
+    # Every lookup counts here, wrong codes included: this limit slows down guessing.
+    wait = _rate_wait(request, "status", 30)
+    if wait:
         return render(
             request,
             "leads/public_status.html",
-            {"form": forms.ReceiptForm(), "limited": True},
+            {"form": forms.ReceiptForm(), "limited": _wait_message(STATUS_LIMITED, wait)},
             status=429,
         )
+    _rate_count(request, "status")
     form = forms.ReceiptForm(request.POST)
     lead = services.lead_for_receipt(request.POST.get("code", "")) if form.is_valid() else None
     if lead is None:

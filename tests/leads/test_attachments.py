@@ -405,6 +405,7 @@ def test_l1_public_report_takes_one_file_without_recording_the_client(client, or
         },
         REMOTE_ADDR="203.0.113.9",
         HTTP_USER_AGENT="Mozilla/5.0 Test-UA",
+        follow=True,  # post/redirect/get: the code is shown on the receipt page
     )
     assert response.status_code == 200 and 'id="receipt-code"' in response.content.decode()
     stored = LeadAttachment.objects.get()

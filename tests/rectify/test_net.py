@@ -36,13 +36,22 @@ def test_behind_two_proxies_the_second_entry_from_the_right_is_the_client():
 def test_l1_public_rate_limit_is_per_client_behind_the_balancer(client, db):
     from django.core.cache import cache
 
+    from tests.factories import OfficeFactory, UnitFactory
+
     cache.clear()
     url = "/leads/report/"
-    first = client.post(url, {}, HTTP_X_FORWARDED_FOR="198.51.100.7")
-    assert first.status_code == 200  # invalid form, but counted
-    assert client.post(url, {}, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    # Only accepted reports count (issue 10: a mistyped form no longer uses up the limit).
+    report = {
+        "office": OfficeFactory(host_unit=(u := UnitFactory()), jurisdiction=u).pk,
+        "category": "interference",
+        "summary": "某干警多次过问他人案件，要求关照",
+    }
+    assert client.post(url, {}, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+    first = client.post(url, report, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert first.status_code == 302  # accepted, counted
+    assert client.post(url, report, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
     # another reporter behind the same balancer is not blocked
-    assert client.post(url, {}, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
+    assert client.post(url, report, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 302
     # nor can the first one escape by writing their own header entry
-    spoofed = client.post(url, {}, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7")
+    spoofed = client.post(url, report, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7")
     assert spoofed.status_code == 429
