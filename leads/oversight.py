@@ -66,6 +66,10 @@ JURISDICTION_KIND = _("请选择管辖变更方式（交叉办理、异地办理
 SAME_UNIT = _("新承办单位与原承办单位相同")
 NOT_HIGHER = _("提级办理须交由层级更高的单位承办")
 INSIDE_OLD_UNIT = _("交叉办理或异地办理须交由原承办单位（含下级）以外的单位承办")
+NOT_A_TARGET = _(
+    "所选单位不在该变更方式可选的范围内：交叉办理为本管辖范围内原承办单位以外的单位，"
+    "异地办理为同一上级所辖其他地区的单位，提级办理为层级更高的单位"
+)
 HANDLER_INACTIVE = _("承办人须为在职干警")
 RISK_LEVEL = _("请选择风险等级（低、中、高）")
 RISK_ABOUT_ONE = _("风险研判须针对一条线索或一名干警（二者选一）")
@@ -194,6 +198,43 @@ def supervision_requirements(lead: Lead) -> str:
 # --- L6: jurisdiction changes (交叉办理, 异地办理, 提级办理) ---------------------------------
 
 
+def jurisdiction_targets(*, lead: Lead, kind: str) -> QuerySet[Unit]:
+    """The units a lead may move to by `kind`, the same for the form and the service (the
+    office's own tree alone made 提级 to the city and 异地 to another district impossible):
+    - 交叉办理: units of the office's jurisdiction outside the handling unit's subtree;
+    - 异地办理: units of the other areas under the jurisdiction's parent (e.g. the other
+      districts of the city);
+    - 提级办理: units of a higher level than the handling unit, in its city or at province
+      level."""
+    jurisdiction = lead.office.jurisdiction
+    base = lead.handling_unit or jurisdiction
+    units = Unit.objects.exclude(path__startswith=base.path)
+    if kind == JurisdictionKind.CROSS:
+        units = units.filter(path__startswith=jurisdiction.path)
+    elif kind == JurisdictionKind.ELSEWHERE:
+        # The other areas of the same kind under the same parent (the city's other districts,
+        # not the city's own organs, which would be 提级) and their units.
+        parent = jurisdiction.path[: -Unit.steplen]
+        siblings = Unit.objects.filter(
+            path__startswith=parent, depth=jurisdiction.depth, kind=jurisdiction.kind
+        ).exclude(pk=jurisdiction.pk)
+        paths = list(siblings.values_list("path", flat=True)) if parent else []
+        if not paths:
+            return Unit.objects.none()
+        area = Q()
+        for path in paths:
+            area |= Q(path__startswith=path)
+        units = units.filter(area)
+    elif kind == JurisdictionKind.HIGHER:
+        city = base.path[: 2 * Unit.steplen]
+        units = Unit.objects.filter(
+            Q(path__startswith=city) | Q(depth__lte=2), depth__lt=base.depth
+        )
+    else:
+        return Unit.objects.none()
+    return units.order_by("path")
+
+
 @transaction.atomic
 def lead_change_jurisdiction(
     *,
@@ -229,6 +270,8 @@ def lead_change_jurisdiction(
             raise LeadWorkflowError(NOT_HIGHER)
         if kind != JurisdictionKind.HIGHER and to_unit.path.startswith(from_unit.path):
             raise LeadWorkflowError(INSIDE_OLD_UNIT)
+    if not jurisdiction_targets(lead=lead, kind=kind).filter(pk=to_unit.pk).exists():
+        raise LeadWorkflowError(NOT_A_TARGET)
     if deadline is not None and deadline < timezone.localdate():
         raise LeadWorkflowError(DEADLINE_PAST)
     override: dict = {}

@@ -26,7 +26,7 @@ from rectify.pagination import keyset_page
 
 from . import oversight, services
 from .forms import AssignForm
-from .models import EventKind, LeadStatus, RiskLevel
+from .models import EventKind, JurisdictionKind, LeadStatus, RiskLevel
 from .oversight_forms import (
     AccountabilityForm,
     JurisdictionForm,
@@ -63,8 +63,17 @@ def detail_context(user, lead) -> dict:
         ids = subject_ids + ([lead.handler_id] if lead.handler_id else [])
         assessable = list(access.risk_officers_visible_to(user).filter(pk__in=ids))
     units = []
-    if can_jurisdiction or can_accountability:
+    if can_accountability:
         units = access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[:300]
+    # One list per kind (optgroups: it works without JavaScript), 300 units at most each.
+    targets = (
+        [
+            (value, label, list(oversight.jurisdiction_targets(lead=lead, kind=value)[:300]))
+            for value, label in JurisdictionKind.choices
+        ]
+        if can_jurisdiction
+        else []
+    )
     return {
         "ov": {
             "today": timezone.localdate(),
@@ -89,6 +98,7 @@ def detail_context(user, lead) -> dict:
             "escalations": list(lead.escalations.select_related("unit", "person")),
             "assessable": assessable,
             "units": units,
+            "jurisdiction_targets": targets,
             "list_form": ListSupervisionForm(
                 auto_id="ov-list-%s",
                 initial={
@@ -141,6 +151,13 @@ def _lead_post(
         else:
             messages.success(request, success)
     return redirect(reverse("leads:detail", args=[lead.pk]) + "#oversight")
+
+
+def _jurisdiction_target(lead, kind: str, pk: int):
+    unit = oversight.jurisdiction_targets(lead=lead, kind=kind).filter(pk=pk).first()
+    if unit is None:
+        raise LeadWorkflowError(oversight.NOT_A_TARGET)
+    return unit
 
 
 def _unit(user, pk):
@@ -227,7 +244,7 @@ def jurisdiction_change(request: HttpRequest, pk: int) -> HttpResponse:
             lead=lead,
             actor=request.user,
             kind=d["kind"],
-            to_unit=_unit(request.user, d["unit"]),
+            to_unit=_jurisdiction_target(lead, d["kind"], d["unit"]),
             reason=d["reason"],
             handler=d["handler"],
             deadline=d["deadline"],

@@ -14,6 +14,7 @@ from leads.models import EventKind, JurisdictionChange, JurisdictionKind, LeadEv
 from leads.workflow import LeadWorkflowError
 from rectify.access import leads_visible_to
 from rectify.models import AuditEvent
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,8 @@ def test_l6_jurisdiction_change_through_the_page_then_a_new_handler(client, org,
     lead = assigned()
     client.force_login(org.handler.user)
     url = reverse("leads:jurisdiction", args=[lead.pk])
-    form = {"kind": "elsewhere", "unit": org.court_a.pk, "reason": "异地办理以避嫌"}
+    # 甲区法院 is in the office's own district: 交叉办理 (异地办理 is another district's unit).
+    form = {"kind": "cross", "unit": org.court_a.pk, "reason": "交叉办理以避嫌"}
     assert client.post(url, form).status_code == 403
     client.force_login(org.office_staff)
     page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
@@ -231,7 +233,7 @@ def test_l6_jurisdiction_change_through_the_page_then_a_new_handler(client, org,
     lead.refresh_from_db()
     assert lead.handling_unit == org.court_a and lead.handler is None
     page = response.content.decode()
-    assert 'id="ov-assign-form"' in page and "异地办理以避嫌" in page
+    assert 'id="ov-assign-form"' in page and "交叉办理以避嫌" in page
     # The old handler can no longer reach the lead.
     client.force_login(org.handler.user)
     assert client.get(reverse("leads:detail", args=[lead.pk])).status_code == 404
@@ -249,4 +251,38 @@ def test_l6_jurisdiction_change_through_the_page_then_a_new_handler(client, org,
     lead.refresh_from_db()
     assert lead.handler == org.officer_a
     client.force_login(org.officer_a.user)
+    assert client.get(reverse("leads:detail", args=[lead.pk])).status_code == 200
+
+
+def test_l6_jurisdiction_offers_the_units_each_kind_needs(client, org, assigned):
+    higher_city = UnitFactory(parent=org.city, code="C-POL", name="测试市公安局")
+    lead = assigned()  # handled by 甲区公安分局, office 甲区 (jurisdiction 甲区)
+    targets = {
+        kind: set(oversight.jurisdiction_targets(lead=lead, kind=kind))
+        for kind in JurisdictionKind.values
+    }
+    assert targets[JurisdictionKind.CROSS] == {org.district_a, org.court_a}
+    assert targets[JurisdictionKind.ELSEWHERE] == {org.district_b, org.court_b}
+    assert {org.city, higher_city, org.district_a, org.province} <= targets["higher"]
+    assert not targets["higher"] & {org.police_a, org.station_a1, org.court_b}
+    client.force_login(org.office_staff)
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "乙区法院" in page and "测试市公安局" in page
+    url = reverse("leads:jurisdiction", args=[lead.pk])
+    # A unit of the wrong kind: a clear message, nothing moves.
+    response = client.post(
+        url, {"kind": "higher", "unit": org.court_b.pk, "reason": "案情复杂"}, follow=True
+    )
+    assert oversight.NOT_A_TARGET in messages_of(response)
+    client.post(url, {"kind": "elsewhere", "unit": org.court_b.pk, "reason": "异地办理以避嫌"})
+    lead.refresh_from_db()
+    assert lead.handling_unit == org.court_b
+    client.post(url, {"kind": "higher", "unit": higher_city.pk, "reason": "提级办理"})
+    lead.refresh_from_db()
+    assert lead.handling_unit == higher_city
+    kinds = list(
+        JurisdictionChange.objects.filter(lead=lead).order_by("id").values_list("kind", flat=True)
+    )
+    assert kinds == ["elsewhere", "higher"]
+    # The office still sees the lead it moved out of its own tree.
     assert client.get(reverse("leads:detail", args=[lead.pk])).status_code == 200
