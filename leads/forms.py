@@ -281,8 +281,17 @@ class AssignForm(ScopedForm):
 
 
 class MergeForm(forms.Form):
-    into = forms.CharField(label=_("主线索编号"), max_length=40)
+    into = forms.CharField(label=_("主线索编号"), max_length=40, required=False)
+    # Set by the 并入此线索 button of the duplicate panel (the main lead may be chosen there
+    # without typing its number).
+    into_id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(label=_("说明"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("into_id") and not (data.get("into") or "").strip():
+            self.add_error("into", _("请填写主线索编号"))
+        return data
 
 
 class ReasonForm(forms.Form):

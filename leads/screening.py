@@ -142,8 +142,12 @@ def similar_leads(
     officer_ids = [int(i) for i in officer_ids if i]
     scores: dict[int, float] = {}
     if query:
+        # Frequencies among the *other* leads: counting the lead's own grams made its rarest
+        # grams the ones no other lead has, so an online report found the lead that found
+        # it at 75% to be 未发现相似线索 (similarity must be symmetric).
         frequency = dict(
             LeadGram.objects.filter(gram__in=list(query))
+            .exclude(lead_id=exclude_id)
             .values_list("gram")
             .annotate(n=Count("id"))
             .values_list("gram", "n")

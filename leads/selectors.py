@@ -209,8 +209,36 @@ def public_timeline(lead: Lead):
     return lead.events.filter(kind__in=PUBLIC_KINDS).order_by("at", "id")
 
 
+def merged_leads(user, lead: Lead) -> list[Lead]:
+    """The duplicates merged into `lead` that the user may see (recusal applies to each),
+    with their reporters' messages in `reporter_messages`, oldest first (two queries)."""
+    from .models import EventKind, LeadEvent
+
+    return list(
+        access.leads_visible_to(user)
+        .filter(merged_into=lead)
+        .select_related("channel")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=LeadEvent.objects.filter(kind=EventKind.REPORTER).order_by("at", "id"),
+                to_attr="reporter_messages",
+            )
+        )
+        .order_by("received_date", "id")
+    )
+
+
 def public_status(lead: Lead) -> str:
-    """A coarse status for the reporter (no internal detail)."""
+    """A coarse status for the reporter (no internal detail). A merged duplicate's reporter
+    follows the main lead, which is where their report is handled."""
+    if lead.status == S.MERGED and lead.merged_into_id:
+        main = public_status(lead.merged_into) if lead.merged_into.status != S.MERGED else ""
+        return (
+            _("已与其他线索合并办理：%(status)s") % {"status": main}
+            if main
+            else _("已与其他线索合并办理")
+        )
     if lead.status == S.UNREGISTERED:
         return _("已收到，待受理")
     if lead.status in (S.REGISTERED,):

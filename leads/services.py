@@ -58,6 +58,8 @@ ALREADY_SIGNED = _("您已签字")
 NOT_INTAKE = _("只有受理专员可以查看举报人身份")
 EMPTY_TEXT = _("内容不能为空")
 MERGE_SELF = _("不能并入本线索自身")
+MERGE_INTO_MERGED = _("该线索本身已并入其他线索，请并入其主线索")
+MERGE_INTO_UNREGISTERED = _("主线索尚未登记，请先登记主线索，或将其并入本线索")
 HANDLER_NOT_IN_UNIT = _("承办人须为承办单位（含下级）的干警")
 RECEIVED_IN_FUTURE = _("受理日期不能晚于今天")
 DEADLINE_IN_PAST = _(
@@ -516,10 +518,16 @@ def reporter_message(*, lead: Lead, text: str) -> LeadEvent:
     return event
 
 
+def reporter_can_rate(lead: Lead) -> bool:
+    """Once the lead — or, for a merged duplicate, its main lead — is concluded."""
+    main = lead.merged_into if lead.status == S.MERGED and lead.merged_into_id else lead
+    return main.concluded_at is not None
+
+
 @transaction.atomic
 def reporter_rate(*, lead: Lead, rating: int) -> Lead:
     lead = lock(lead)
-    if lead.concluded_at is None:
+    if not reporter_can_rate(lead):
         raise LeadWorkflowError(RATING_NOT_ALLOWED)
     lead.reporter_rating = max(1, min(5, int(rating)))
     lead.save(update_fields=["reporter_rating"])
@@ -686,14 +694,31 @@ def lead_assign(
 
 @transaction.atomic
 def lead_merge(*, lead: Lead, into: Lead, actor, reason: str = "", request=None) -> Lead:
+    """Merge a duplicate into its main lead. The main lead is registered and not merged
+    itself (no chains): the duplicate is counted and handled with it, its reporter follows
+    it (selectors.public_status), and its page lists the duplicate (selectors.merged_leads)."""
     if into.pk == lead.pk:
         raise LeadWorkflowError(MERGE_SELF)
+    into = Lead.objects.get(pk=into.pk)  # its current status, not the caller's copy
+    if into.status == S.MERGED:
+        raise LeadWorkflowError(MERGE_INTO_MERGED)
+    if into.status == S.UNREGISTERED:
+        raise LeadWorkflowError(MERGE_INTO_UNREGISTERED)
     lead = lock(lead)
     _ensure_writable(lead)
     lead.merged_into = into
     lead.save(update_fields=["merged_into"])
     text = reason or _("与线索 %(n)s 重复") % {"n": into.number}
-    return lead_transition(lead=lead, to=S.MERGED, actor=actor, reason=text, request=request)
+    lead = lead_transition(lead=lead, to=S.MERGED, actor=actor, reason=text, request=request)
+    # On the main lead's timeline too, so whoever works it learns of the duplicate.
+    _event(
+        into,
+        kind=EventKind.NOTE,
+        actor=actor,
+        text=_("重复线索 %(n)s 并入本线索") % {"n": lead.number or _("（未登记网上举报）")},
+        data={"merged": lead.pk},
+    )
+    return lead
 
 
 @transaction.atomic

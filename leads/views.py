@@ -271,10 +271,21 @@ def _detail_context(request, lead, **extra) -> dict:
             officer_ids=[s.officer_id for s in subjects if s.officer_id],
             exclude=lead.pk,
         )
+    # 并入此线索 from the duplicate panel: this lead into a registered, unmerged one.
+    can_merge = (
+        writable
+        and manage
+        and lead.status in (S.UNREGISTERED, S.REGISTERED, S.HELD)
+        and lead.merged_into_id is None
+    )
+    for s in similar:
+        s.can_merge_into = can_merge and s.lead.status not in (S.UNREGISTERED, S.MERGED)
     ctx = {
         "lead": lead,
+        "merge_lead": lead if can_merge else None,
         "subjects": subjects,
         "similar": similar,
+        "merged": selectors.merged_leads(user, lead),
         "status_labels": dict(S.choices),
         "timeline": selectors.lead_timeline(lead),
         "signatures": signatures,
@@ -342,7 +353,10 @@ def _detail_context(request, lead, **extra) -> dict:
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = access.get_lead_for_user(request.user, pk)
     services.lead_record_read(lead=lead, actor=request.user, request=request)
-    return render(request, "leads/detail.html", _detail_context(request, lead))
+    ctx = _detail_context(request, lead)
+    if ctx["merged"]:  # their texts and reporters' messages are shown: a read of each
+        _audit_list_read(request, "leads.lead.merged_read", ctx["merged"], main=lead.pk)
+    return render(request, "leads/detail.html", ctx)
 
 
 @login_required
@@ -507,18 +521,22 @@ def _merge(request, lead, ctx):
     form = forms.MergeForm(request.POST)
     if not form.is_valid():
         raise LeadWorkflowError(_("请填写主线索编号"))
-    into = access.leads_visible_to(request.user).filter(number=form.cleaned_data["into"].strip())
-    into = into.first()
+    d = form.cleaned_data
+    visible = access.leads_visible_to(request.user)
+    if d["into_id"]:
+        into = visible.filter(pk=d["into_id"]).first()
+    else:
+        into = visible.filter(number=d["into"].strip()).first()
     if into is None:
         raise LeadWorkflowError(_("找不到该编号的线索"))
     services.lead_merge(
         lead=lead,
         into=into,
         actor=request.user,
-        reason=form.cleaned_data["reason"],
+        reason=d["reason"],
         request=request,
     )
-    return _("已并案")
+    return _("已并入线索 %(n)s") % {"n": into.number}
 
 
 @action("hold")
@@ -783,6 +801,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
             "status_text": selectors.public_status(lead),
             "timeline": selectors.public_timeline(lead),
             "notice": notice,
+            "can_rate": services.reporter_can_rate(lead) and not lead.reporter_rating,
             "message_form": forms.ReporterMessageForm(),
             "rate_form": forms.RateForm(),
         },

@@ -18,7 +18,9 @@ SHOTS = "/tmp/leads-shots"
 
 
 def _no_overflow(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # clientWidth, not innerWidth: on a phone the layout viewport grows with the content.
+    width = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    return page.evaluate(width) <= 0
 
 
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
