@@ -40,7 +40,9 @@ def test_l4_handler_is_picked_by_name_from_the_scoped_list(org, register, viewpo
     browser_page.locator("#assign-handler-results").get_by_text("没有匹配的干警").wait_for()
     browser_page.locator("#assign-handler").fill("")
     browser_page.locator("#assign-handler").press_sequentially("A10")
-    browser_page.locator("#assign-handler-results").get_by_text("孙承办").click()
+    # The pick refreshes the conflict hint as a typed change would (officer-picked event).
+    with browser_page.expect_request(lambda r: "/assign/conflicts/?handler=A100" in r.url):
+        browser_page.locator("#assign-handler-results").get_by_text("孙承办").click()
     browser_page.locator("#assign-handler-chosen").get_by_text("已选：孙承办").wait_for()
     assert browser_page.locator("#assign-handler").input_value() == "A100"
     assert _no_overflow(browser_page)
