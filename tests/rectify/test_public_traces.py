@@ -141,6 +141,9 @@ def test_it_logs_neither_address_nor_user_agent_of_a_public_report_with_gunicorn
                 "summary": "某干警多次过问他人案件并收受好处，时间地点如下。",
             },
         )
+        # Post/redirect/get: the code is shown once on the receipt page.
+        assert status == 302, receipt
+        status, receipt = browser.request("GET", reverse("leads:public_receipt"))
         assert status == 200 and 'id="receipt-code"' in receipt, receipt
         status, page = browser.request("GET", reverse("leads:public_status"))
         assert status == 200
