@@ -52,6 +52,10 @@ class SheetRows:
     header_row: int
     columns: dict[str, int]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    unrecognised: dict[str, int] = field(default_factory=dict)  # header as written -> column
+    extras: dict[int, dict[str, str]] = field(default_factory=dict)  # row -> unknown columns
+    footer: list[tuple[int, str]] = field(default_factory=list)  # (row, text) under the table
 
 
 # --- normalising cell values ---------------------------------------------------------
@@ -154,6 +158,29 @@ def open_workbook(upload: Any):
         raise ExcelError(f"无法读取该 Excel 文件：{exc.__class__.__name__}") from exc
 
 
+# A real ledger has a few dozen columns; a sheet that declares (or holds) thousands is cut
+# here so that memory follows what the sheet holds, never what its <dimension> claims.
+MAX_COLUMNS = 64
+
+
+def iter_sheet_rows(worksheet, *, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[Any, ...]]:
+    """Stream a read-only worksheet's rows as value tuples, each cut to `max_columns` and
+    stripped of trailing empty cells.
+
+    openpyxl pads every row to the sheet's declared dimension: a 63 KB file declaring
+    A1:XFD8000 became 8,000 rows of 16,384 cells (1 GB). Forgetting the declared dimension
+    makes each row only as wide as its last real cell; the cap bounds even that.
+    """
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+    for row in worksheet.iter_rows(values_only=True):
+        cells = row[:max_columns]
+        end = len(cells)
+        while end and (cells[end - 1] is None or cells[end - 1] == ""):
+            end -= 1
+        yield tuple(cells[:end])
+
+
 def _match(label: str, synonyms: dict[str, Sequence[str]]) -> str | None:
     for canonical, names in synonyms.items():
         if label == header_key(canonical) or label in {header_key(n) for n in names}:
@@ -161,70 +188,195 @@ def _match(label: str, synonyms: dict[str, Sequence[str]]) -> str | None:
     return None
 
 
+def _contained(label: str, synonyms: dict[str, Sequence[str]]) -> tuple[str, int] | None:
+    """The canonical column whose longest name (canonical or synonym) lies inside `label`:
+    “反映的主要问题” holds 主要问题, “办结时限” holds 办结时限. Longest wins, so
+    “被反映人单位” is the subject's unit, not 被反映人, and “承办单位” is not 单位."""
+    best: tuple[str, int] | None = None
+    for canonical, names in synonyms.items():
+        for name in (canonical, *names):
+            key = header_key(name)
+            if len(key) >= 2 and key in label and (best is None or len(key) > best[1]):
+                best = (canonical, len(key))
+    return best
+
+
+@dataclass
+class HeaderMatch:
+    index: int = -1
+    columns: dict[str, int] = field(default_factory=dict)  # canonical -> column index
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    unrecognised: dict[int, str] = field(default_factory=dict)  # column -> header as written
+
+
+def match_header(
+    rows: Sequence[Sequence[Any]],
+    synonyms: dict[str, Sequence[str]],
+    *,
+    scan: int = 15,
+    contains: bool = False,
+) -> HeaderMatch:
+    """Find the header row among the first `scan` rows and map its columns.
+
+    A merged header spanning two rows (e.g. 被反映人 over 姓名 | 单位) is read by trying, for
+    each column, the cell above (forward-filled across the merge) joined to the cell itself,
+    the cell itself, and the cell above alone. With `contains`, a header that holds a known
+    name among other words matches it (best containment: exact names first, then the
+    longest contained name); each canonical column is taken once, by its best header.
+    """
+    best = HeaderMatch()
+    for index, row in enumerate(rows[:scan]):
+        above = rows[index - 1] if index > 0 else ()
+        # A merged title above a one-row header fills one cell; a real upper header level
+        # fills several.
+        if sum(1 for c in above if c not in (None, "")) < 2:
+            above = ()
+        width = max(len(row), len(above))
+        filled_above: list[tuple[str, str]] = []
+        carry = ("", "")
+        for col in range(width):
+            cell = above[col] if col < len(above) else None
+            if cell not in (None, ""):
+                carry = (header_key(cell), clean_text(cell))
+            filled_above.append(carry)
+        # (score, column, canonical, shown): exact matches score above any containment.
+        candidates: list[tuple[int, int, str, str]] = []
+        texts: dict[int, str] = {}
+        for col in range(width):
+            cell = row[col] if col < len(row) else None
+            own, own_shown = header_key(cell), clean_text(cell)
+            parent, parent_shown = filled_above[col]
+            both = (parent + own, f"{parent_shown}/{own_shown}") if parent and own else None
+            alone = (own, own_shown) if own else (parent, parent_shown)
+            texts[col] = both[1] if both else alone[1]
+            exact = [both, alone] if both else [alone]
+            hit = next(
+                (
+                    (label, shown)
+                    for label, shown in (x for x in exact if x)
+                    if label and _match(label, synonyms)
+                ),
+                None,
+            )
+            if hit:
+                candidates.append((1000 + len(hit[0]), col, _match(hit[0], synonyms), hit[1]))
+                continue
+            if contains:
+                for label, shown in [alone, both] if both else [alone]:
+                    found = _contained(label, synonyms) if label else None
+                    if found:
+                        candidates.append((found[1], col, found[0], shown))
+                        break
+        found_match = HeaderMatch(index=index)
+        taken: set[int] = set()
+        for _score, col, canonical, shown in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if canonical in found_match.columns or col in taken:
+                continue
+            found_match.columns[canonical] = col
+            found_match.labels[canonical] = shown
+            taken.add(col)
+        found_match.unrecognised = {c: t for c, t in texts.items() if t and c not in taken}
+        if len(found_match.columns) > len(best.columns):
+            best = found_match
+    return best
+
+
 def find_header(
     rows: Sequence[Sequence[Any]], synonyms: dict[str, Sequence[str]], *, scan: int = 15
 ) -> tuple[int, dict[str, int]]:
-    """Find the header row among the first `scan` rows. Returns (index, {canonical: col}).
-
-    A merged header spanning two rows (e.g. 被反映人 over 姓名 | 单位) is read by trying, for
-    each column, the cell itself, the cell above (forward-filled across the merge) joined
-    to it, and the cell above alone.
-    """
-    best: tuple[int, int, dict[str, int]] = (-1, 0, {})
-    for index, row in enumerate(rows[:scan]):
-        above = rows[index - 1] if index > 0 else ()
-        filled_above: list[str] = []
-        carry = ""
-        for col in range(len(row)):
-            cell = above[col] if col < len(above) else None
-            carry = header_key(cell) if cell not in (None, "") else carry
-            filled_above.append(carry)
-        found: dict[str, int] = {}
-        for col, cell in enumerate(row):
-            own = header_key(cell)
-            parent = filled_above[col] if col < len(filled_above) else ""
-            for label in (own, parent + own, parent if not own else ""):
-                if not label:
-                    continue
-                canonical = _match(label, synonyms)
-                if canonical and canonical not in found:
-                    found[canonical] = col
-                    break
-        if len(found) > best[1]:
-            best = (index, len(found), found)
-    return best[0], best[2]
+    """Find the header row among the first `scan` rows. Returns (index, {canonical: col})."""
+    match = match_header(rows, synonyms, scan=scan)
+    return match.index, match.columns
 
 
 def read_sheet(
-    worksheet, synonyms: dict[str, Sequence[str]], *, required: Iterable[str] = ()
+    worksheet,
+    synonyms: dict[str, Sequence[str]],
+    *,
+    required: Iterable[str] = (),
+    contains: bool = False,
 ) -> SheetRows:
-    """Read one worksheet into canonical dicts. Raises ExcelError if required columns lack."""
+    """Read one worksheet into canonical dicts. Raises ExcelError if required columns lack.
+
+    Rows are streamed (only the first few are held to find the header) and each is kept
+    only as the values of its known columns, so memory follows the rows the sheet holds.
+    Footer lines (填表人 …, 审核人 …, 联系电话 …) and blank lines are set aside.
+    """
     max_rows = settings.EXCEL_IMPORT_MAX_ROWS
-    all_rows: list[tuple[Any, ...]] = []
-    for count, row in enumerate(worksheet.iter_rows(values_only=True)):
-        if count >= max_rows:
-            raise ExcelError(f"工作表“{worksheet.title}”行数超过上限 {max_rows}")
-        all_rows.append(row)
-    header_index, columns = find_header(all_rows, synonyms)
-    missing = [name for name in required if name not in columns]
-    if header_index < 0 or missing:
+    scan = 15
+    head: list[tuple[Any, ...]] = []
+    rows = iter_sheet_rows(worksheet)
+    for row in rows:
+        head.append(row)
+        if len(head) >= scan:
+            break
+    match = match_header(head, synonyms, scan=scan, contains=contains)
+    missing = [name for name in required if name not in match.columns]
+    if match.index < 0 or missing:
         raise ExcelError(f"工作表“{worksheet.title}”缺少列：{'、'.join(missing) or '表头'}")
-    result = SheetRows(sheet=worksheet.title, header_row=header_index + 1, columns=columns)
-    for offset, row in enumerate(all_rows[header_index + 1 :], start=header_index + 2):
-        values = {name: (row[col] if col < len(row) else None) for name, col in columns.items()}
-        if all(clean_text(v) == "" for v in values.values()) or _is_note_row(row):
-            continue  # blank line, or a note such as 填表说明 under the table
+    result = SheetRows(
+        sheet=worksheet.title,
+        header_row=match.index + 1,
+        columns=match.columns,
+        labels=match.labels,
+        unrecognised={match.unrecognised[c]: c for c in sorted(match.unrecognised)},
+    )
+
+    def body() -> Iterator[tuple[Any, ...]]:
+        yield from head[match.index + 1 :]
+        yield from rows
+
+    for offset, row in enumerate(body(), start=match.index + 2):
+        if offset > max_rows:
+            raise ExcelError(f"工作表“{worksheet.title}”行数超过上限 {max_rows}")
+        if not any(clean_text(v) for v in row):
+            continue  # blank line
+        if _is_note_row(row):
+            result.footer.append((offset, "  ".join(clean_text(v) for v in row if clean_text(v))))
+            continue
+        values = {
+            name: (row[col] if col < len(row) else None) for name, col in match.columns.items()
+        }
+        if all(clean_text(v) == "" for v in values.values()):
+            # Only unknown columns filled: neither data nor a known footer; keep it visible.
+            result.footer.append((offset, "  ".join(clean_text(v) for v in row if clean_text(v))))
+            continue
+        if result.unrecognised:
+            extra = {
+                label: clean_text(row[col])
+                for label, col in result.unrecognised.items()
+                if col < len(row) and clean_text(row[col])
+            }
+            if extra:
+                result.extras[offset] = extra
         result.rows.append((offset, values))
     return result
 
 
-_NOTE_MARKERS = ("注", "说明", "填表", "备注", "制表", "审核人", "填报人", "合计")
+_NOTE_MARKERS = (
+    "注",
+    "说明",
+    "填表",
+    "备注：",
+    "备注:",
+    "制表",
+    "审核",
+    "填报",
+    "合计",
+    "联系电话",
+    "联系人",
+    "负责人",
+    "分管领导",
+    "统计",
+    "报送",
+)
 
 
 def _is_note_row(row: Sequence[Any]) -> bool:
-    """A row with one filled cell that starts like a footnote (注：…, 填表说明…, 制表人…)."""
+    """A row under the table whose first filled cell starts like a footer line (注：…,
+    填表人：…, 审核人：…, 联系电话：…), whatever else is filled beside it."""
     filled = [clean_text(v) for v in row if clean_text(v)]
-    return len(filled) == 1 and filled[0].startswith(_NOTE_MARKERS)
+    return bool(filled) and filled[0].startswith(_NOTE_MARKERS)
 
 
 # --- writing -------------------------------------------------------------------------

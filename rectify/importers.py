@@ -23,6 +23,7 @@ from .excel import (
     SheetRows,
     clean_text,
     find_header,
+    iter_sheet_rows,
     open_workbook,
     parse_bool,
     read_sheet,
@@ -175,7 +176,7 @@ def parse_workbook(upload: Any) -> tuple[SheetRows | None, SheetRows | None]:
     units = officers = None
     try:
         for worksheet in workbook.worksheets:
-            head = list(islice(worksheet.iter_rows(values_only=True), 15))
+            head = list(islice(iter_sheet_rows(worksheet), 15))
             kind = _sheet_kind(head)
             if kind == "units" and units is None:
                 units = read_sheet(worksheet, UNIT_COLUMNS, required=UNIT_REQUIRED)
