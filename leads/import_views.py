@@ -1,14 +1,18 @@
-"""Web import of an office's existing ledger: upload -> stored job -> Celery task -> a
-progress page polled by htmx -> counts, or the per-row error table and an error .xlsx."""
+"""Web import of an office's existing ledger: upload -> stored job -> Celery task builds the
+preview (column mapping, unrecognised columns, remapped values, warnings and errors per
+row; nothing stored) -> the uploader confirms -> the task imports -> counts, or the problem
+list (page and .xlsx). Jobs are seen only by their uploader: a preview is cut to what the
+uploader may see."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from rectify.access import lead_import_jobs_visible_to, lead_offices_for, role_required
 from rectify.audit import audit_record
@@ -17,7 +21,7 @@ from rectify.models import AuditVerb, Role
 
 from .importers import COLUMNS
 from .models_import import LeadImportJob
-from .tasks_import import lead_import_run
+from .tasks_import import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 
 IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
@@ -52,22 +56,14 @@ def lead_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        job = LeadImportJob.objects.create(
+        job = import_job_create(
             office=data["office"],
-            created_by=request.user,
-            filename=upload.name[:255],
+            actor=request.user,
+            filename=upload.name,
             content=b"".join(upload.chunks()),
             dry_run=data["dry_run"],
-        )
-        audit_record(
-            actor=request.user,
-            action="leads.import.uploaded",
-            verb=AuditVerb.CREATE,
-            target=job,
-            data={"filename": job.filename, "dry_run": job.dry_run},
             request=request,
         )
-        transaction.on_commit(lambda: lead_import_run.delay(job.pk))
         return redirect("leads:import_job", pk=job.pk)
     jobs = lead_import_jobs_visible_to(request.user).select_related("office").defer("content")[:10]
     return render(request, "leads/import.html", {"form": form, "jobs": jobs})
@@ -86,12 +82,54 @@ def _get_job(request, pk: int) -> LeadImportJob:
     return job
 
 
+PREVIEW_ROWS = 500  # rows listed on the page; the .xlsx problem list has every one
+
+
+def _preview_context(job: LeadImportJob) -> dict:
+    preview = job.preview or {}
+    rows = [
+        r
+        for r in preview.get("rows", [])
+        if r["action"] != "unchanged" or r["warnings"] or r["errors"]
+    ]
+    return {
+        "job": job,
+        "preview": preview,
+        "preview_rows": rows[:PREVIEW_ROWS],
+        "preview_cut": max(0, len(rows) - PREVIEW_ROWS),
+        "problems": [e for e in job.errors if e.get("level") != "warning"],
+    }
+
+
 @role_required(*IMPORTERS)
 def lead_import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress page; htmx polls the same URL and gets only the status partial."""
+    """The progress page, then the preview with 确认导入, then the outcome; htmx polls the
+    same URL while a task runs and gets only the status partial."""
     job = _get_job(request, pk)
     template = "leads/import_progress.html" if request.htmx else "leads/import_job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, _preview_context(job))
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def lead_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    try:
+        import_job_confirm(job=job, actor=request.user, request=request)
+    except ImportJobError as exc:
+        messages.error(request, str(exc))
+    return redirect("leads:import_job", pk=job.pk)
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def lead_import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    try:
+        import_job_cancel(job=job, actor=request.user, request=request)
+    except ImportJobError as exc:
+        messages.error(request, str(exc))
+    return redirect("leads:import_job", pk=job.pk)
 
 
 @role_required(*IMPORTERS)
@@ -104,7 +142,35 @@ def lead_import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         target=job,
         request=request,
     )
-    rows = ([e["sheet"], e["row"], e["column"], e["value"], e["reason"]] for e in job.errors)
+    rows = (
+        [
+            e["sheet"],
+            e["row"],
+            e["column"],
+            e["value"],
+            e["reason"],
+            "警告" if e.get("level") == "warning" else "错误",
+        ]
+        for e in job.errors
+    )
     return xlsx_response(
-        f"导入错误-{job.pk}.xlsx", [("错误", ["工作表", "行", "列", "值", "原因"], rows)]
+        f"导入问题-{job.pk}.xlsx",
+        [("问题", ["工作表", "行", "列", "值", "原因", "级别"], rows)],
+    )
+
+
+TEMPLATE_NOTES = [
+    ["填表说明"],
+    ["每行一条线索；线索编号、受理日期、反映内容摘要必填，受理日期不能晚于今天。"],
+    ["日期可写 2021-04-03、2021年4月3日 或 2021.4.3；多名被反映人以“、”分隔。"],
+    ["反映人写姓名，匿名写“匿名”；承办单位写纪委监委（纪工委）的，按移交导入。"],
+    ["上传后先显示预览（列对应、值的转换、每行的警告和错误），确认后才导入。"],
+]
+
+
+@role_required(*IMPORTERS)
+def lead_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty ledger in the canonical columns (the layout the export writes too)."""
+    return xlsx_response(
+        "线索台账导入模板.xlsx", [("线索台账", COLUMNS, []), ("填表说明", [], TEMPLATE_NOTES)]
     )

@@ -162,6 +162,9 @@ class Lead(models.Model):
         blank=True,
         related_name="handled_leads",
     )
+    # A handler named in an imported ledger who is not in the officer register: kept as
+    # written (never a refused row) until someone picks the officer.
+    handler_text = models.CharField(_("承办人（未在册）"), max_length=100, blank=True)
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
     transfer_body = models.CharField(_("移交机关"), max_length=200, blank=True)
     transfer_date = models.DateField(_("移交日期"), null=True, blank=True)
@@ -688,4 +691,4 @@ class Accountability(models.Model):
 
 
 # The import/screening side's models (LeadImportJob, LeadGram) live in their own module.
-from .models_import import LeadGram, LeadImportJob  # noqa: E402, F401
+from .models_import import LeadGram, LeadImportJob, LeadImportVocabulary  # noqa: E402, F401

@@ -38,7 +38,10 @@ from . import export_views, import_views, screening_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.lead_import, name="import"),
+    path("import/template.xlsx", import_views.lead_import_template, name="import_template"),
     path("import/<int:pk>/", import_views.lead_import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", import_views.lead_import_confirm, name="import_confirm"),
+    path("import/<int:pk>/cancel/", import_views.lead_import_cancel, name="import_cancel"),
     path(
         "import/<int:pk>/errors.xlsx",
         import_views.lead_import_errors_xlsx,

@@ -202,7 +202,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
 class UnitAdmin(AuditedAdminMixin, TreeAdmin):
     form = movenodeform_factory(Unit)
     list_display = ("name", "code", "kind", "level", "is_active")
-    search_fields = ("name", "code")
+    search_fields = ("name", "code", "aliases")
     list_filter = ("kind", "level", "is_active")
     raw_id_fields = ("primary_responsible", "direct_responsible")
 

@@ -123,6 +123,13 @@ class Unit(MP_Node):
 
     code = models.CharField(_("单位代码"), max_length=40, unique=True)
     name = models.CharField(_("单位名称"), max_length=200)
+    # Names offices write instead of the full name (简称, old names), matched by imports.
+    aliases = models.CharField(
+        _("别名/简称"),
+        max_length=500,
+        blank=True,
+        help_text=_("导入台账时也按这些名称识别本单位，多个以“、”或逗号分隔"),
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(_("层级"), max_length=20, choices=UnitLevel.choices)
     is_active = models.BooleanField(_("启用"), default=True)

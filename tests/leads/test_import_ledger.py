@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import Workbook
 
 from leads.importers import COLUMNS, import_ledger
@@ -105,16 +106,27 @@ def test_reimporting_the_same_file_changes_nothing_and_changed_rows_are_updated(
 
 @pytest.mark.django_db
 def test_any_bad_row_imports_nothing_and_every_error_is_reported(org, channels):
+    # Issue 10 changed what an error is: only a row that cannot be stored. A handler not in
+    # the register, a unit outside the jurisdiction and an unknown channel are warnings.
+    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     data = canonical_xlsx(
         [
             row("X-1"),
             row("X-2", handler="不存在的人", unit="甲区公安分局"),
             row("X-3", unit="乙区法院"),  # outside the office's jurisdiction
             [*row("X-4")[:2], "飞鸽传书", *row("X-4")[3:]],
+            row(""),
+            [row("X-6")[0], future, *row("X-6")[2:]],
+            row("X-1"),
         ]
     )
     result = import_ledger(upload=data, office=org.office_a, actor=org.intake)
     assert {(e.row, e.column) for e in result.errors} == {
+        (6, "线索编号"),
+        (7, "受理日期"),
+        (8, "线索编号"),
+    }
+    assert {(e.row, e.column) for e in result.warnings} == {
         (3, "承办人"),
         (4, "承办单位"),
         (5, "线索来源"),

@@ -42,8 +42,14 @@ def test_it_imports_through_the_web_with_a_progress_page(
     )
     assert location == reverse("leads:import_job", args=[job.pk])
     job.refresh_from_db()
-    assert job.status == "done" and job.result["created"] == 2 and job.processed == 2
-    assert Lead.objects.count() == 2
+    # Issue 10: a preview first, nothing stored until the uploader confirms.
+    assert job.status == "preview" and job.result["created"] == 2 and job.processed == 2
+    assert Lead.objects.count() == 0
+    assert 'id="import-confirm"' in client.get(location).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("leads:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done" and Lead.objects.count() == 2
     page = client.get(location).content.decode()
     assert 'id="import-result"' in page and "hx-trigger" not in page  # finished: no polling
     partial = client.get(location, HTTP_HX_REQUEST="true").content.decode()
@@ -70,17 +76,22 @@ def test_a_running_job_is_polled_by_htmx(client, org):
 def test_errors_are_shown_per_row_and_downloadable_and_nothing_is_imported(
     client, org, channels, django_capture_on_commit_callbacks
 ):
-    data = canonical_xlsx([row("E-1"), row("E-2", handler="查无此人", unit="甲区公安分局")])
+    # Issue 10: a handler not in the register is a warning; a duplicate number an error.
+    data = canonical_xlsx(
+        [row("E-1"), row("E-2", handler="查无此人", unit="甲区公安分局"), row("E-1")]
+    )
     job, location = upload(
         client, org.office_staff, org.office_a, data, capture=django_capture_on_commit_callbacks
     )
     job.refresh_from_db()
     assert job.status == "failed" and Lead.objects.count() == 0
     html = client.get(location).content.decode()
-    assert 'id="import-errors"' in html and "查无此人" in html
+    assert 'id="import-errors"' in html and "查无此人" in html and "与第2行编号重复" in html
     response = client.get(reverse("leads:import_errors_xlsx", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert list(sheet.iter_rows(values_only=True))[1][1:4] == (3, "承办人", "查无此人")
+    found = list(sheet.iter_rows(values_only=True))[1:]
+    assert (3, "承办人", "查无此人") in [r[1:4] for r in found]
+    assert (4, "线索编号", "E-1") in [r[1:4] for r in found]
 
 
 @pytest.mark.django_db
@@ -104,6 +115,8 @@ def test_the_task_is_idempotent(org, channels):
     job = LeadImportJob.objects.create(
         office=org.office_a, created_by=org.intake, filename="x.xlsx", content=messy_ledger_xlsx()
     )
+    job.confirmed = True
+    job.save()
     run_import_job(job.pk)
     run_import_job(job.pk)  # redelivered after acks_late: a finished job is left alone
     job.refresh_from_db()
