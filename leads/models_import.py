@@ -90,13 +90,13 @@ class LeadImportVocabulary(models.Model):
         related_name="lead_import_vocabulary",
     )
     status_words = models.JSONField(
-        _("办理状态用语"), default=dict, blank=True, help_text=_("如 {\"未办理\": \"registered\"}")
+        _("办理状态用语"), default=dict, blank=True, help_text=_('如 {"未办理": "registered"}')
     )
     result_words = models.JSONField(
-        _("办理结论用语"), default=dict, blank=True, help_text=_("如 {\"情况属实\": \"substantiated\"}")
+        _("办理结论用语"), default=dict, blank=True, help_text=_('如 {"情况属实": "substantiated"}')
     )
     channel_words = models.JSONField(
-        _("线索来源用语"), default=dict, blank=True, help_text=_("如 {\"信访件\": \"mailbox\"}")
+        _("线索来源用语"), default=dict, blank=True, help_text=_('如 {"信访件": "mailbox"}')
     )
 
     class Meta:

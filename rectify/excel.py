@@ -207,6 +207,7 @@ class HeaderMatch:
     columns: dict[str, int] = field(default_factory=dict)  # canonical -> column index
     labels: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
     unrecognised: dict[int, str] = field(default_factory=dict)  # column -> header as written
+    own_hits: int = 0  # columns matched by the row's own cells (not inherited from above)
 
 
 def match_header(
@@ -224,61 +225,67 @@ def match_header(
     name among other words matches it (best containment: exact names first, then the
     longest contained name); each canonical column is taken once, by its best header.
     """
+    rows = list(rows[:scan])
+    # First pass, each row alone: a row is an upper header level only when it holds
+    # header words itself (not a merged title, not a 填报单位 line).
+    alone = [_header_row(row, (), synonyms, contains) for row in rows]
     best = HeaderMatch()
-    for index, row in enumerate(rows[:scan]):
-        above = rows[index - 1] if index > 0 else ()
-        # A merged title above a one-row header fills one cell; a real upper header level
-        # fills several.
-        if sum(1 for c in above if c not in (None, "")) < 2:
-            above = ()
-        width = max(len(row), len(above))
-        filled_above: list[tuple[str, str]] = []
-        carry = ("", "")
-        for col in range(width):
-            cell = above[col] if col < len(above) else None
-            if cell not in (None, ""):
-                carry = (header_key(cell), clean_text(cell))
-            filled_above.append(carry)
-        # (score, column, canonical, shown): exact matches score above any containment.
-        candidates: list[tuple[int, int, str, str]] = []
-        texts: dict[int, str] = {}
-        for col in range(width):
-            cell = row[col] if col < len(row) else None
-            own, own_shown = header_key(cell), clean_text(cell)
-            parent, parent_shown = filled_above[col]
-            both = (parent + own, f"{parent_shown}/{own_shown}") if parent and own else None
-            alone = (own, own_shown) if own else (parent, parent_shown)
-            texts[col] = both[1] if both else alone[1]
-            exact = [both, alone] if both else [alone]
-            hit = next(
-                (
-                    (label, shown)
-                    for label, shown in (x for x in exact if x)
-                    if label and _match(label, synonyms)
-                ),
-                None,
-            )
-            if hit:
-                candidates.append((1000 + len(hit[0]), col, _match(hit[0], synonyms), hit[1]))
-                continue
-            if contains:
-                for label, shown in [alone, both] if both else [alone]:
-                    found = _contained(label, synonyms) if label else None
-                    if found:
-                        candidates.append((found[1], col, found[0], shown))
-                        break
-        found_match = HeaderMatch(index=index)
-        taken: set[int] = set()
-        for _score, col, canonical, shown in sorted(candidates, key=lambda c: (-c[0], c[1])):
-            if canonical in found_match.columns or col in taken:
-                continue
-            found_match.columns[canonical] = col
-            found_match.labels[canonical] = shown
-            taken.add(col)
-        found_match.unrecognised = {c: t for c, t in texts.items() if t and c not in taken}
-        if len(found_match.columns) > len(best.columns):
+    for index, row in enumerate(rows):
+        above = rows[index - 1] if index > 0 and len(alone[index - 1].columns) >= 3 else ()
+        found_match = _header_row(row, above, synonyms, contains) if above else alone[index]
+        if above and found_match.own_hits < 2:
+            # Not a lower header level (its own cells match nothing): a data or blank row.
+            found_match, above = alone[index], ()
+        found_match.index = index
+        if len(found_match.columns) > len(best.columns) or (
+            above and best.columns and len(found_match.columns) == len(best.columns)
+        ):
             best = found_match
     return best
+
+
+def _header_row(
+    row: Sequence[Any], above: Sequence[Any], synonyms: dict[str, Sequence[str]], contains: bool
+) -> HeaderMatch:
+    width = max(len(row), len(above))
+    filled_above: list[tuple[str, str]] = []
+    carry = ("", "")
+    for col in range(width):
+        cell = above[col] if col < len(above) else None
+        if cell not in (None, ""):
+            carry = (header_key(cell), clean_text(cell))
+        filled_above.append(carry)
+    # (score, column, canonical, shown, own cell): exact matches score above containment.
+    candidates: list[tuple[int, int, str, str, bool]] = []
+    texts: dict[int, str] = {}
+    for col in range(width):
+        cell = row[col] if col < len(row) else None
+        own, own_shown = header_key(cell), clean_text(cell)
+        parent, parent_shown = filled_above[col]
+        both = (parent + own, f"{parent_shown}/{own_shown}") if parent and own else None
+        alone = (own, own_shown) if own else (parent, parent_shown)
+        texts[col] = both[1] if both else alone[1]
+        exact = [both, alone] if both else [alone]
+        hit = next((label for label, _shown in exact if label and _match(label, synonyms)), "")
+        if hit:
+            candidates.append((1000 + len(hit), col, _match(hit, synonyms), texts[col], bool(own)))
+            continue
+        # Containment on the cell's own words only: a data row under a header must not
+        # match through the header words it inherits.
+        found = _contained(alone[0], synonyms) if contains and alone[0] else None
+        if found:
+            candidates.append((found[1], col, found[0], texts[col], bool(own)))
+    found_match = HeaderMatch()
+    taken: set[int] = set()
+    for _score, col, canonical, shown, own_cell in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if canonical in found_match.columns or col in taken:
+            continue
+        found_match.own_hits += own_cell
+        found_match.columns[canonical] = col
+        found_match.labels[canonical] = shown
+        taken.add(col)
+    found_match.unrecognised = {c: t for c, t in texts.items() if t and c not in taken}
+    return found_match
 
 
 def find_header(

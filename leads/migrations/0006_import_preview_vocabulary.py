@@ -5,45 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0005_lead_dealt_with'),
-        ('rectify', '0003_unit_aliases'),
+        ("leads", "0005_lead_dealt_with"),
+        ("rectify", "0003_unit_aliases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lead',
-            name='handler_text',
-            field=models.CharField(blank=True, max_length=100, verbose_name='承办人（未在册）'),
+            model_name="lead",
+            name="handler_text",
+            field=models.CharField(blank=True, max_length=100, verbose_name="承办人（未在册）"),
         ),
         migrations.AddField(
-            model_name='leadimportjob',
-            name='confirmed',
-            field=models.BooleanField(default=False, verbose_name='已确认'),
+            model_name="leadimportjob",
+            name="confirmed",
+            field=models.BooleanField(default=False, verbose_name="已确认"),
         ),
         migrations.AddField(
-            model_name='leadimportjob',
-            name='preview',
-            field=models.JSONField(blank=True, default=dict, verbose_name='预览'),
+            model_name="leadimportjob",
+            name="preview",
+            field=models.JSONField(blank=True, default=dict, verbose_name="预览"),
         ),
         migrations.AlterField(
-            model_name='leadimportjob',
-            name='status',
-            field=models.CharField(choices=[('pending', '排队中'), ('running', '处理中'), ('preview', '待确认'), ('done', '已完成'), ('failed', '有错误，未导入'), ('cancelled', '已取消')], default='pending', max_length=10, verbose_name='状态'),
+            model_name="leadimportjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "排队中"),
+                    ("running", "处理中"),
+                    ("preview", "待确认"),
+                    ("done", "已完成"),
+                    ("failed", "有错误，未导入"),
+                    ("cancelled", "已取消"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='LeadImportVocabulary',
+            name="LeadImportVocabulary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status_words', models.JSONField(blank=True, default=dict, help_text='如 {"未办理": "registered"}', verbose_name='办理状态用语')),
-                ('result_words', models.JSONField(blank=True, default=dict, help_text='如 {"情况属实": "substantiated"}', verbose_name='办理结论用语')),
-                ('channel_words', models.JSONField(blank=True, default=dict, help_text='如 {"信访件": "mailbox"}', verbose_name='线索来源用语')),
-                ('office', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='lead_import_vocabulary', to='rectify.office', verbose_name='办公室')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status_words",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='如 {"未办理": "registered"}',
+                        verbose_name="办理状态用语",
+                    ),
+                ),
+                (
+                    "result_words",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='如 {"情况属实": "substantiated"}',
+                        verbose_name="办理结论用语",
+                    ),
+                ),
+                (
+                    "channel_words",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='如 {"信访件": "mailbox"}',
+                        verbose_name="线索来源用语",
+                    ),
+                ),
+                (
+                    "office",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lead_import_vocabulary",
+                        to="rectify.office",
+                        verbose_name="办公室",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账导入用语',
-                'verbose_name_plural': '台账导入用语',
+                "verbose_name": "台账导入用语",
+                "verbose_name_plural": "台账导入用语",
             },
         ),
     ]

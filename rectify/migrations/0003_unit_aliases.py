@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rectify', '0002_audit_append_only'),
+        ("rectify", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='aliases',
-            field=models.CharField(blank=True, help_text='导入台账时也按这些名称识别本单位，多个以“、”或逗号分隔', max_length=500, verbose_name='别名/简称'),
+            model_name="unit",
+            name="aliases",
+            field=models.CharField(
+                blank=True,
+                help_text="导入台账时也按这些名称识别本单位，多个以“、”或逗号分隔",
+                max_length=500,
+                verbose_name="别名/简称",
+            ),
         ),
     ]
