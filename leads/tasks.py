@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import oversight
-from .tasks_import import run_import_job
+from .tasks_import import import_jobs_expire, run_import_job
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -28,3 +28,9 @@ def lead_import_run(job_id: int) -> None:
     """Preview or import one uploaded ledger (leads.tasks_import.run_import_job: a finished
     job is left alone, so a redelivered message changes nothing)."""
     run_import_job(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def lead_import_expire() -> int:
+    """Hourly: unconfirmed previews past their time are cancelled, their uploads deleted."""
+    return import_jobs_expire()

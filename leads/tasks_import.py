@@ -108,6 +108,22 @@ def import_job_cancel(*, job: LeadImportJob, actor, request=None) -> LeadImportJ
     return job
 
 
+# A preview nobody confirms must not keep its upload forever.
+PREVIEW_KEPT_HOURS = 24
+
+
+def import_jobs_expire(*, now=None) -> int:
+    """Cancel previews left unconfirmed for PREVIEW_KEPT_HOURS and delete their uploads.
+    A filtered update: idempotent, and safe beside a confirmation (which claims the job
+    by the same status)."""
+    import datetime as dt
+
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=PREVIEW_KEPT_HOURS)
+    return LeadImportJob.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff).update(
+        status=ImportStatus.CANCELLED, content=b"", finished_at=timezone.now()
+    )
+
+
 def run_import_job(job_id: int) -> LeadImportJob | None:
     """Preview a new upload, or import a confirmed one. Idempotent: a job that is ended or
     waits for confirmation is left alone; one re-run after a lost worker starts again (the

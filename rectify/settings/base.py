@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "leads.tasks.leads_escalate_overdue",
         "schedule": crontab(minute=40, hour=1),
     },
+    "leads-import-expire": {
+        "task": "leads.tasks.lead_import_expire",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------

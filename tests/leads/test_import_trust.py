@@ -162,3 +162,24 @@ def test_l9_the_upload_is_deleted_when_the_job_ends(org, channels):
     broken.refresh_from_db()
     assert broken.status == "failed" and bytes(broken.content) == b""
     assert Lead.objects.filter(number="U-1").count() == 1
+
+
+def test_l9_an_unconfirmed_preview_loses_its_upload_after_a_day(org, channels):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leads.tasks import lead_import_expire
+
+    data = canonical_xlsx([["V-1", "2021-04-03", "举报电话", "张某", "", "", "其他", "摘要"]])
+    job = LeadImportJob.objects.create(
+        office=org.office_a, created_by=org.intake, filename="a.xlsx", content=data
+    )
+    run_import_job(job.pk)
+    assert lead_import_expire() == 0  # fresh: kept for the uploader to confirm
+    LeadImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    assert lead_import_expire() == 1 and lead_import_expire() == 0
+    job.refresh_from_db()
+    assert job.status == "cancelled" and bytes(job.content) == b""
