@@ -73,7 +73,7 @@ def lead_row(lead, *, reveal_reporter: bool) -> list[Any]:
         str(lead.get_category_display()) if lead.category else "",
         lead.summary,
         lead.handling_unit.name if lead.handling_unit_id else "",
-        lead.handler.name if lead.handler_id else "",
+        lead.handler.name if lead.handler_id else lead.handler_text,
         lead.deadline,
         str(lead.get_status_display()),
         lead.result,

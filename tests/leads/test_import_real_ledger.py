@@ -255,3 +255,14 @@ def test_the_command_dry_run_prints_the_preview(org, channels, ledger_office, tm
     assert "表尾 第11行" in out
     assert HANDLER_NOT_IN_REGISTER in out
     assert "（试运行，未保存）线索：新增 5" in out and Lead.objects.count() == 0
+
+
+def test_it_reimports_an_exported_handler_kept_as_text_unchanged(org, channels):
+    from leads.exports import lead_row
+
+    data = canonical_xlsx([row("H-1", handler="王不在册")])
+    assert import_ledger(upload=data, office=org.office_a, actor=org.intake).created == 1
+    lead = Lead.objects.get(number="H-1")
+    again = canonical_xlsx([lead_row(lead, reveal_reporter=True)])
+    result = import_ledger(upload=again, office=org.office_a, actor=org.intake, dry_run=True)
+    assert (result.updated, result.unchanged) == (0, 1), result.preview()["rows"]
