@@ -266,3 +266,32 @@ def test_it_reimports_an_exported_handler_kept_as_text_unchanged(org, channels):
     again = canonical_xlsx([lead_row(lead, reveal_reporter=True)])
     result = import_ledger(upload=again, office=org.office_a, actor=org.intake, dry_run=True)
     assert (result.updated, result.unchanged) == (0, 1), result.preview()["rows"]
+
+
+def test_it_reads_an_offices_own_status_result_and_channel_words(client, org, channels):
+    from django.core.exceptions import ValidationError
+
+    vocab = LeadImportVocabulary(
+        office=org.office_a,
+        status_words={"结了": "concluded"},
+        result_words={"情况不实": "unfounded"},
+        channel_words={"转来件": "petition_review"},
+    )
+    vocab.full_clean()
+    vocab.save()
+    data = canonical_xlsx([[*row("W-1")[:2], "转来件", *row("W-1")[3:11], "结了", "经查情况不实"]])
+    result = import_ledger(upload=data, office=org.office_a, actor=org.intake)
+    assert result.ok and result.warnings == []
+    lead = Lead.objects.get(number="W-1")
+    assert (lead.status, lead.conclusion, lead.channel.code) == (
+        "concluded",
+        "unfounded",
+        "petition_review",
+    )
+    remaps = {(r["column"], r["value"]) for r in result.preview()["remaps"]}
+    assert {("办理状态", "结了"), ("办理结论", "经查情况不实"), ("线索来源", "转来件")} <= remaps
+    with pytest.raises(ValidationError):
+        LeadImportVocabulary(office=org.office_b, status_words={"x": "flying"}).full_clean()
+    client.force_login(org.admin)
+    url = reverse("admin:leads_leadimportvocabulary_change", args=[vocab.pk])
+    assert client.get(url).status_code == 200
