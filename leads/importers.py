@@ -854,6 +854,11 @@ def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportR
     plan.lead_id = lead.pk
     if not conclusion:
         plan.values["conclusion"] = lead.conclusion  # only a conclusion the file states
+    if not transfer_body:
+        # The ledger has no transfer columns: a row that does not name the commission as
+        # its handling body (e.g. an exported one) leaves a recorded transfer alone.
+        plan.values["transfer_body"] = lead.transfer_body
+        plan.values["transfer_date"] = lead.transfer_date
     names = {
         "channel_id": {c.pk: c.name for c in reg.channels},
         "subject_unit_id": {u.pk: u.name for u in reg.units},

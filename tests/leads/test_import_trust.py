@@ -184,3 +184,16 @@ def test_l9_an_unconfirmed_preview_loses_its_upload_after_a_day(org, channels):
     assert lead_import_expire() == 1 and lead_import_expire() == 0
     job.refresh_from_db()
     assert job.status == "cancelled" and bytes(job.content) == b""
+
+
+def test_it_reimports_an_exported_transferred_lead_unchanged(org, register):
+    lead = register()
+    services.lead_transfer(
+        lead=lead, actor=org.office_staff, body="区纪委监委", date=lead.received_date
+    )
+    result = import_ledger(
+        upload=canonical_xlsx([exported(lead)]), office=org.office_a, actor=org.intake
+    )
+    assert (result.updated, result.unchanged) == (0, 1), result.preview()["rows"]
+    lead.refresh_from_db()
+    assert lead.transfer_body == "区纪委监委"
