@@ -732,6 +732,16 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _same(lead, name: str, word: str) -> tuple[Any, str] | None:
+    """An existing lead's unit or handler when the row names it as stored: it may lie
+    outside the office's register (提级 / 异地管辖), and an exported row must come back
+    unchanged."""
+    current = getattr(lead, name) if lead is not None and getattr(lead, f"{name}_id") else None
+    if current is not None and fold_word(current.name) == fold_word(word):
+        return current, ""
+    return None
+
+
 def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportResult):
     """Resolve one parsed row and decide what importing it means."""
     from .models import LeadConclusion
@@ -771,7 +781,9 @@ def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportR
             parsed.remap("线索来源", row.channel, channel.name, row.row)
     subject_unit = None
     if row.subject_unit:
-        subject_unit, problem = reg.unit(row.subject_unit)
+        subject_unit, problem = _same(lead, "subject_unit", row.subject_unit) or reg.unit(
+            row.subject_unit
+        )
         if subject_unit is None:
             warn("被反映人单位", row.subject_unit, problem)
         else:
@@ -793,7 +805,9 @@ def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportR
         if is_commission(row.handling_unit):
             transfer_body = row.handling_unit
         else:
-            handling_unit, problem = reg.unit(row.handling_unit)
+            handling_unit, problem = _same(lead, "handling_unit", row.handling_unit) or reg.unit(
+                row.handling_unit
+            )
             if handling_unit is None:
                 plan.kept["承办单位"] = row.handling_unit
                 warn("承办单位", row.handling_unit, problem)
@@ -801,7 +815,8 @@ def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportR
                 parsed.remap("承办单位", row.handling_unit, handling_unit.name, row.row)
     handler, handler_text = None, ""
     if row.handler:
-        matches = reg.officers_named(row.handler, handling_unit)
+        same = _same(lead, "handler", row.handler)
+        matches = [same[0]] if same else reg.officers_named(row.handler, handling_unit)
         if len(matches) == 1:
             handler = matches[0]
         else:

@@ -197,3 +197,13 @@ def test_it_reimports_an_exported_transferred_lead_unchanged(org, register):
     assert (result.updated, result.unchanged) == (0, 1), result.preview()["rows"]
     lead.refresh_from_db()
     assert lead.transfer_body == "区纪委监委"
+
+
+def test_it_reimports_a_lead_handled_outside_the_jurisdiction_unchanged(org, register):
+    lead = register()
+    city_handler = OfficerFactory(unit=org.city, name="市局承办人")
+    Lead.objects.filter(pk=lead.pk).update(handling_unit=org.city, handler=city_handler)
+    result = import_ledger(
+        upload=canonical_xlsx([exported(lead)]), office=org.office_a, actor=org.intake
+    )
+    assert (result.updated, result.unchanged, result.warnings) == (0, 1, [])
