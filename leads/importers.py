@@ -327,6 +327,7 @@ HANDLER_AMBIGUOUS = "同名干警不止一人，按文字保留（填写承办�
 UNIT_UNKNOWN = "单位不在本办公室辖区的单位名册中（全称、简称、别名或代码），按文字保留"
 UNIT_AMBIGUOUS = "单位名称对应多个单位，按文字保留（请填写全称或在单位上设置别名）"
 TRANSFER_DATE_ASSUMED = "台账未填写移交日期，按受理日期记录"
+DEADLINE_PAST = "办理期限早于今天：未办结的线索导入后即为逾期（确认导入即确认此期限）"
 REPORTER_NOT_COMPARED = "您无权查看已有线索的反映人：反映人列对已有线索不比较、不修改"
 
 
@@ -454,6 +455,12 @@ def parse_rows(sheet_rows: SheetRows, *, vocabulary: Vocabulary | None = None) -
             else:
                 unknown["办理状态"] = raw_status
                 warn(row_no, "办理状态", raw_status, UNKNOWN_STATUS)
+        if (
+            dates["办理期限"]
+            and dates["办理期限"] < today
+            and status in ("", "registered", "handling", "held", "transferred", "signing")
+        ):
+            warn(row_no, "办理期限", values.get("办理期限"), DEADLINE_PAST)
         out.rows.append(
             LeadRow(
                 row=row_no,

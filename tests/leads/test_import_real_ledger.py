@@ -295,3 +295,23 @@ def test_it_reads_an_offices_own_status_result_and_channel_words(client, org, ch
     client.force_login(org.admin)
     url = reverse("admin:leads_leadimportvocabulary_change", args=[vocab.pk])
     assert client.get(url).status_code == 200
+
+
+def test_it_warns_of_a_past_deadline_on_an_open_lead(org, channels):
+    from leads.importers import DEADLINE_PAST
+
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    open_row = row("P-1")
+    open_row[10] = past
+    done_row = row("P-2", status="已办结")
+    done_row[10] = past
+    result = import_ledger(
+        upload=canonical_xlsx([open_row, done_row]),
+        office=org.office_a,
+        actor=org.intake,
+        dry_run=True,
+    )
+    assert result.ok
+    assert [(e.row, e.column, e.reason) for e in result.warnings] == [
+        (2, "办理期限", DEADLINE_PAST)
+    ]
