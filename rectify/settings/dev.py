@@ -3,8 +3,14 @@
 from .base import *  # noqa: F403
 from .env import env_bool
 
-DEBUG = env_bool("DEBUG", True)
+# Off by default, the demo included: Django's debug 404 lists every URL pattern and its
+# error pages show settings and local variables. Set DEBUG=1 when developing.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = ["*"]
+# WhiteNoise serves the static files straight from the source folders, so the demo works
+# from a fresh clone without collectstatic, with DEBUG on or off.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 # A fixed demo key for Fernet so the demo works with no configuration. Never in production.
 if not FIELD_ENCRYPTION_KEYS:  # noqa: F405
     FIELD_ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLTAxMjM0NTY="]
