@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from .access import units_visible_to
 from .models import Officer, Unit
 
 
@@ -103,3 +104,40 @@ def officer_for_user(user) -> Officer | None:
         return user.officer
     except Officer.DoesNotExist:
         return None
+
+
+def unit_tree_for(*, user, roles, open_pk: int | None = None) -> list[Unit]:
+    """The top of the user's scope, with the branch down to `open_pk` expanded.
+
+    Expanded units carry `tree_open`, `tree_children` and `tree_parent_pk`, so the tree opens level by
+    level through plain links when JavaScript is off; htmx loads one level at a time
+    otherwise. A unit outside the user's scope expands nothing (the same page as no choice).
+    """
+    visible = units_visible_to(user, roles)
+    min_depth = visible.order_by("depth").values_list("depth", flat=True).first()
+    if not min_depth:
+        return []
+    roots = list(visible.filter(depth=min_depth).order_by("path"))
+    target = visible.filter(pk=open_pk).first() if open_pk else None
+    if target is None:
+        return roots
+    # The open branch: the target and its ancestors from the top of the scope down.
+    branch = {p for p in target.ancestor_paths() if len(p) >= min_depth * Unit.steplen}
+    below = Q()
+    for path in branch:
+        below |= Q(path__startswith=path, depth=len(path) // Unit.steplen + 1)
+    children = Unit.objects.filter(below)
+    by_parent: dict[str, list[Unit]] = {}
+    for unit in children.order_by("path"):
+        by_parent.setdefault(unit.path[: -Unit.steplen], []).append(unit)
+
+    def expand(units: list[Unit], parent: Unit | None) -> None:
+        for unit in units:
+            if unit.path in branch:
+                unit.tree_open = True
+                unit.tree_parent_pk = parent.pk if parent else None  # where "−" goes back to
+                unit.tree_children = by_parent.get(unit.path, [])
+                expand(unit.tree_children, unit)
+
+    expand(roots, None)
+    return roots

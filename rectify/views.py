@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import otp
-from .access import get_unit_for_user, role_required, units_visible_to
+from .access import get_unit_for_user, role_required
 from .forms import OtpCodeForm
 from .models import Role, Unit
-from .selectors import officer_for_user
+from .selectors import officer_for_user, unit_tree_for
 from .ui import collect_panels
 
 
@@ -176,10 +176,12 @@ TREE_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD)
 
 @role_required(*TREE_ROLES)
 def unit_tree(request: HttpRequest) -> HttpResponse:
-    """The top of the user's scope; deeper levels load on demand (htmx) to stay light."""
-    visible = units_visible_to(request.user, TREE_ROLES)
-    min_depth = visible.order_by("depth").values_list("depth", flat=True).first()
-    roots = list(visible.filter(depth=min_depth).order_by("path")) if min_depth else []
+    """The top of the user's scope. Deeper levels load on demand (htmx) to stay light;
+    without JavaScript each "+" is a link (`?open=<id>`) that reopens the page with that
+    branch expanded."""
+    raw = request.GET.get("open", "")
+    open_pk = int(raw) if raw.isdigit() and len(raw) < 12 else None  # garbage is ignored
+    roots = unit_tree_for(user=request.user, roles=TREE_ROLES, open_pk=open_pk)
     return render(request, "rectify/unit_tree.html", {"roots": roots})
 
 
