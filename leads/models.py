@@ -239,7 +239,13 @@ class Lead(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or _("未登记线索 #%(id)s") % {"id": self.pk}
+        if self.number:
+            return self.number
+        # Not numbered yet: the database id means nothing to people and the receipt code
+        # belongs to the reporter alone, so the lead is named by the day it came in.
+        day = f"{self.received_date:%Y-%m-%d}" if self.received_date else ""
+        label = _("未登记网上举报") if self.is_public else _("未登记线索")
+        return f"{label}（{day} 收到）" if day else str(label)
 
     # Reporter identity: plaintext never touches the database.
     @property
