@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import otp
 from .access import get_unit_for_user, role_required
+from .audit_display import audit_rows
 from .forms import OtpCodeForm
 from .models import Role, Unit
 from .selectors import officer_for_user, unit_tree_for
@@ -273,7 +274,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = form.apply(qs)
     page = keyset_page(qs, ordering=("-id",), cursor=request.GET.get("after"), size=100)
-    return render(request, "rectify/audit_list.html", {"form": form, "page": page})
+    rows = audit_rows(events=page.items, user=request.user)
+    return render(request, "rectify/audit_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @role_required(Role.ADMIN)
