@@ -75,7 +75,9 @@ def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
     """A Q matching rows whose unit (reached through `prefix`, e.g. `unit__`) is in scope."""
     paths = scope_paths(user, roles)
     if getattr(user, "is_superuser", False) and (roles is None or Role.ADMIN in set(roles)):
-        return Q()
+        # Always true, and unlike an empty Q() it survives `|`: `Q() | Q(user_id=…)` is
+        # just the right-hand side, which left a superuser's officer list empty.
+        return Q(pk__isnull=False)
     if not paths:
         return Q(pk__in=[])
     q = Q()
