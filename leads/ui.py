@@ -23,7 +23,7 @@ def nav_items(user) -> list[NavItem]:
     if access.has_role(user, Role.HANDLER, Role.UNIT_HEAD):
         items.append(NavItem(_("我的线索"), reverse("leads:my_work"), order=22))
     if access.has_role(user, Role.INTAKE, Role.OFFICE, Role.LEADER):
-        items.append(NavItem(_("智能筛查"), reverse("leads:screening"), order=23))
+        items.append(NavItem(_("智能排查"), reverse("leads:screening"), order=23))
     if access.has_role(user, *access.LEAD_BOARD_ROLES):
         items.append(NavItem(_("督办逾期"), reverse("leads:oversight"), order=24))
     return items
