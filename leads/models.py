@@ -306,6 +306,8 @@ class LeadCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("线索编号计数器")
+        verbose_name_plural = _("线索编号计数器")
         constraints = [
             models.UniqueConstraint(fields=["office", "year"], name="leadcounter_office_year")
         ]

@@ -138,6 +138,7 @@ class LeadGram(models.Model):
 
     class Meta:
         verbose_name = _("线索摘要字元")
+        verbose_name_plural = _("线索摘要字元")
         constraints = [models.UniqueConstraint(fields=["gram", "lead"], name="leadgram_uniq")]
         indexes = [models.Index(fields=["lead"], name="leadgram_lead")]
 

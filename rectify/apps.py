@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +12,18 @@ class RectifyConfig(AppConfig):
         from . import checks, signals  # noqa: F401
 
         post_migrate.connect(_reinstall_audit_triggers, sender=self)
+        _name_third_party_apps()
+
+
+# Third-party apps name themselves in English ("Axes"); the admin shows these names. Their
+# models' names are translated in locale/zh_Hans (they are gettext strings upstream).
+THIRD_PARTY_APP_NAMES = {"axes": _("登录防护"), "guardian": _("对象权限")}
+
+
+def _name_third_party_apps() -> None:
+    for label, name in THIRD_PARTY_APP_NAMES.items():
+        if apps.is_installed(label):
+            apps.get_app_config(label).verbose_name = name
 
 
 def _reinstall_audit_triggers(sender, using="default", **kwargs) -> None:

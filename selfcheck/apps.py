@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SelfcheckConfig(AppConfig):
     name = "selfcheck"
+    verbose_name = _("干警自查")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -233,6 +233,8 @@ class VersionAnswer(models.Model):
     date = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("自查报告各项答复")
+        verbose_name_plural = _("自查报告各项答复")
         indexes = [models.Index(fields=["key", "yes", "version"])]
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_answer_key")]
 
@@ -264,6 +266,8 @@ class BusinessRow(models.Model):
     period = models.CharField(_("经营期间"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("经商办企业情况")
+        verbose_name_plural = _("经商办企业情况")
         indexes = [models.Index(fields=["enterprise"]), models.Index(fields=["name"])]
 
     def __str__(self) -> str:
@@ -281,6 +285,8 @@ class LendingRow(models.Model):
     duty_relation = models.CharField(_("与本人职务的关系"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("参股借贷情况")
+        verbose_name_plural = _("参股借贷情况")
         indexes = [models.Index(fields=["counterparty"])]
 
     def __str__(self) -> str:
@@ -303,6 +309,8 @@ class ReviewAction(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("自查审核记录")
+        verbose_name_plural = _("自查审核记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["report", "at"])]
 
@@ -326,6 +334,8 @@ class Question(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("自查咨询")
+        verbose_name_plural = _("自查咨询")
         ordering = ["asked_at", "id"]
         indexes = [
             models.Index(fields=["report", "asked_at"]),
@@ -394,6 +404,8 @@ class Talk(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("谈心谈话记录")
+        verbose_name_plural = _("谈心谈话记录")
         indexes = [
             models.Index(fields=["campaign", "officer"]),
             models.Index(fields=["campaign", "trigger"]),
@@ -477,6 +489,8 @@ class CaseRead(models.Model):
     read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("警示案例学习记录")
+        verbose_name_plural = _("警示案例学习记录")
         constraints = [
             models.UniqueConstraint(fields=["case", "officer"], name="one_read_per_officer")
         ]
@@ -500,6 +514,8 @@ class Notice(models.Model):
     dedupe_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
+        verbose_name = _("站内提醒")
+        verbose_name_plural = _("站内提醒")
         indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
         constraints = [
             models.UniqueConstraint(
