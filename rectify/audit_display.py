@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "rectify.user.otp_recovery_regenerated": _("重新生成恢复码"),
     "rectify.user.otp_reset": _("重置双因素认证"),
     "rectify.org.imported": _("导入组织架构"),
+    "rectify.login_records.purged": _("清理过期登录记录"),
     # self-check
     "selfcheck.report.draft_saved": _("保存自查草稿"),
     "selfcheck.report.submitted": _("提交自查报告"),
@@ -59,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     "selfcheck.question.asked": _("提出政策咨询"),
     "selfcheck.question.answered": _("答复政策咨询"),
     "selfcheck.talk.recorded": _("登记谈心谈话"),
+    "selfcheck.talk.corrected": _("更正谈心谈话记录"),
     "selfcheck.case.created": _("新增警示案例"),
     "selfcheck.case.approved": _("审批通过警示案例"),
     "selfcheck.case.rejected": _("退回警示案例"),
@@ -122,6 +124,7 @@ VERB_WORDS: dict[str, str] = {
     "admin_created": _("在管理后台新增"),
     "admin_changed": _("在管理后台修改"),
     "admin_deleted": _("在管理后台删除"),
+    "denied": _("拒绝访问"),  # invisible or missing: answered alike, recorded alike
 }
 
 # Summary keys. Unknown keys are shown as they are.
