@@ -69,6 +69,8 @@ ACTION_LABELS: dict[str, str] = {
     "leads.lead.public_submitted": _("收到网上举报"),
     "leads.lead.registered": _("登记线索"),
     "leads.lead.imported": _("导入线索"),
+    "leads.lead.import_updated": _("导入更新线索"),
+    "leads.lead.merged_read": _("查看并案线索"),
     "leads.lead.read": _("查看线索"),
     "leads.lead.edited": _("修改线索登记信息"),
     "leads.lead.original_read": _("查阅网上举报原件"),
@@ -109,6 +111,8 @@ ACTION_LABELS: dict[str, str] = {
     "leads.attachment.read": _("查阅线索附件"),
     "leads.attachment.removed": _("删除线索附件"),
     "leads.import.uploaded": _("上传线索台账"),
+    "leads.import.confirmed": _("确认导入线索台账"),
+    "leads.import.cancelled": _("取消导入线索台账"),
     "leads.import.errors_exported": _("导出台账导入问题清单"),
     "leads.reporter_keys.rotated": _("轮换举报人信息密钥"),
 }
