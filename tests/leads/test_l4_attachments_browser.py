@@ -48,7 +48,9 @@ def test_l4_conflict_hint_and_attachments_on_the_lead_page(org, register, page, 
     page.wait_for_selector("#assign-conflict-list")
     assert "同属甲区公安分局" in page.inner_text("#assign-conflict-list")
     page.screenshot(path=f"{SHOTS}/attachments-desktop.png", full_page=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
 
     page.fill("#assign-override-reason", "全局仅此一名承办人，已报批")
@@ -62,7 +64,9 @@ def test_l4_conflict_hint_and_attachments_on_the_lead_page(org, register, page, 
     phone_page.goto(f"/leads/{lead.pk}/")
     phone_page.locator("#attachments").scroll_into_view_if_needed()
     phone_page.screenshot(path=f"{SHOTS}/attachments-phone.png", full_page=True)
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     with phone_page.expect_download() as info:
         phone_page.click("#attachments >> text=举报材料.pdf")

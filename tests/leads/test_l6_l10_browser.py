@@ -19,7 +19,10 @@ SHOTS = "/tmp/leads-shots"
 
 
 def _no_overflow(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    return (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
 
 
 def test_l6_list_supervision_in_the_browser_and_l10_board_on_a_phone(

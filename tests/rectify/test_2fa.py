@@ -425,7 +425,9 @@ def test_it_enrols_in_the_browser_at_desktop_size(org, page, enforced):
 def test_it_enrols_in_the_browser_on_a_phone(org, phone_page, enforced):
     login(phone_page, "office_a")
     phone_page.locator("#otp-qr svg").wait_for()
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     box = phone_page.locator("#otp-qr svg").bounding_box()
     assert box and 150 <= box["width"] <= 390
@@ -433,6 +435,8 @@ def test_it_enrols_in_the_browser_on_a_phone(org, phone_page, enforced):
     phone_page.context.clear_cookies()
     codes = _enrol_in_browser(phone_page, "office_a")
     assert len(codes) == 10
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     phone_page.screenshot(path="/tmp/rectify-otp-codes-phone.png", full_page=True)

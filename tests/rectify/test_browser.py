@@ -20,7 +20,9 @@ def test_officer_logs_in_and_sees_the_chinese_home_page(org, page):
 
 def test_officer_home_fits_a_phone(org, phone_page):
     login(phone_page, "officer_a")
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     assert "您好" in phone_page.locator("h1").inner_text()
 

@@ -28,7 +28,10 @@ def _browser(request, viewport):
 
 
 def _no_overflow(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    return (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
 
 
 def _box(page, selector: str) -> dict:
@@ -51,6 +54,16 @@ def test_it_review_queue_links_are_wide_enough_and_names_are_links(
             unit=org.station_a1, name=f"欧阳明{i}", number=f"P{i:03d}", position="民警"
         )
         submit(officer, org.campaign, yes=(ChronicProblem.INTERFERENCE,) if i == 0 else ())
+    # A long N item label (configured after the reports were filed) lands in the 申报"是"的事项 filter: it must not widen the page.
+    services.item_config_create(
+        campaign=org.campaign,
+        unit=org.police_a,
+        text="是否存在违规使用警车、警械，或者利用职务便利为亲友经营活动提供帮助的情况",
+        help_text="",
+        kind="yesno",
+        order=10,
+        actor=org.office_staff,
+    )
     login(page, "reviewer_a")
     page.goto("/selfcheck/reports/")
     _shot(page, "queue", viewport)
