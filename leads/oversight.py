@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
+from rectify.params import id_param, int_param
 from rectify.selectors import ChainLink, escalation_ladders
 
 from .models import (
@@ -627,15 +628,15 @@ def board_filter(leads: QuerySet, params, *, user, today: dt.date | None = None)
     only), mine (escalated to me)."""
     today = today or timezone.localdate()
     kind = params.get("kind") if params.get("kind") in BOARD_KINDS else ""
-    level = params.get("level") or ""
+    level = int_param(params, "level", min_value=0, max_value=10)
     min_days_late = 1
-    if level.isdigit():
-        min_days_late = max(1, int(level) * settings.LEADS_ESCALATE_DAYS)
+    if level:
+        min_days_late = max(1, level * settings.LEADS_ESCALATE_DAYS)
     if kind or min_days_late > 1:
         leads = leads.filter(_kind_q(kind, today, min_days_late))
-    unit = params.get("unit")
-    if unit and unit.isdigit():
-        path = Unit.objects.filter(pk=int(unit)).values_list("path", flat=True).first()
+    unit = id_param(params, "unit")
+    if unit:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
         leads = leads.filter(handling_unit__path__startswith=path) if path else leads.none()
     if params.get("listed"):
         leads = leads.filter(supervisor__isnull=False)

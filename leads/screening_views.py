@@ -14,6 +14,7 @@ from rectify.access import role_required
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Role
 from rectify.pagination import keyset_page
+from rectify.params import id_value, ids_param
 
 from .forms import SPLIT
 from .screening import similar_leads
@@ -33,7 +34,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     text = data.get("summary", "")[:5000]
     officer_ids = [
-        v for v in data.getlist("officers") + data.getlist("subject_officers") if v.isdigit()
+        str(i) for i in ids_param(data, "officers") + ids_param(data, "subject_officers")
     ]
     tokens = [t for t in SPLIT.split(data.get("subjects", ""))[:20] if t]
     # the registration form's free-text subjects: officer numbers or names
@@ -44,7 +45,7 @@ def similar(request: HttpRequest) -> HttpResponse:
         results = similar_leads(
             text=text,
             officer_ids=officer_ids,
-            exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+            exclude_id=id_value(exclude),
             user=request.user,
         )
     if results:  # summaries of other leads are shown: a read of those leads

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify import access
-from rectify.excel import parse_date
 from rectify.models import ChronicProblem, Role, Unit
+from rectify.params import date_param, id_param
 
 from .models import (
     FOCUS_AREAS,
@@ -59,9 +59,9 @@ def with_list_relations(leads: QuerySet) -> QuerySet:
 def ledger_filter(leads: QuerySet, params) -> QuerySet:
     """The ledger's GET filters (same names as the export): office, status, category, channel,
     unit (handling-unit subtree), from / to (received date), q (number or summary), overdue."""
-    office = params.get("office")
-    if office and office.isdigit():
-        leads = leads.filter(office_id=int(office))
+    office = id_param(params, "office")
+    if office:
+        leads = leads.filter(office_id=office)
     status = params.get("status")
     if status in S.values:
         leads = leads.filter(status=status)
@@ -74,18 +74,15 @@ def ledger_filter(leads: QuerySet, params) -> QuerySet:
         leads = leads.filter(category__in=ChronicProblem.values)
     elif category:
         leads = leads.filter(category=category)
-    channel = params.get("channel")
-    if channel and channel.isdigit():
-        leads = leads.filter(channel_id=int(channel))
-    unit = params.get("unit")
-    if unit and unit.isdigit():
-        path = Unit.objects.filter(pk=int(unit)).values_list("path", flat=True).first()
+    channel = id_param(params, "channel")
+    if channel:
+        leads = leads.filter(channel_id=channel)
+    unit = id_param(params, "unit")
+    if unit:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
         leads = leads.filter(handling_unit__path__startswith=path) if path else leads.none()
     for name, lookup in (("from", "received_date__gte"), ("to", "received_date__lte")):
-        try:
-            day = parse_date(params.get(name))
-        except ValueError:
-            day = None
+        day = date_param(params, name)
         if day:
             leads = leads.filter(**{lookup: day})
     q = (params.get("q") or "").strip()

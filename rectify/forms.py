@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import officers_visible_to
 from .models import AuditVerb, Officer
+from .params import validate_date_range
 
 
 class OfficerFilterForm(forms.Form):
@@ -49,11 +50,13 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("起始日期"),
         required=False,
+        validators=[validate_date_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=_("截止日期"),
         required=False,
+        validators=[validate_date_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

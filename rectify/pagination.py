@@ -7,14 +7,13 @@ unique (use the primary key) so that rows are never skipped or repeated.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
+
+from .params import cursor_values, encode_cursor
 
 
 @dataclass
@@ -41,20 +40,6 @@ def _field(queryset: QuerySet, name: str):
     return field
 
 
-def _encode(values: list[Any]) -> str:
-    raw = json.dumps(values, cls=DjangoJSONEncoder).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> list[Any] | None:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
-        return None
-    return values if isinstance(values, list) else None
-
-
 def keyset_page(
     queryset: QuerySet,
     *,
@@ -64,9 +49,9 @@ def keyset_page(
 ) -> Page:
     names = [o.lstrip("-") for o in ordering]
     queryset = queryset.order_by(*ordering)
-    values = _decode(cursor) if cursor else None
-    if values is not None and len(values) == len(names):
-        parsed = [_field(queryset, n).to_python(v) for n, v in zip(names, values, strict=True)]
+    # A forged or stale cursor is garbage: the list starts at the first page (rectify.params).
+    parsed = cursor_values(cursor, [_field(queryset, n) for n in names])
+    if parsed is not None:
         after = Q()
         for i, (order, value) in enumerate(zip(ordering, parsed, strict=True)):
             op = "lt" if order.startswith("-") else "gt"
@@ -80,8 +65,8 @@ def keyset_page(
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = _encode([_value_of(last, n) for n in names])
-    return Page(items=rows, next_cursor=next_cursor, has_previous=values is not None)
+        next_cursor = encode_cursor([_value_of(last, n) for n in names])
+    return Page(items=rows, next_cursor=next_cursor, has_previous=parsed is not None)
 
 
 def _value_of(obj: Any, name: str) -> Any:

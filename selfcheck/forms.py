@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify import access
 from rectify.forms import OfficerPickerField, ScopedForm, register_officer_scope
 from rectify.models import ChronicProblem
+from rectify.params import ID_MAX
 
 from .models import AnswerKind, ReportStatus, TalkTrigger
 from .services import TALK_DATE_FUTURE
@@ -20,7 +21,9 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部"))] + ReportStatus.choices
     )
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
     cadre = forms.ChoiceField(
         label=_("领导干部"),
         required=False,

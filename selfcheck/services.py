@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, ChronicProblem, Officer, Unit
+from rectify.params import decimal_value
 
 from .models import (
     DEFAULT_TALK_TRIGGERS,
@@ -119,36 +121,96 @@ def _row_keys(post, prefix: str) -> list[str]:
 
 
 def draft_from_post(post, items: list[Item]) -> dict:
-    """Turn the form's POST into the draft dict (lenient: drafts may be incomplete)."""
+    """Turn the form's POST into the draft dict (lenient: drafts may be incomplete).
+
+    Nothing is cut here: a value over its limit is kept whole so that `draft_limit_errors`
+    can refuse it (autosave and submit alike) instead of storing a silently shortened text.
+    """
     answers = {}
     for item in items:
         yes_raw = post.get(f"item-{item.key}-yes", "")
         answers[item.key] = {
             "yes": True if yes_raw == "yes" else False if yes_raw == "no" else None,
-            "details": post.get(f"item-{item.key}-details", "").strip()[:5000],
-            "date": post.get(f"item-{item.key}-date", "").strip()[:20],
+            # Browsers send a textarea's line breaks as CRLF but count them as one character.
+            "details": post.get(f"item-{item.key}-details", "").replace("\r\n", "\n").strip(),
+            "date": post.get(f"item-{item.key}-date", "").strip(),
         }
     business = []
     for key in _row_keys(post, "biz"):
-        row = {f: post.get(f"biz-{key}-{f}", "").strip()[:200] for f in BUSINESS_FIELDS}
+        row = {f: post.get(f"biz-{key}-{f}", "").strip() for f in BUSINESS_FIELDS}
         if any(v for f, v in row.items() if f != "relation"):
             business.append(row)
     lending = []
     for key in _row_keys(post, "lend"):
-        row = {f: post.get(f"lend-{key}-{f}", "").strip()[:300] for f in LENDING_FIELDS}
+        row = {f: post.get(f"lend-{key}-{f}", "").strip() for f in LENDING_FIELDS}
         if any(row.values()):
             lending.append(row)
     return {"answers": answers, "business": business, "lending": lending}
 
 
-def _parse_amount(value: str) -> Decimal | None:
-    if not value:
-        return None
+# The stated maximum of every text box of the form (shown beside it, enforced here).
+DETAILS_MAX = 5000
+DATE_TEXT_MAX = 10
+BUSINESS_LIMITS = {
+    f: BusinessRow._meta.get_field(f).max_length for f in BUSINESS_FIELDS if f != "relation"
+}
+LENDING_LIMITS = {
+    "counterparty": LendingRow._meta.get_field("counterparty").max_length,
+    "amount": 20,
+    "date": DATE_TEXT_MAX,
+    "duty_relation": LendingRow._meta.get_field("duty_relation").max_length,
+}
+TOO_LONG = _("%(where)s“%(field)s”最多%(max)s字，现为%(n)s字，请删减后再保存")
+DRAFT_NOT_SAVED = _("未保存：%(reason)s")
+AMOUNT = LendingRow._meta.get_field("amount")
+
+
+def draft_limit_errors(draft: dict, items: list[Item]) -> dict[str, list[str]]:
+    """Values over their stated maximum, per item key (and "business"/"lending")."""
+    errors: dict[str, list[str]] = {}
+
+    def check(key: str, where: str, label: str, value: str, limit: int) -> None:
+        if len(value or "") > limit:
+            message = TOO_LONG % {"where": where, "field": label, "max": limit, "n": len(value)}
+            errors.setdefault(key, []).append(message)
+
+    answers = draft.get("answers", {})
+    for item in items:
+        a = answers.get(item.key, {})
+        where = _("第%(n)s项") % {"n": item.number}
+        check(item.key, where, _("具体情况"), a.get("details", ""), DETAILS_MAX)
+        check(item.key, where, _("日期"), a.get("date", ""), DATE_TEXT_MAX)
+    for i, row in enumerate(draft.get("business", []), start=1):
+        where = _("第2项第%(i)s行") % {"i": i}
+        for f, limit in BUSINESS_LIMITS.items():
+            label = str(BusinessRow._meta.get_field(f).verbose_name)
+            check("business", where, label, row.get(f, ""), limit)
+    for i, row in enumerate(draft.get("lending", []), start=1):
+        where = _("第3项第%(i)s行") % {"i": i}
+        for f, limit in LENDING_LIMITS.items():
+            label = str(LendingRow._meta.get_field(f).verbose_name)
+            check("lending", where, label, row.get(f, ""), limit)
+    return errors
+
+
+def _amount_error(value: str) -> str | None:
+    """Why a typed amount cannot be stored (NaN, Infinity, 1e30, negative), or None."""
     try:
-        amount = Decimal(value.replace(",", "").replace("，", ""))
-    except InvalidOperation:
+        decimal_value(
+            value,
+            max_digits=AMOUNT.max_digits,
+            decimal_places=AMOUNT.decimal_places,
+            min_value=Decimal(0),
+        )
+    except ValidationError as exc:
+        return str(exc.messages[0])
+    return None
+
+
+def _parse_amount(value: str) -> Decimal | None:
+    if not value or _amount_error(value):
         return None
-    return amount if amount >= 0 else None
+    return decimal_value(value, max_digits=AMOUNT.max_digits, decimal_places=AMOUNT.decimal_places)
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -173,6 +235,8 @@ def draft_errors(
     def add(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
+    for key, messages in draft_limit_errors(draft, items).items():
+        errors.setdefault(key, []).extend(messages)
     for item in items:
         a = answers.get(item.key, {})
         n = item.number
@@ -217,8 +281,9 @@ def draft_errors(
         where = _("第3项第%(i)s行") % {"i": i}
         if not row.get("counterparty"):
             add("lending", where + _("：请填写对方名称"))
-        if row.get("amount") and _parse_amount(row["amount"]) is None:
-            add("lending", where + _("：金额应为不小于0的数字"))
+        amount_error = _amount_error(row["amount"]) if row.get("amount") else None
+        if amount_error:
+            add("lending", where + _("：金额应为不小于0的数字") + f"（{amount_error}）")
         if row.get("date"):
             day = _parse_date(row["date"])
             if day is None:
@@ -243,6 +308,10 @@ def report_save_draft(*, report: SelfCheckReport, draft: dict, actor) -> SelfChe
     report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise SelfCheckError(str(NOT_EDITABLE))
+    items = form_items(officer=report.officer, campaign=report.campaign)
+    too_long = [m for ms in draft_limit_errors(draft, items).values() for m in ms]
+    if too_long:  # refuse rather than keep a shortened text the officer never saw
+        raise SelfCheckError([DRAFT_NOT_SAVED % {"reason": m} for m in too_long])
     report.draft = draft
     report.draft_saved_at = timezone.now()
     report.full_clean()

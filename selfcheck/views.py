@@ -18,6 +18,7 @@ from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Campaign, ChronicProblem, Role
 from rectify.pagination import keyset_page
+from rectify.params import id_param, int_param
 from rectify.selectors import officer_for_user
 
 from . import selectors, services
@@ -116,6 +117,7 @@ def _form_context(request, report, items, draft, errors=None) -> dict:
         "YESNO": AnswerKind.YESNO.value,
         "TEXT": AnswerKind.TEXT.value,
         "DATE": AnswerKind.DATE.value,
+        "details_max": services.DETAILS_MAX,
     }
 
 
@@ -149,8 +151,9 @@ def my_report_autosave(request: HttpRequest) -> HttpResponse:
     try:
         report = services.report_save_draft(report=report, draft=draft, actor=request.user)
     except services.SelfCheckError as exc:
+        status = 409 if exc.messages == [str(services.NOT_EDITABLE)] else 422
         return render(
-            request, "selfcheck/partials/_saved.html", {"error": exc.messages[0]}, status=409
+            request, "selfcheck/partials/_saved.html", {"errors": exc.messages}, status=status
         )
     return render(request, "selfcheck/partials/_saved.html", {"saved_at": report.draft_saved_at})
 
@@ -167,7 +170,10 @@ def my_report_submit(request: HttpRequest) -> HttpResponse:
         report.refresh_from_db()
         errors = services.draft_errors(draft, items) if report.is_editable else {}
         if errors:  # keep what was typed, as autosave would have
-            report = services.report_save_draft(report=report, draft=draft, actor=request.user)
+            try:
+                report = services.report_save_draft(report=report, draft=draft, actor=request.user)
+            except services.SelfCheckError:
+                pass  # a value over its limit: nothing is saved, the errors say why
         context = _form_context(request, report, items, draft, errors)
         if not errors:
             context["all_errors"] = [str(services.NOT_EDITABLE)]
@@ -199,7 +205,7 @@ def my_question_ask(request: HttpRequest) -> HttpResponse:
 # --- reading a report (owner or reviewer) --------------------------------------------------
 
 
-def _version_or_latest(report, number: str | None):
+def _version_or_latest(report, number: int | None):
     versions = report.versions.all()
     if number:
         version = versions.filter(number=number).first()
@@ -212,7 +218,7 @@ def _version_or_latest(report, number: str | None):
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_selfcheck_for_user(request.user, pk)
-    version = _version_or_latest(report, request.GET.get("v"))
+    version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
     services.report_record_read(report=report, actor=request.user, request=request)
     can_review = _can_review(request.user, report)
     context = {
@@ -235,7 +241,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_selfcheck_for_user(request.user, pk)
-    version = _version_or_latest(report, request.GET.get("v"))
+    version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
     if version is None:
         raise Http404(_("尚未提交"))
     services.report_record_read(report=report, actor=request.user, request=request, what="print")
@@ -479,10 +485,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_param(request: HttpRequest) -> str:
-    """The `unit` query parameter when it is a number; garbage is ignored, never a 500."""
-    value = request.GET.get("unit", "").strip()
-    return value if value.isdigit() else ""
+def _unit_param(request: HttpRequest) -> int | None:
+    """The `unit` query parameter as an id; garbage ('²' passes isdigit) is ignored."""
+    return id_param(request.GET, "unit")
 
 
 @access.role_required(*access.SELFCHECK_EXPORTERS)
@@ -567,7 +572,7 @@ def items_config(request: HttpRequest) -> HttpResponse:
     units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
     form = ItemConfigForm(request.POST or None, units=units)
     if request.method == "POST":
-        toggle = request.POST.get("toggle")
+        toggle = id_param(request.POST, "toggle")
         if toggle:
             item = access.selfcheck_item_configs_visible_to(request.user).filter(pk=toggle).first()
             if item is None:

@@ -1,0 +1,202 @@
+"""Bad input never answers 500: every URL pattern, as every demo role, with crafted values.
+
+The walk reads the URL patterns from the resolver (nothing to keep in sync by hand), fills
+the path converters with real and bogus ids, sends the crafted query parameters of issue 9
+on every GET, then posts garbage into every form field the page draws (and a fixed set of
+names on POST-only endpoints). Garbage must be ignored or refused with a 4xx (400, 403,
+404, 405, 422), never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PARAMS = [
+    "office",
+    "unit",
+    "after",
+    "v",
+    "a",
+    "b",
+    "level",
+    "about",
+    "channel",
+    "status",
+    "category",
+    "officer",
+    "q",
+    "from",
+    "to",
+    "since",
+    "until",
+    "year",
+    "month",
+    "days",
+    "show",
+    "page",
+    "handler",
+    "exclude",
+    "officers",
+    "kind",
+    "risk",
+    "overdue",
+    "period",
+    "date_from",
+    "date_to",
+    "yes_item",
+    "cadre",
+    "late",
+    "code",
+]
+# Issue 9's values (?office=², ?office=99999999999999999999999, ?unit=abc, ?v=abc and the
+# forged cursor ["x", "x"]) and a few more, each put into every parameter at once: garbage
+# is ignored, so one request exercises every parameter a view reads.
+GARBAGE = ["²", "99999999999999999999999", "abc", "1e30", "\x00", "9999-12-31", "0001-01-01"]
+CURSORS = [
+    "WyJ4IiwgIngiXQ",  # ["x", "x"]
+    "W251bGxd",  # [null]
+    "WzFd",  # [1]
+    "!!!",
+    "eyJhIjogMX0",  # {"a": 1}
+    "WzFlOTk5XQ",  # [1e999]
+    "WyI5OTk5LTEyLTMxIiwgOTk5OTk5OTk5OTk5OTk5OTk5OTk5OTld",  # ["9999-12-31", 10**23]
+]
+POST_GARBAGE = ["NaN", "1e30", "99999999999999999999999", "x" * 6001]
+
+# Path converters: real ids (first and last row of the model the URL is about) and bogus.
+BOGUS_IDS = [99999999, 99999999999999999999999]
+ROLES = [
+    None,
+    "officer",
+    "cadre",
+    "unithead",
+    "handler",
+    "reviewer",
+    "intake",
+    "office",
+    "leader",
+    "admin",
+]
+POST_NAMES = ["summary", "text", "reason", "amount", "unit", "officer", "pk", "role", "op"]
+NAME_RE = re.compile(r'name="([^"]+)"')
+
+
+def _patterns(resolver=None, prefix="", namespace=None):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            yield from _patterns(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _real_ids() -> dict[str, list[int]]:
+    from leads.models import Lead, LeadAttachment
+    from leads.models_import import LeadImportJob
+    from rectify.models import Officer, Unit
+    from selfcheck.models import Question, SelfCheckReport, WarningCase
+
+    ids: dict[str, list[int]] = {}
+    for key, model in {
+        "leads/": Lead,
+        "attachments/": LeadAttachment,
+        "import/": LeadImportJob,
+        "officer/": Officer,
+        "units/": Unit,
+        "reports/": SelfCheckReport,
+        "questions/": Question,
+        "cases/": WarningCase,
+    }.items():
+        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        ids[key] = sorted({pks[0], pks[-1]}) if pks else []
+    return ids
+
+
+def _fill(route: str, ids: dict[str, list[int]]) -> list[str]:
+    """Concrete paths for a route: each converter gets real ids of its model, then bogus."""
+    parts = re.split(r"(<[^>]+>)", route)
+    paths = [""]
+    for i, part in enumerate(parts):
+        if not part.startswith("<"):
+            paths = [p + part for p in paths]
+            continue
+        converter = part[1:-1].split(":")[0] if ":" in part else "str"
+        if converter == "int":
+            static = parts[i - 1] if i else ""
+            real = next((v for k, v in ids.items() if static.endswith(k)), None)
+            values = (real or [1]) + BOGUS_IDS
+        elif converter == "slug":
+            values = ["assign", "conclude", "no-such-action"]
+        elif converter == "path":
+            values = ["1", "abc", "1/change"]
+        else:
+            values = ["1", "abc", "²"]
+        paths = [p + str(v) for p in paths for v in values][:12]
+    return ["/" + p for p in paths]
+
+
+def _crafted_queries() -> list[dict[str, str]]:
+    return [
+        {**dict.fromkeys(PARAMS, value), "after": cursor}
+        for value, cursor in zip(GARBAGE, CURSORS, strict=True)
+    ]
+
+
+def _form_names(html: str) -> list[str]:
+    return sorted({n for n in NAME_RE.findall(html) if n != "csrfmiddlewaretoken"})
+
+
+@pytest.mark.django_db
+def test_it_answers_no_500_to_crafted_input_on_any_url_as_any_role():
+    started = time.monotonic()
+    call_command("seed_demo", stdout=StringIO())
+    from rectify.models import User
+
+    ids = _real_ids()
+    routes = [r for r, _ in _patterns() if r != "accounts/logout/"]
+    failures: list[str] = []
+    requests = 0
+
+    def send(client: Client, method: str, path: str, data: dict, role: str | None):
+        nonlocal requests
+        requests += 1
+        try:
+            response = getattr(client, method)(path, data)
+        except Exception as exc:  # the test client re-raises what the view raised
+            failures.append(f"{role} {method} {path} {data!r:.100}: {exc!r:.200}")
+            return None
+        if response.status_code >= 500:
+            failures.append(f"{role} {method} {path} {data!r:.100}: {response.status_code}")
+        return response
+
+    for role in ROLES:
+        client = Client(raise_request_exception=True)
+        if role:
+            client.force_login(User.objects.get(username=role))
+        for route in routes:
+            if route.startswith("admin/") and role != "admin":
+                continue
+            for n, path in enumerate(_fill(route, ids)):
+                response = send(client, "get", path, {}, role)
+                status = response.status_code if response else 500
+                if n and status in (404, 405):
+                    continue  # a bogus id: one answer is enough
+                names = POST_NAMES
+                if status == 200:
+                    if response["Content-Type"].startswith("text/html"):
+                        names = _form_names(response.content.decode()) or POST_NAMES
+                    for query in _crafted_queries():
+                        send(client, "get", path, query, role)
+                for value in POST_GARBAGE if status in (200, 405) else POST_GARBAGE[:1]:
+                    send(client, "post", path, dict.fromkeys(names, value), role)
+    elapsed = time.monotonic() - started
+    assert not failures, f"{len(failures)} of {requests} requests failed:\n" + "\n".join(failures)
+    assert elapsed < 120, f"{requests} requests took {elapsed:.0f} s"
