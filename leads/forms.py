@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.models import Office
+from rectify.params import ID_MAX
 
 from .attachments import ACCEPT as ATTACHMENT_ACCEPT
 from .attachments import AttachmentError, check_upload
@@ -20,6 +21,9 @@ from .models import Channel, DispositionForm, LeadCategory, LeadConclusion, Lead
 from .services import DEADLINE_IN_PAST, RECEIVED_IN_FUTURE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
+# Stated maximum lengths of free text (the counter shows them; the form refuses more).
+TEXT_MAX = 5000
+NOTE_MAX = 2000
 SPLIT = re.compile(r"[、，,;；\s]+")
 SUBJECT_NAME_MAX = 100  # LeadSubject.name
 
@@ -87,7 +91,7 @@ class RegisterForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
     summary = forms.CharField(
-        label=_("反映内容摘要"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("反映内容摘要"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
     subjects = forms.CharField(
         label=_("被反映人"),
@@ -240,17 +244,19 @@ class RateForm(ReceiptForm):
 class TransferForm(forms.Form):
     body = forms.CharField(label=_("接收机关"), max_length=200, initial=_("纪委监委"))
     date = forms.DateField(label=_("移交日期"), widget=DATE, initial=timezone.localdate)
-    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("说明"), required=False, max_length=NOTE_MAX, widget=forms.Textarea
+    )
 
 
 class TransferFeedbackForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("反馈结论"), choices=LeadConclusion.choices)
-    feedback = forms.CharField(label=_("反馈内容"), widget=forms.Textarea)
+    feedback = forms.CharField(label=_("反馈内容"), max_length=TEXT_MAX, widget=forms.Textarea)
 
 
 class AssignForm(ScopedForm):
     route = forms.ChoiceField(label=_("处置方式"), choices=LeadRoute.choices)
-    unit = forms.IntegerField(label=_("承办单位"))
+    unit = forms.IntegerField(label=_("承办单位"), min_value=1, max_value=ID_MAX)
     handler = OfficerPickerField(
         label=_("承办人"),
         scope="active",
@@ -262,7 +268,9 @@ class AssignForm(ScopedForm):
     confirm_past_deadline = forms.BooleanField(
         label=_("确认办理期限早于今天（线索将立即显示逾期）"), required=False
     )
-    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("说明"), required=False, max_length=NOTE_MAX, widget=forms.Textarea
+    )
     # Needed only when the handler has conflicts (leads.conflicts); recorded with the
     # assignment.
     override_reason = forms.CharField(
@@ -284,8 +292,10 @@ class MergeForm(forms.Form):
     into = forms.CharField(label=_("主线索编号"), max_length=40, required=False)
     # Set by the 并入此线索 button of the duplicate panel (the main lead may be chosen there
     # without typing its number).
-    into_id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    reason = forms.CharField(label=_("说明"), required=False)
+    into_id = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=ID_MAX
+    )
+    reason = forms.CharField(label=_("说明"), required=False, max_length=NOTE_MAX)
 
     def clean(self):
         data = super().clean()
@@ -295,7 +305,7 @@ class MergeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("理由"), max_length=NOTE_MAX, widget=forms.Textarea)
 
 
 class EventForm(forms.Form):
@@ -310,10 +320,11 @@ class EventForm(forms.Form):
         ],
     )
     participants = forms.CharField(label=_("参加人员（会商必填）"), required=False, max_length=500)
-    text = forms.CharField(label=_("内容"), widget=forms.Textarea)
+    text = forms.CharField(label=_("内容"), max_length=TEXT_MAX, widget=forms.Textarea)
     conclusion = forms.CharField(
         label=_("会商结论（会商必填）"),
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -328,14 +339,17 @@ class ConcludeForm(forms.Form):
     dealt_with = forms.CharField(
         label=_("处理人员及处理情况（查实时）"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每人一行：姓名、职务、处理方式，例如“张三，副庭长，诫勉谈话”"),
     )
-    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 5}))
+    result = forms.CharField(
+        label=_("办理结果"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("答复举报人"), widget=forms.Textarea)
+    text = forms.CharField(label=_("答复举报人"), max_length=NOTE_MAX, widget=forms.Textarea)
 
 
 class AttachmentUploadForm(forms.Form):

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectify.forms import OfficerPickerField, ScopedForm
+from rectify.params import ID_MAX
 
+from .forms import NOTE_MAX, TEXT_MAX
 from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
 
 # <input type=date> reads only ISO dates: without the format the locale's 2026/12/17 came
@@ -35,20 +37,20 @@ class ListSupervisionForm(ScopedForm):
         help_text=_("须为在职领导干部；输入警号或姓名，从列表中选择"),
     )
     deadline = forms.DateField(label=_("督办期限"), widget=DATE)
-    note = forms.CharField(label=_("督办要求"), required=False, widget=TEXT)
+    note = forms.CharField(label=_("督办要求"), required=False, max_length=NOTE_MAX, widget=TEXT)
 
 
 class UnlistSupervisionForm(forms.Form):
-    reason = forms.CharField(label=_("撤销理由"), widget=TEXT)
+    reason = forms.CharField(label=_("撤销理由"), max_length=NOTE_MAX, widget=TEXT)
 
 
 class SupervisionNoteForm(forms.Form):
-    text = forms.CharField(label=_("督办意见"), widget=TEXT)
+    text = forms.CharField(label=_("督办意见"), max_length=NOTE_MAX, widget=TEXT)
 
 
 class JurisdictionForm(ScopedForm):
     kind = forms.ChoiceField(label=_("变更方式"), choices=JurisdictionKind.choices)
-    unit = forms.IntegerField(label=_("新承办单位"))
+    unit = forms.IntegerField(label=_("新承办单位"), min_value=1, max_value=ID_MAX)
     handler = OfficerPickerField(
         label=_("新承办人"),
         scope="active",
@@ -59,10 +61,11 @@ class JurisdictionForm(ScopedForm):
     deadline = forms.DateField(
         label=_("新办理期限"), required=False, widget=DATE, help_text=_("不填则沿用原期限")
     )
-    reason = forms.CharField(label=_("变更理由"), widget=TEXT)
+    reason = forms.CharField(label=_("变更理由"), max_length=NOTE_MAX, widget=TEXT)
     override_reason = forms.CharField(
         label=_("回避情形说明"),
         required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("所选承办人存在需要回避的情形、确需交办时填写"),
     )
@@ -70,8 +73,10 @@ class JurisdictionForm(ScopedForm):
 
 class RiskNoteForm(forms.Form):
     level = forms.ChoiceField(label=_("风险等级"), choices=RiskLevel.choices)
-    text = forms.CharField(label=_("研判意见"), widget=TEXT)
-    measures = forms.CharField(label=_("防控措施（预案）"), required=False, widget=TEXT)
+    text = forms.CharField(label=_("研判意见"), max_length=TEXT_MAX, widget=TEXT)
+    measures = forms.CharField(
+        label=_("防控措施（预案）"), required=False, max_length=TEXT_MAX, widget=TEXT
+    )
 
 
 class AccountabilityForm(ScopedForm):
@@ -82,9 +87,9 @@ class AccountabilityForm(ScopedForm):
         help_text=_("在册干警输入警号或姓名选择；不在册的填下方姓名"),
     )
     person_name = forms.CharField(label=_("被问责人姓名"), max_length=100, required=False)
-    unit = forms.IntegerField(label=_("被问责单位"), required=False)
+    unit = forms.IntegerField(label=_("被问责单位"), required=False, min_value=1, max_value=ID_MAX)
     measure = forms.ChoiceField(label=_("问责方式"), choices=AccountabilityMeasure.choices)
-    reason = forms.CharField(label=_("问责事由"), widget=TEXT)
+    reason = forms.CharField(label=_("问责事由"), max_length=TEXT_MAX, widget=TEXT)
 
     def clean(self):
         data = super().clean()

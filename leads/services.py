@@ -57,6 +57,8 @@ NOT_SIGNING = _("线索不在查否待签字状态")
 ALREADY_SIGNED = _("您已签字")
 NOT_INTAKE = _("只有受理专员可以查看举报人身份")
 EMPTY_TEXT = _("内容不能为空")
+REPORTER_MESSAGE_MAX = 2000
+REPORTER_MESSAGE_TOO_LONG = _("留言最多%(max)s字，请删减后再提交")
 MERGE_SELF = _("不能并入本线索自身")
 MERGE_INTO_MERGED = _("该线索本身已并入其他线索，请并入其主线索")
 MERGE_INTO_UNREGISTERED = _("主线索尚未登记，请先登记主线索，或将其并入本线索")
@@ -513,7 +515,9 @@ def lead_for_receipt(code: str) -> Lead | None:
 def reporter_message(*, lead: Lead, text: str) -> LeadEvent:
     if not text.strip():
         raise LeadWorkflowError(EMPTY_TEXT)
-    event = _event(lead, kind=EventKind.REPORTER, actor=None, text=text.strip()[:2000])
+    if len(text.strip()) > REPORTER_MESSAGE_MAX:  # refused, never cut (the form says so too)
+        raise LeadWorkflowError(REPORTER_MESSAGE_TOO_LONG % {"max": REPORTER_MESSAGE_MAX})
+    event = _event(lead, kind=EventKind.REPORTER, actor=None, text=text.strip())
     audit_record(actor=None, action="leads.lead.reporter_message", target=lead)
     return event
 

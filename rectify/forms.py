@@ -20,8 +20,8 @@ from .params import validate_date_range
 
 
 class OfficerFilterForm(forms.Form):
-    q = forms.CharField(label=_("姓名或警号"), required=False)
-    unit = forms.CharField(label=_("单位代码"), required=False)
+    q = forms.CharField(label=_("姓名或警号"), required=False, max_length=100)
+    unit = forms.CharField(label=_("单位代码"), required=False, max_length=40)
     cadre = forms.ChoiceField(
         label=_("领导干部"),
         required=False,
@@ -43,10 +43,10 @@ class AuditFilterForm(forms.Form):
     verb = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部"))] + list(AuditVerb.choices)
     )
-    actor = forms.CharField(label=_("操作人"), required=False)
-    action = forms.CharField(label=_("动作代码"), required=False)
-    object_type = forms.CharField(label=_("对象类型"), required=False)
-    object_id = forms.CharField(label=_("对象编号"), required=False)
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    action = forms.CharField(label=_("动作代码"), required=False, max_length=100)
+    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("起始日期"),
         required=False,

@@ -17,7 +17,7 @@ from .services import TALK_DATE_FUTURE
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("姓名/警号"), required=False)
+    q = forms.CharField(label=_("姓名/警号"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部"))] + ReportStatus.choices
     )
@@ -40,7 +40,9 @@ class QueueFilterForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("退回原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class QuestionForm(forms.Form):
@@ -94,9 +96,14 @@ class TalkForm(ScopedForm):
     trigger = forms.ModelChoiceField(
         label=_("谈话情形（六必谈）"), queryset=TalkTrigger.objects.filter(is_active=True)
     )
-    points = forms.CharField(label=_("谈话要点"), widget=forms.Textarea(attrs={"rows": 3}))
+    points = forms.CharField(
+        label=_("谈话要点"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     follow_up = forms.CharField(
-        label=_("后续跟进"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("后续跟进"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -123,9 +130,14 @@ class WarningCaseForm(forms.Form):
     category = forms.ChoiceField(
         label=_("问题类别"), required=False, choices=[("", "—")] + ChronicProblem.choices
     )
-    body = forms.CharField(label=_("案例内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label=_("案例内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     lesson = forms.CharField(
-        label=_("警示启示"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("警示启示"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, units=(), **kwargs):

@@ -56,6 +56,18 @@ FIXED_HELP = {
     ChronicProblem.BROKER: _("离任法官检察官违规从事律师执业、本人充当或与司法掮客交往的情况"),
 }
 
+TEXT_TOO_LONG = _("“%(field)s”最多%(max)s字，现为%(n)s字，请删减")
+QUESTION_MAX = 4000
+RETURN_REASON_MAX = 2000
+CASE_NOTE_MAX = WarningCase._meta.get_field("decision_note").max_length
+
+
+def _refuse_too_long(text: str, limit: int, field: str) -> None:
+    """Services refuse over-long text (forms, commands and imports alike); never cut it."""
+    if len(text) > limit:
+        raise SelfCheckError(str(TEXT_TOO_LONG % {"field": field, "max": limit, "n": len(text)}))
+
+
 REVIEW_NOT_SUBMITTED = _("只有已提交待审核的报告可以审核")
 RETURN_NEEDS_REASON = _("退回补充必须填写原因")
 NOT_EDITABLE = _("报告已提交，审核完成前不能修改；如被退回可补充后重新提交")
@@ -435,6 +447,7 @@ def _review(*, report: SelfCheckReport, actor, decision: str, reason: str) -> Se
     reason = (reason or "").strip()
     if decision == ReviewDecision.RETURN and not reason:
         raise SelfCheckError(str(RETURN_NEEDS_REASON))
+    _refuse_too_long(reason, RETURN_REASON_MAX, _("退回原因"))
     action = ReviewAction(
         report=report,
         version_id=report.latest_version_id,
@@ -692,7 +705,8 @@ def question_ask(*, report: SelfCheckReport, text: str, actor) -> Question:
     text = (text or "").strip()
     if not text:
         raise SelfCheckError(_("请填写问题内容"))
-    question = Question(report=report, text=text[:4000])
+    _refuse_too_long(text, QUESTION_MAX, _("咨询问题"))
+    question = Question(report=report, text=text)
     question.full_clean()
     question.save()
     audit_record(
@@ -706,7 +720,8 @@ def question_answer(*, question: Question, text: str, actor) -> Question:
     text = (text or "").strip()
     if not text:
         raise SelfCheckError(_("请填写答复内容"))
-    question.answer = text[:4000]
+    _refuse_too_long(text, QUESTION_MAX, _("答复"))
+    question.answer = text
     question.answered_by = actor
     question.answered_at = timezone.now()
     question.full_clean()
@@ -911,7 +926,9 @@ def warning_case_decide(*, case: WarningCase, approve: bool, actor, note: str = 
     case.status = CaseStatus.PUBLISHED if approve else CaseStatus.REJECTED
     case.decided_by = actor
     case.decided_at = timezone.now()
-    case.decision_note = note[:300]
+    note = (note or "").strip()
+    _refuse_too_long(note, CASE_NOTE_MAX, _("审批意见"))
+    case.decision_note = note
     case.full_clean()
     case.save()
     audit_record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -170,10 +172,9 @@ def my_report_submit(request: HttpRequest) -> HttpResponse:
         report.refresh_from_db()
         errors = services.draft_errors(draft, items) if report.is_editable else {}
         if errors:  # keep what was typed, as autosave would have
-            try:
+            # A value over its limit: nothing is saved, the errors say why.
+            with contextlib.suppress(services.SelfCheckError):
                 report = services.report_save_draft(report=report, draft=draft, actor=request.user)
-            except services.SelfCheckError:
-                pass  # a value over its limit: nothing is saved, the errors say why
         context = _form_context(request, report, items, draft, errors)
         if not errors:
             context["all_errors"] = [str(services.NOT_EDITABLE)]

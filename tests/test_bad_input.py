@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from rectify.models import ChronicProblem
 
 PARAMS = [
     "office",
@@ -200,3 +204,167 @@ def test_it_answers_no_500_to_crafted_input_on_any_url_as_any_role():
     elapsed = time.monotonic() - started
     assert not failures, f"{len(failures)} of {requests} requests failed:\n" + "\n".join(failures)
     assert elapsed < 120, f"{requests} requests took {elapsed:.0f} s"
+
+
+# --- the findings one by one (issue 9), on the fixed cast ---------------------------------
+
+
+def _hotline():
+    from leads.models import Channel
+
+    return Channel.objects.get(code="hotline")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"office": "²"},
+        {"office": "99999999999999999999999"},
+        {"unit": "abc"},
+        {"unit": "²"},
+        {"channel": "99999999999999999999999"},
+        {"after": "WyJ4IiwgIngiXQ"},
+        {"after": "W251bGxd"},
+        {"to": "9999-12-31"},
+    ],
+)
+@pytest.mark.django_db
+def test_it_ignores_garbage_filters_and_cursors_on_the_ledger_and_its_export(client, org, query):
+    from leads.services import lead_register
+
+    lead = lead_register(
+        office=org.office_a,
+        actor=org.intake,
+        received_date=timezone.localdate(),
+        channel=_hotline(),
+        category="interference",
+        summary="反映某干警过问他人案件",
+    )
+    client.force_login(org.office_staff)
+    ledger = client.get(reverse("leads:ledger"), query)
+    assert ledger.status_code == 200
+    assert lead in ledger.context["page"].items  # the garbage filter is ignored
+    assert client.get(reverse("leads:ledger_export"), query).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["leads:oversight", "leads:risk_notes", "leads:screening"])
+@pytest.mark.django_db
+def test_it_ignores_forged_cursors_and_overflowing_numbers_on_oversight_pages(client, org, path):
+    client.force_login(org.chief)
+    for query in (
+        {"after": "WyJ4IiwgIngiXQ"},
+        {"level": "99999999999999999999999", "unit": "²"},
+    ):
+        assert client.get(reverse(path), query).status_code in (200, 403)
+
+
+@pytest.mark.django_db
+def test_it_ignores_garbage_in_similar_lead_lookups(client, org):
+    client.force_login(org.intake)
+    query = {"summary": "反映某干警过问案件", "officers": ["²", "99999999999999999999999"]}
+    response = client.get(reverse("leads:similar"), {**query, "exclude": "99999999999999999999999"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_shows_the_latest_version_for_a_garbage_version_number(client, org):
+    from tests.selfcheck.conftest import submit
+
+    report = submit(org.officer_a, org.campaign).report
+    client.force_login(org.reviewer)
+    for name in ("selfcheck:report_detail", "selfcheck:report_print"):
+        for v in ("abc", "²", "99999999999999999999999"):
+            response = client.get(reverse(name, args=[report.pk]), {"v": v})
+            assert response.status_code == 200
+            assert response.context["version"].number == 1
+    assert (
+        client.get(reverse("selfcheck:report_detail", args=[report.pk]), {"v": 7}).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_garbage_unit_on_selfcheck_figures_and_exports(client, org):
+    client.force_login(org.reviewer)
+    for name in ("selfcheck:figures", "selfcheck:figures_export", "selfcheck:export"):
+        for unit in ("abc", "²", "99999999999999999999999"):
+            assert client.get(reverse(name), {"unit": unit}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_garbage_cursor_on_the_audit_and_officer_lists(client, org):
+    client.force_login(org.admin)
+    for name in ("rectify:audit_list", "rectify:officer_list"):
+        for cursor in ("W251bGxd", "WyJ4IiwgIngiXQ", "WzFlOTk5XQ", "!!!"):
+            assert client.get(reverse(name), {"after": cursor}).status_code == 200
+    response = client.get(reverse("rectify:audit_list"), {"date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert "日期超出范围" in str(response.context["form"].errors["date_to"])
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_subject_name_over_100_characters_on_registration(client, org):
+    from leads.models import Lead
+
+    hotline = _hotline()
+
+    client.force_login(org.intake)
+    data = {
+        "office": org.office_a.pk,
+        "received_date": timezone.localdate().isoformat(),
+        "channel": hotline.pk,
+        "category": "interference",
+        "summary": "反映某干警过问案件",
+        "reporter_anonymous": "on",
+        "subjects": "张" * 101,
+    }
+    response = client.post(reverse("leads:register"), data)
+    assert response.status_code == 200
+    assert "每位被反映人的姓名或警号最多100字" in response.content.decode()
+    assert not Lead.objects.exists()
+    data["subjects"] = "张" * 100 + "、李四"
+    assert client.post(reverse("leads:register"), data).status_code == 302
+    assert sorted(Lead.objects.get().subjects.values_list("name", flat=True)) == [
+        "张" * 100,
+        "李四",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("NaN", "不能是 NaN 或无穷大"),
+        ("Infinity", "不能是 NaN 或无穷大"),
+        ("-inf", "不能是 NaN 或无穷大"),
+        ("1e30", "数字超出允许范围"),
+        ("1000000000000", "数字超出允许范围"),
+        ("-5", "金额应为不小于0的数字"),
+    ],
+)
+@pytest.mark.django_db
+def test_it_refuses_a_lending_amount_that_is_not_a_storable_number(client, org, amount, message):
+    from selfcheck.models import LendingRow, SelfCheckReport
+    from tests.selfcheck.conftest import post_data
+
+    client.force_login(org.officer_a.user)
+    lending = [{"counterparty": "张某", "amount": amount, "date": "", "duty_relation": "无"}]
+    data = post_data(yes=(ChronicProblem.LENDING,), lending=lending)
+    response = client.post(reverse("selfcheck:my_report_submit"), data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not LendingRow.objects.exists()
+    assert SelfCheckReport.objects.get().status == "draft"
+
+
+@pytest.mark.django_db
+def test_it_stores_a_large_lending_amount_exactly(client, org):
+    from selfcheck.models import LendingRow
+    from tests.selfcheck.conftest import post_data
+
+    client.force_login(org.officer_a.user)
+    lending = [{"counterparty": "张某", "amount": "999,999,999,999.99", "duty_relation": "无"}]
+    data = post_data(yes=(ChronicProblem.LENDING,), lending=lending)
+    assert client.post(reverse("selfcheck:my_report_submit"), data).status_code == 302
+    row = LendingRow.objects.get()
+    row.refresh_from_db()
+    assert row.amount == Decimal("999999999999.99")
