@@ -41,6 +41,7 @@
     var fields = (root.querySelectorAll ? root : document).querySelectorAll(SELECTOR);
     Array.prototype.forEach.call(fields, function (field) {
       if (SKIP[field.type] || field.hasAttribute("data-counter")) { return; }
+      if (field.autocomplete === "username") { return; } // a login name needs no counter
       if (!field.hasAttribute("data-maxlength")) {
         field.setAttribute("data-maxlength", field.getAttribute("maxlength"));
       }
