@@ -15,6 +15,7 @@ import binascii
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -29,6 +30,7 @@ DB_INT_MAX = 2**63 - 1
 # Ids are `AutoField`/`BigAutoField`; PostgreSQL `integer` columns stop at 2**31 - 1.
 ID_MAX = 2**31 - 1
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2999, 12, 31)
 
@@ -104,7 +106,7 @@ def date_value(value: Any) -> dt.date | None:
         day = value
     else:
         text = str(value or "").strip()
-        if len(text) != 10:  # fromisoformat also takes "20240101" and week dates
+        if not ISO_DATE.fullmatch(text):  # fromisoformat also takes "20240101", "2024-W01-1"
             return None
         try:
             day = dt.date.fromisoformat(text)
