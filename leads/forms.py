@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.models import Office
 from rectify.params import ID_MAX
+from rectify.widgets import LimitedTextarea
 
 from .attachments import ACCEPT as ATTACHMENT_ACCEPT
 from .attachments import AttachmentError, check_upload
@@ -91,7 +92,7 @@ class RegisterForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
     summary = forms.CharField(
-        label=_("反映内容摘要"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("反映内容摘要"), max_length=TEXT_MAX, widget=LimitedTextarea(attrs={"rows": 5})
     )
     subjects = forms.CharField(
         label=_("被反映人"),
@@ -157,7 +158,7 @@ class DetailsForm(forms.Form):
 
     category = forms.ChoiceField(label=_("问题类别"), choices=LeadCategory.choices)
     summary = forms.CharField(
-        label=_("反映内容摘要"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("反映内容摘要"), max_length=5000, widget=LimitedTextarea(attrs={"rows": 6})
     )
     subjects = forms.CharField(
         label=_("被反映人"),
@@ -192,7 +193,7 @@ class PublicReportForm(forms.Form):
         label=_("反映的问题"),
         min_length=10,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=LimitedTextarea(attrs={"rows": 8}),
         help_text=_("请写明时间、地点、人物、事实经过，越具体越便于核查"),
     )
     reporter_name = forms.CharField(label=_("您的姓名（可不填）"), required=False, max_length=100)
@@ -230,7 +231,7 @@ class ReceiptForm(forms.Form):
 
 
 class ReporterMessageForm(ReceiptForm):
-    text = forms.CharField(label=_("补充说明或留言"), max_length=2000, widget=forms.Textarea)
+    text = forms.CharField(label=_("补充说明或留言"), max_length=2000, widget=LimitedTextarea)
 
 
 class RateForm(ReceiptForm):
@@ -245,13 +246,13 @@ class TransferForm(forms.Form):
     body = forms.CharField(label=_("接收机关"), max_length=200, initial=_("纪委监委"))
     date = forms.DateField(label=_("移交日期"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(
-        label=_("说明"), required=False, max_length=NOTE_MAX, widget=forms.Textarea
+        label=_("说明"), required=False, max_length=NOTE_MAX, widget=LimitedTextarea
     )
 
 
 class TransferFeedbackForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("反馈结论"), choices=LeadConclusion.choices)
-    feedback = forms.CharField(label=_("反馈内容"), max_length=TEXT_MAX, widget=forms.Textarea)
+    feedback = forms.CharField(label=_("反馈内容"), max_length=TEXT_MAX, widget=LimitedTextarea)
 
 
 class AssignForm(ScopedForm):
@@ -269,7 +270,7 @@ class AssignForm(ScopedForm):
         label=_("确认办理期限早于今天（线索将立即显示逾期）"), required=False
     )
     reason = forms.CharField(
-        label=_("说明"), required=False, max_length=NOTE_MAX, widget=forms.Textarea
+        label=_("说明"), required=False, max_length=NOTE_MAX, widget=LimitedTextarea
     )
     # Needed only when the handler has conflicts (leads.conflicts); recorded with the
     # assignment.
@@ -277,7 +278,7 @@ class AssignForm(ScopedForm):
         label=_("仍然交办的理由"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LimitedTextarea(attrs={"rows": 2}),
     )
 
     def clean(self):
@@ -305,7 +306,7 @@ class MergeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=NOTE_MAX, widget=forms.Textarea)
+    reason = forms.CharField(label=_("理由"), max_length=NOTE_MAX, widget=LimitedTextarea)
 
 
 class EventForm(forms.Form):
@@ -320,12 +321,12 @@ class EventForm(forms.Form):
         ],
     )
     participants = forms.CharField(label=_("参加人员（会商必填）"), required=False, max_length=500)
-    text = forms.CharField(label=_("内容"), max_length=TEXT_MAX, widget=forms.Textarea)
+    text = forms.CharField(label=_("内容"), max_length=TEXT_MAX, widget=LimitedTextarea)
     conclusion = forms.CharField(
         label=_("会商结论（会商必填）"),
         required=False,
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LimitedTextarea(attrs={"rows": 2}),
     )
 
 
@@ -340,16 +341,16 @@ class ConcludeForm(forms.Form):
         label=_("处理人员及处理情况（查实时）"),
         required=False,
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LimitedTextarea(attrs={"rows": 3}),
         help_text=_("每人一行：姓名、职务、处理方式，例如“张三，副庭长，诫勉谈话”"),
     )
     result = forms.CharField(
-        label=_("办理结果"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("办理结果"), max_length=TEXT_MAX, widget=LimitedTextarea(attrs={"rows": 5})
     )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("答复举报人"), max_length=NOTE_MAX, widget=forms.Textarea)
+    text = forms.CharField(label=_("答复举报人"), max_length=NOTE_MAX, widget=LimitedTextarea)
 
 
 class AttachmentUploadForm(forms.Form):
@@ -362,5 +363,5 @@ class AttachmentUploadForm(forms.Form):
 
 class AttachmentRemoveForm(forms.Form):
     reason = forms.CharField(
-        label=_("删除理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("删除理由"), max_length=1000, widget=LimitedTextarea(attrs={"rows": 3})
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.params import ID_MAX
+from rectify.widgets import LimitedTextarea
 
 from .forms import NOTE_MAX, TEXT_MAX
 from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
@@ -16,7 +17,7 @@ from .models import AccountabilityMeasure, JurisdictionKind, RiskLevel
 # <input type=date> reads only ISO dates: without the format the locale's 2026/12/17 came
 # out and the browser showed an empty field.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = forms.Textarea(attrs={"rows": 3})
+TEXT = LimitedTextarea(attrs={"rows": 3})
 
 
 def form_errors(form: forms.Form) -> str:
@@ -66,7 +67,7 @@ class JurisdictionForm(ScopedForm):
         label=_("回避情形说明"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LimitedTextarea(attrs={"rows": 2}),
         help_text=_("所选承办人存在需要回避的情形、确需交办时填写"),
     )
 

@@ -11,6 +11,7 @@ from rectify import access
 from rectify.forms import OfficerPickerField, ScopedForm, register_officer_scope
 from rectify.models import ChronicProblem
 from rectify.params import ID_MAX
+from rectify.widgets import LimitedTextarea
 
 from .models import AnswerKind, ReportStatus, TalkTrigger
 from .services import TALK_DATE_FUTURE
@@ -41,19 +42,19 @@ class QueueFilterForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_("退回原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("退回原因"), max_length=2000, widget=LimitedTextarea(attrs={"rows": 3})
     )
 
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
-        label=_("咨询问题"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("咨询问题"), max_length=4000, widget=LimitedTextarea(attrs={"rows": 3})
     )
 
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
-        label=_("答复"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("答复"), max_length=4000, widget=LimitedTextarea(attrs={"rows": 2})
     )
 
 
@@ -97,13 +98,13 @@ class TalkForm(ScopedForm):
         label=_("谈话情形（六必谈）"), queryset=TalkTrigger.objects.filter(is_active=True)
     )
     points = forms.CharField(
-        label=_("谈话要点"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("谈话要点"), max_length=5000, widget=LimitedTextarea(attrs={"rows": 3})
     )
     follow_up = forms.CharField(
         label=_("后续跟进"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LimitedTextarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -131,13 +132,13 @@ class WarningCaseForm(forms.Form):
         label=_("问题类别"), required=False, choices=[("", "—")] + ChronicProblem.choices
     )
     body = forms.CharField(
-        label=_("案例内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("案例内容"), max_length=10000, widget=LimitedTextarea(attrs={"rows": 6})
     )
     lesson = forms.CharField(
         label=_("警示启示"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LimitedTextarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, units=(), **kwargs):

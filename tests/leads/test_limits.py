@@ -36,3 +36,5 @@ def test_it_refuses_a_summary_over_5000_characters_on_registration(client, org, 
     page = response.content.decode()
     assert response.status_code == 200 and not Lead.objects.exists()
     assert "5000" in page and 'maxlength="5000"' in page
+    # the limit is stated in text beside the box (a live counter with JavaScript)
+    assert '<small class="char-limit" id="id_summary-limit">最多 5000 字</small>' in page
