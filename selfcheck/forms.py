@@ -121,7 +121,7 @@ class TalkForm(ScopedForm):
 
 class TalkCorrectForm(TalkForm):
     reason = forms.CharField(
-        label=_("更正原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("更正原因"), max_length=500, widget=LimitedTextarea(attrs={"rows": 2})
     )
 
 
