@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -309,3 +310,18 @@ class OtpResetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：手机遗失，经本人当面核实身份。原因记入审计日志。"),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django sets the username's max_length after the field is built, so no validator
+    enforces it and a 6,000-character name reached authenticate() (and the lockout table's
+    255-character column: a 500 on PostgreSQL). Refuse it as a form error instead."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username") or ""
+        limit = self.fields["username"].max_length or 150
+        if len(username) > limit:
+            raise forms.ValidationError(
+                _("用户名最多%(max)s个字符。") % {"max": limit}, code="max_length"
+            )
+        return username

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 from .otp import otp_has_device, otp_is_verified, otp_required_for
+from .params import BAD_PARAMETER
 
 # Pages an account in the middle of its login steps may still open.
 _ALWAYS_OPEN_PREFIXES = ("/static/", "/accounts/2fa/")
@@ -60,4 +62,23 @@ class ForcePasswordChangeMiddleware:
                 ("/static/", "/accounts/2fa/")
             ):
                 return redirect("password_change")
+        return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """A NUL character in any query or form value is garbage no person types: PostgreSQL
+    refuses it in text and JSON (a 500 from any search box or audited filter), so the request
+    is answered 400 (templates/400.html) before a view sees it. Forms refuse NUL too
+    (Django's ProhibitNullCharactersValidator); this covers the raw GET/POST reads."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for data in (request.GET, request.POST if request.method == "POST" else None):
+            if data is None:
+                continue
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    raise BadRequest(BAD_PARAMETER % {"name": key.replace("\x00", "")})
         return self.get_response(request)

@@ -387,3 +387,23 @@ def test_it_stores_the_largest_lending_amount_exactly_and_refuses_one_more(clien
     row = LendingRow.objects.get()
     row.refresh_from_db()
     assert row.amount == Decimal("999999999999.99")
+
+
+@pytest.mark.django_db
+def test_it_answers_400_in_chinese_to_a_nul_character_in_any_parameter(client, org):
+    client.force_login(org.office_staff)
+    response = client.get(reverse("leads:ledger"), {"q": "abc\x00"})
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
+    response = client.post(reverse("selfcheck:items"), {"toggle": "\x00"})
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_over_long_login_name_before_authenticating(client, org):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 6001, "password": "x"})
+    assert response.status_code == 200
+    assert "用户名最多150个字符" in response.content.decode()
+    assert not AccessAttempt.objects.filter(username__startswith="xxx").exists()
