@@ -25,6 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input
 # Stated maximum lengths of free text (the counter shows them; the form refuses more).
 TEXT_MAX = 5000
 NOTE_MAX = 2000
+TEXT_TOO_LONG = _("“%(label)s”最多%(max)s字，现为%(n)s字，请删减后再提交")
 SPLIT = re.compile(r"[、，,;；\s]+")
 SUBJECT_NAME_MAX = 100  # LeadSubject.name
 

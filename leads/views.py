@@ -415,6 +415,16 @@ def _need(flag: bool):
         raise PermissionDenied
 
 
+def _posted_text(request, name: str, limit: int, label: str) -> str:
+    """A free-text POST value within its stated limit: longer is refused, never cut."""
+    text = request.POST.get(name, "")
+    if len(text) > limit:
+        raise LeadWorkflowError(
+            forms.TEXT_TOO_LONG % {"label": label, "max": limit, "n": len(text)}
+        )
+    return text
+
+
 @action("transfer")
 def _transfer(request, lead, ctx):
     _need(ctx["can_triage"])
@@ -542,18 +552,16 @@ def _merge(request, lead, ctx):
 @action("hold")
 def _hold(request, lead, ctx):
     _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
-    services.lead_hold(
-        lead=lead, actor=request.user, reason=request.POST.get("reason", ""), request=request
-    )
+    reason = _posted_text(request, "reason", forms.NOTE_MAX, _("理由"))
+    services.lead_hold(lead=lead, actor=request.user, reason=reason, request=request)
     return _("已暂存待查")
 
 
 @action("close")
 def _close(request, lead, ctx):
     _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.UNREGISTERED))
-    services.lead_close(
-        lead=lead, actor=request.user, reason=request.POST.get("reason", ""), request=request
-    )
+    reason = _posted_text(request, "reason", forms.NOTE_MAX, _("理由"))
+    services.lead_close(lead=lead, actor=request.user, reason=reason, request=request)
     return _("已予以了结")
 
 
@@ -600,7 +608,7 @@ def _conclude(request, lead, ctx):
 @action("sign")
 def _sign(request, lead, ctx):
     role = request.POST.get("role")
-    override_reason = request.POST.get("override_reason", "")[:1000]
+    override_reason = _posted_text(request, "override_reason", 1000, _("仍然签字的理由"))
     # Checked again in the service (own account, own part, exact text, conflicts).
     try:
         services.lead_sign(
@@ -630,9 +638,8 @@ def _cross_off(request, lead, ctx):
 @action("reply")
 def _reply(request, lead, ctx):
     _need(ctx["can_reply"])
-    services.lead_reply(
-        lead=lead, actor=request.user, text=request.POST.get("text", ""), request=request
-    )
+    text = _posted_text(request, "text", forms.NOTE_MAX, _("答复举报人"))
+    services.lead_reply(lead=lead, actor=request.user, text=text, request=request)
     return _("已答复举报人")
 
 

@@ -38,3 +38,17 @@ def test_it_refuses_a_summary_over_5000_characters_on_registration(client, org, 
     assert "5000" in page and 'maxlength="5000"' in page
     # the limit is stated in text beside the box (a live counter with JavaScript)
     assert '<small class="char-limit" id="id_summary-limit">最多 5000 字</small>' in page
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_over_long_hold_reason_posted_to_a_lead_action(client, org, register):
+    lead = register()
+    before = lead.status
+    client.force_login(org.office_staff)
+    url = reverse("leads:action", args=[lead.pk, "hold"])
+    response = client.post(url, {"reason": "因" * 2001}, follow=True)
+    assert "“理由”最多2000字，现为2001字" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == before
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert 'id="hold-reason" name="reason" rows="2" required maxlength="2000"' in page
