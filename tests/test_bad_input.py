@@ -394,7 +394,7 @@ def test_it_answers_400_in_chinese_to_a_nul_character_in_any_parameter(client, o
     client.force_login(org.office_staff)
     response = client.get(reverse("leads:ledger"), {"q": "abc\x00"})
     assert response.status_code == 400
-    assert "请求无效" in response.content.decode()
+    assert "请求有误" in response.content.decode()
     response = client.post(reverse("selfcheck:items"), {"toggle": "\x00"})
     assert response.status_code == 400
 
