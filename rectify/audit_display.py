@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .models import AuditEvent, Role
+from .params import id_value
 
 # One table of codes. A code missing here falls back to "<verb><object>" (below) and, when
 # even that is unknown, to the code itself.
@@ -291,7 +292,7 @@ def _resolve(user, object_type: str, ids: set[str]) -> dict[str, tuple[str, str]
     model = _model_for(object_type)
     if kind is None or model is None:
         return {}
-    pks = [i for i in ids if i.isdigit() and len(i) < 19]
+    pks = [i for i in ids if id_value(i) is not None]
     recused: set[str] = set()
     if object_type == "leads.lead":
         recused = _recused_lead_ids(user, pks)
@@ -368,7 +369,7 @@ def _named_values(events: list[AuditEvent]) -> dict[str, dict[str, str]]:
     by_model: dict[str, set[str]] = defaultdict(set)
     for key, values in wanted.items():
         if key in KEY_OBJECTS:
-            by_model[KEY_OBJECTS[key]] |= {v for v in values if v.isdigit() and len(v) < 19}
+            by_model[KEY_OBJECTS[key]] |= {v for v in values if id_value(v) is not None}
     for label, pks in by_model.items():
         model = _model_for(label)
         if model is not None and pks:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import officers_visible_to
 from .models import AuditVerb, Officer
-from .params import validate_date_range
+from .params import id_value, validate_date_range
 
 
 class OfficerFilterForm(forms.Form):
@@ -245,8 +245,8 @@ class OfficerPickerField(forms.Field):
         if self.user is None:
             raise ImproperlyConfigured("OfficerPickerField needs a ScopedForm(user=...)")
         scope = OFFICER_SCOPES[self.scope](self.user).select_related("unit")
-        if pk.isdigit():
-            officer = scope.filter(pk=int(pk)).first()
+        if id_value(pk) is not None:
+            officer = scope.filter(pk=id_value(pk)).first()
             # A typed change after picking wins over the stale hidden id.
             if officer is not None and text in ("", officer.number, officer.name):
                 return officer

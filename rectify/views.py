@@ -19,6 +19,7 @@ from .access import get_unit_for_user, role_required
 from .audit_display import audit_rows
 from .forms import OtpCodeForm
 from .models import Role, Unit
+from .params import id_param
 from .selectors import officer_for_user, unit_tree_for
 from .ui import collect_panels
 
@@ -180,8 +181,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     """The top of the user's scope. Deeper levels load on demand (htmx) to stay light;
     without JavaScript each "+" is a link (`?open=<id>`) that reopens the page with that
     branch expanded."""
-    raw = request.GET.get("open", "")
-    open_pk = int(raw) if raw.isdigit() and len(raw) < 12 else None  # garbage is ignored
+    open_pk = id_param(request.GET, "open")  # garbage is ignored
     roots = unit_tree_for(user=request.user, roles=TREE_ROLES, open_pk=open_pk)
     return render(request, "rectify/unit_tree.html", {"roots": roots})
 
@@ -214,12 +214,12 @@ def officer_pick(request: HttpRequest) -> HttpResponse:
     required = request.GET.get("required") == "1"
     if scope not in OFFICER_SCOPES or not (_PICKER_NAME.match(field) and _PICKER_NAME.match(wid)):
         return HttpResponseBadRequest(_("参数有误"))
-    pick = request.GET.get("pick", "")
-    if pick:
-        if not pick.isdigit():
+    if request.GET.get("pick", ""):
+        pick = id_param(request.GET, "pick")
+        if pick is None:
             return HttpResponseBadRequest(_("参数有误"))
         officer = get_object_or_404(
-            OFFICER_SCOPES[scope](request.user).select_related("unit"), pk=int(pick)
+            OFFICER_SCOPES[scope](request.user).select_related("unit"), pk=pick
         )
         widget = OfficerPickerWidget(scope=scope)
         attrs = {"id": wid, "required": True} if required else {"id": wid}
