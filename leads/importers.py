@@ -35,6 +35,8 @@ from rectify.excel import (
     read_sheet,
 )
 
+from .forms import SUBJECT_NAME_MAX, TEXT_MAX
+
 # Canonical layout (the template's and the export's column order).
 COLUMNS = [
     "线索编号",
@@ -318,6 +320,18 @@ NUMBER_UNAVAILABLE = "没有这条线索，或您无权通过导入修改它"
 RECEIVED_EMPTY = "受理日期不能为空"
 DATE_IN_FUTURE = "日期不能晚于今天"
 SUMMARY_EMPTY = "反映内容摘要不能为空"
+# A cell longer than the field that stores it is a row error, as the form's limit is: never
+# cut silently, never a database error (PostgreSQL refuses, SQLite would store it whole).
+TEXT_LIMITS = {
+    "线索编号": 40,  # Lead.number
+    "反映内容摘要": TEXT_MAX,
+    "办理结果": TEXT_MAX,
+    "被反映人单位": 200,
+    "承办单位": 200,
+    "承办人": 100,  # Lead.handler_text
+    "反映人": 100,
+}
+TOO_LONG = "最多%(max)s字，现为%(n)s字"
 NOT_WRITABLE = "线索已归档或已终结，不能再修改"
 UNKNOWN_STATUS = "无法识别的办理状态，状态不变（新线索为待筛查），原文保留在导入记录中"
 UNKNOWN_CATEGORY = "无法识别的问题类别，按“其他”导入，原文保留在导入记录中"
@@ -413,6 +427,13 @@ def parse_rows(sheet_rows: SheetRows, *, vocabulary: Vocabulary | None = None) -
         out.warnings.append(RowError(sheet_rows.sheet, row, column, clean_text(value), reason))
 
     for row_no, values in sheet_rows.rows:
+        for column, limit in TEXT_LIMITS.items():
+            length = len(clean_text(values.get(column)))
+            if length > limit:
+                err(row_no, column, values.get(column), TOO_LONG % {"max": limit, "n": length})
+        for name in split_names(values.get("被反映人")):
+            if len(name) > SUBJECT_NAME_MAX:
+                err(row_no, "被反映人", name, TOO_LONG % {"max": SUBJECT_NAME_MAX, "n": len(name)})
         number = clean_text(values.get("线索编号")).replace(" ", "")
         if not number:
             err(row_no, "线索编号", "", NUMBER_EMPTY)

@@ -123,3 +123,23 @@ def test_it_maps_status_and_category_synonyms():
     assert map_category("违规经商办企业（配偶）") == "business"
     assert map_category("黑恶势力“保护伞”") == "umbrella"
     assert split_names("王伟，李娜, 王伟 / 赵六") == ["王伟", "李娜", "赵六"]
+
+
+def test_it_refuses_cells_longer_than_the_field_that_stores_them():
+    """A 101-character subject or a 5,001-character summary is a row error with its limit,
+    never cut and never a database error (PostgreSQL refuses an over-long varchar)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["线索编号", "受理日期", "反映内容摘要", "被反映人", "承办人"])
+    ws.append(["A-1", "2021-04-03", "x" * 5001, "张三", "孙承办"])
+    ws.append(["A-2", "2021-04-03", "摘要", "张三、" + "长" * 101, "承" * 101])
+    ws.append(["A-3", "2021-04-03", "x" * 5000, "李" * 100, "承" * 100])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = read_workbook(buf.getvalue())
+    found = {(e.row, e.column): e.reason for e in parsed.errors}
+    assert found == {
+        (2, "反映内容摘要"): "最多5000字，现为5001字",
+        (3, "被反映人"): "最多100字，现为101字",
+        (3, "承办人"): "最多100字，现为101字",
+    }
