@@ -143,7 +143,13 @@ def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        # The page's locale (zh-CN) covers Accept-Language and Intl; the browser's own texts
+        # (validation bubbles, date pickers) follow the process language and need Debian's
+        # chromium-l10n.
+        env = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, env=env
+        )
         yield browser
         browser.close()
 

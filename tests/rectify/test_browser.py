@@ -45,3 +45,11 @@ def test_wrong_password_shows_an_error_in_chinese(org, page):
     login(page, "officer_a", password="not-the-password")
     assert "/accounts/login/" in page.url
     assert page.locator(".errorlist").is_visible()
+
+
+def test_it_shows_the_browsers_own_messages_in_chinese(org, page):
+    """The browser's validation bubble for a required field left empty is Chinese too (issue
+    10: locale zh-CN plus the process language and Debian's chromium-l10n)."""
+    page.goto("/accounts/login/")
+    message = page.evaluate("document.querySelector('#id_username').validationMessage")
+    assert message == "请填写此字段。"
