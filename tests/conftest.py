@@ -190,6 +190,21 @@ def login(page, username: str, password: str = "demo-pass-123") -> None:
         page.click("button[type=submit]")
 
 
+# --- every test starts with an empty cache ----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (public page, status look-ups) count in the cache per client address, and
+    every test client is 127.0.0.1: without this, a test that sends many requests (the bad
+    input walker) leaves a later test's reporter rate-limited."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- the append-only audit table vs. pytest-django's flush --------------------------
 
 
