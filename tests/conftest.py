@@ -145,8 +145,9 @@ def browser(chromium_path):
     with sync_playwright() as playwright:
         # The page's locale (zh-CN) covers Accept-Language and Intl; the browser's own texts
         # (validation bubbles, date pickers) follow the process language and need Debian's
-        # chromium-l10n.
-        env = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}
+        # chromium-l10n. LANG stays a locale every machine has: under an uninstalled
+        # zh_CN.UTF-8 Chromium names a download with a Chinese file name "download".
+        env = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "C.UTF-8"}
         browser = playwright.chromium.launch(
             executable_path=chromium_path, args=CHROMIUM_ARGS, env=env
         )
