@@ -882,7 +882,7 @@ def is_unit_head_of(user, unit: Unit) -> bool:
         and Officer.objects.filter(pk=unit.primary_responsible_id, user_id=user.pk).exists()
     ):
         return True
-    return any(unit.path.startswith(p) for p in access.scope_paths(user, [Role.UNIT_HEAD]))
+    return access.holds_role_over(user, unit, [Role.UNIT_HEAD])
 
 
 @transaction.atomic

@@ -71,6 +71,13 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     return kept
 
 
+def holds_role_over(user, unit: Unit, roles: Iterable[str]) -> bool:
+    """Whether `unit` lies in a subtree the user holds one of `roles` over (the unit
+    itself included). Only role assignments count: being a superuser holds no role."""
+    path = unit.path
+    return any(path.startswith(p) for p in scope_paths(user, roles))
+
+
 def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
     """A Q matching rows whose unit (reached through `prefix`, e.g. `unit__`) is in scope."""
     paths = scope_paths(user, roles)
@@ -414,8 +421,7 @@ def get_lead_for_user(user, pk: int):
 
 def can_manage_lead(user, lead) -> bool:
     """Intake/office staff of the lead's office jurisdiction (triage, replies, crossing off)."""
-    path = lead.office.jurisdiction.path
-    return any(path.startswith(p) for p in scope_paths(user, LEAD_OFFICE_ROLES))
+    return holds_role_over(user, lead.office.jurisdiction, LEAD_OFFICE_ROLES)
 
 
 def can_handle_lead(user, lead) -> bool:
@@ -425,8 +431,7 @@ def can_handle_lead(user, lead) -> bool:
 
 def can_reveal_reporter(user, lead) -> bool:
     """Intake staff of the lead's office jurisdiction (the lead must already be visible)."""
-    path = lead.office.jurisdiction.path
-    return any(path.startswith(p) for p in scope_paths(user, [Role.INTAKE]))
+    return holds_role_over(user, lead.office.jurisdiction, [Role.INTAKE])
 
 
 def can_read_original_report(user, lead) -> bool:
@@ -465,8 +470,7 @@ RISK_OFFICER_ROLES = (Role.OFFICE, Role.LEADER)
 
 def is_lead_leader(user, lead) -> bool:
     """A leader whose subtree holds the lead's office (the lead must already be visible)."""
-    path = lead.office.jurisdiction.path
-    return any(path.startswith(p) for p in scope_paths(user, [Role.LEADER]))
+    return holds_role_over(user, lead.office.jurisdiction, [Role.LEADER])
 
 
 def can_list_supervision(user, lead) -> bool:
