@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.http import FileResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import from_excel
@@ -42,6 +43,51 @@ class RowError:
 
     def __str__(self) -> str:
         return f"{self.sheet} 第{self.row}行 [{self.column}] “{self.value}”: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    """What one import found and did; every importer's result extends it with its counts.
+
+    Errors are rows that cannot be stored (any error stores nothing: all or nothing),
+    warnings rows stored with a remark. A subclass names its counts in `summary()` and
+    says them in one line in `summary_line()`; `notices()` are lines shown once after it.
+    """
+
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict[str, int]:
+        return {"warnings": len(self.warnings)}
+
+    def summary_line(self) -> str:
+        return f"警告 {len(self.warnings)}"
+
+    def notices(self) -> list[str]:
+        return []
+
+
+IMPORT_REFUSED = "{count} 处错误，未导入任何数据"
+DRY_RUN_PREFIX = "（试运行，未保存）"
+
+
+def report_import(cmd: BaseCommand, result: ImportResult) -> None:
+    """How an import command ends: with errors, each on stderr and a CommandError
+    (nothing was stored); otherwise the summary line, marked when it was a dry run,
+    then the notices."""
+    if result.errors:
+        for error in result.errors:
+            cmd.stderr.write(str(error))
+        raise CommandError(IMPORT_REFUSED.format(count=len(result.errors)))
+    prefix = DRY_RUN_PREFIX if result.dry_run else ""
+    cmd.stdout.write(prefix + result.summary_line())
+    for line in result.notices():
+        cmd.stdout.write(line)
 
 
 @dataclass

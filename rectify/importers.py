@@ -9,13 +9,14 @@ Re-importing the same file changes nothing: units are keyed by code, officers by
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from . import excel
 from .audit import audit_record
 from .excel import (
     ExcelError,
@@ -115,8 +116,7 @@ class OfficerRow:
 
 
 @dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(excel.ImportResult):
     units_created: int = 0
     units_updated: int = 0
     units_unchanged: int = 0
@@ -124,14 +124,9 @@ class ImportResult:
     officers_updated: int = 0
     officers_unchanged: int = 0
     accounts_created: int = 0
-    dry_run: bool = False
     # Generated when accounts were created without a given initial password: shown once to
     # the administrator, never stored in clear.
     initial_password: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> bool:
@@ -153,6 +148,19 @@ class ImportResult:
             "officers_unchanged": self.officers_unchanged,
             "accounts_created": self.accounts_created,
         }
+
+    def summary_line(self) -> str:
+        return (
+            f"单位：新增 {self.units_created}，更新 {self.units_updated}，"
+            f"未变 {self.units_unchanged}；干警：新增 {self.officers_created}，"
+            f"更新 {self.officers_updated}，未变 {self.officers_unchanged}；"
+            f"账号：新增 {self.accounts_created}"
+        )
+
+    def notices(self) -> list[str]:
+        if not self.initial_password:
+            return []
+        return [f"新账号的初始密码（只显示这一次，首次登录须修改）：{self.initial_password}"]
 
 
 # --- parsing ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rectify.excel import ExcelError
+from rectify.excel import ExcelError, report_import
 from rectify.importers import import_org
 
 
@@ -50,19 +50,4 @@ class Command(BaseCommand):
             )
         except ExcelError as exc:
             raise CommandError(str(exc)) from exc
-        if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} 处错误，未导入任何数据")
-        prefix = "（试运行，未保存）" if dry_run else ""
-        s = result.summary()
-        self.stdout.write(
-            f"{prefix}单位：新增 {s['units_created']}，更新 {s['units_updated']}，"
-            f"未变 {s['units_unchanged']}；干警：新增 {s['officers_created']}，"
-            f"更新 {s['officers_updated']}，未变 {s['officers_unchanged']}；"
-            f"账号：新增 {s['accounts_created']}"
-        )
-        if result.initial_password:
-            self.stdout.write(
-                f"新账号的初始密码（只显示这一次，首次登录须修改）：{result.initial_password}"
-            )
+        report_import(self, result)
