@@ -7,9 +7,16 @@ public reporting and status pages are not access-logged at all (their path and t
 would date a report). tests/rectify/test_public_traces.py runs this very command.
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from gunicorn import glogging
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
@@ -26,7 +33,9 @@ _BLANKED = ("h", "a", "f", "l", "u", "q")
 class PrivacyLogger(glogging.Logger):
     """Gunicorn's logger without client address, request headers or query strings."""
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: dt.timedelta
+    ) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)
         for name in list(atoms):
             # "{header}i" request headers, "{variable}e" WSGI environ (REMOTE_ADDR ...).
@@ -35,7 +44,9 @@ class PrivacyLogger(glogging.Logger):
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"  # the request line, no query
         return atoms
 
-    def access(self, resp, req, environ, request_time):
+    def access(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: dt.timedelta
+    ) -> None:
         if environ.get("PATH_INFO", "").startswith(PUBLIC_PREFIXES):
             return
         super().access(resp, req, environ, request_time)

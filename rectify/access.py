@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -27,11 +27,19 @@ from django.http import Http404
 from .audit import audit_record
 from .models import AuditEvent, AuditVerb, Office, Officer, Role, RoleAssignment, Unit
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from leads.models import Escalation, Lead, LeadAttachment, LeadSubjectCandidate, RiskNote
+    from leads.models_import import LeadImportJob
+    from rectify.models import AnyUser
+    from selfcheck.models import ItemConfig, Question, SelfCheckReport, Talk, WarningCase
+
 _CACHE_ATTR = "_rectify_assignments"
 _T = TypeVar("_T")
 
 
-def assignments_of(user) -> list[RoleAssignment]:
+def assignments_of(user: AnyUser) -> list[RoleAssignment]:
     """The user's role assignments with their units (cached on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -42,23 +50,23 @@ def assignments_of(user) -> list[RoleAssignment]:
     return cached
 
 
-def forget_assignments(user) -> None:
+def forget_assignments(user: AnyUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user: AnyUser) -> set[str]:
     roles = {a.role for a in assignments_of(user)}
     if getattr(user, "is_superuser", False):
         roles.add(Role.ADMIN)
     return roles
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
+def scope_paths(user: AnyUser, roles: Iterable[str] | None = None) -> list[str]:
     """Tree paths of the subtrees the user holds `roles` over (redundant nested ones dropped)."""
     wanted = set(roles) if roles is not None else None
     paths = sorted(
@@ -71,14 +79,14 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     return kept
 
 
-def holds_role_over(user, unit: Unit, roles: Iterable[str]) -> bool:
+def holds_role_over(user: AnyUser, unit: Unit, roles: Iterable[str]) -> bool:
     """Whether `unit` lies in a subtree the user holds one of `roles` over (the unit
     itself included). Only role assignments count: being a superuser holds no role."""
     path = unit.path
     return any(path.startswith(p) for p in scope_paths(user, roles))
 
 
-def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
+def unit_q(user: AnyUser, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
     """A Q matching rows whose unit (reached through `prefix`, e.g. `unit__`) is in scope."""
     paths = scope_paths(user, roles)
     if getattr(user, "is_superuser", False) and (roles is None or Role.ADMIN in set(roles)):
@@ -93,12 +101,12 @@ def unit_q(user, roles: Iterable[str] | None = None, *, prefix: str = "") -> Q:
     return q
 
 
-def units_visible_to(user, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
+def units_visible_to(user: AnyUser, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
     """Units in the subtrees of the user's role assignments (all of them for superusers)."""
     return Unit.objects.filter(unit_q(user, roles))
 
 
-def unit_ids_visible_to(user, roles: Iterable[str] | None = None) -> QuerySet:
+def unit_ids_visible_to(user: AnyUser, roles: Iterable[str] | None = None) -> QuerySet:
     return units_visible_to(user, roles).values("id")
 
 
@@ -106,20 +114,20 @@ def unit_ids_visible_to(user, roles: Iterable[str] | None = None) -> QuerySet:
 OFFICER_READERS = (Role.REVIEWER, Role.INTAKE, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER, Role.ADMIN)
 
 
-def officers_visible_to(user) -> QuerySet[Officer]:
+def officers_visible_to(user: AnyUser) -> QuerySet[Officer]:
     """Officers of the subtrees the user reviews, staffs, heads or leads; plus themselves."""
     q = unit_q(user, OFFICER_READERS, prefix="unit__")
     own = Q(user_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     return Officer.objects.filter(q | own).select_related("unit")
 
 
-def offices_visible_to(user) -> QuerySet[Office]:
+def offices_visible_to(user: AnyUser) -> QuerySet[Office]:
     return Office.objects.filter(unit_q(user, prefix="jurisdiction__")).select_related(
         "jurisdiction", "host_unit"
     )
 
 
-def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+def audit_events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     """The audit trail is for system administrators only."""
     if has_role(user, Role.ADMIN):
         return AuditEvent.objects.all()
@@ -134,7 +142,7 @@ def audited_lookup(object_type: str) -> Callable[[Callable[..., _T]], Callable[.
 
     def decorator(helper: Callable[..., _T]) -> Callable[..., _T]:
         @wraps(helper)
-        def wrapped(user, pk, *args, **kwargs) -> _T:
+        def wrapped(user: AnyUser, pk: int | str, *args, **kwargs) -> _T:
             try:
                 return helper(user, pk, *args, **kwargs)
             except Http404:
@@ -154,7 +162,7 @@ def audited_lookup(object_type: str) -> Callable[[Callable[..., _T]], Callable[.
 
 
 @audited_lookup("rectify.officer")
-def get_officer_for_user(user, pk: int) -> Officer:
+def get_officer_for_user(user: AnyUser, pk: int) -> Officer:
     try:
         return officers_visible_to(user).get(pk=pk)
     except Officer.DoesNotExist as exc:
@@ -162,19 +170,21 @@ def get_officer_for_user(user, pk: int) -> Officer:
 
 
 @audited_lookup("rectify.unit")
-def get_unit_for_user(user, pk: int) -> Unit:
+def get_unit_for_user(user: AnyUser, pk: int) -> Unit:
     try:
         return units_visible_to(user).get(pk=pk)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def role_required(*roles: str):
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: the user must hold one of `roles` (403 otherwise; login first)."""
 
-    def decorator(view):
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 from django.contrib.auth.views import redirect_to_login
 
@@ -193,7 +203,7 @@ class RoleRequiredMixin:
 
     required_roles: tuple[str, ...] = ()
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
@@ -213,32 +223,32 @@ SELFCHECK_QUESTION_ANSWERERS = (Role.REVIEWER, Role.OFFICE)
 SELFCHECK_TALK_KEEPERS = (Role.REVIEWER, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
 
 
-def _own_officer_q(user, prefix: str = "officer__") -> Q:
+def _own_officer_q(user: AnyUser, prefix: str = "officer__") -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     return Q(**{f"{prefix}user_id": user.pk})
 
 
-def selfcheck_officers_to_remind(user) -> QuerySet[Officer]:
+def selfcheck_officers_to_remind(user: AnyUser) -> QuerySet[Officer]:
     """Officers a reviewer or office member may send self-check reminders to."""
     return Officer.objects.filter(unit_q(user, [Role.REVIEWER, Role.OFFICE], prefix="unit__"))
 
 
-def selfcheck_item_configs_visible_to(user):
+def selfcheck_item_configs_visible_to(user: AnyUser) -> QuerySet[ItemConfig]:
     """The "N" items an office member configures: those of units in their office scope."""
     from selfcheck.models import ItemConfig
 
     return ItemConfig.objects.filter(unit_q(user, [Role.OFFICE], prefix="unit__"))
 
 
-def talk_officers_visible_to(user) -> QuerySet[Officer]:
+def talk_officers_visible_to(user: AnyUser) -> QuerySet[Officer]:
     """Active officers whose heart-to-heart talks the user records and follows (S1)."""
     return Officer.objects.filter(
         unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="unit__"), is_active=True
     )
 
 
-def selfchecks_visible_to(user):
+def selfchecks_visible_to(user: AnyUser) -> QuerySet[SelfCheckReport]:
     from selfcheck.models import SelfCheckReport
 
     q = _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
@@ -246,7 +256,7 @@ def selfchecks_visible_to(user):
 
 
 @audited_lookup("selfcheck.selfcheckreport")
-def get_selfcheck_for_user(user, pk: int):
+def get_selfcheck_for_user(user: AnyUser, pk: int) -> SelfCheckReport:
     report = (
         selfchecks_visible_to(user)
         .filter(pk=pk)
@@ -261,13 +271,13 @@ def get_selfcheck_for_user(user, pk: int):
 SELFCHECK_EXPORTERS = (Role.REVIEWER, Role.OFFICE)
 
 
-def selfcheck_content_q(user) -> Q:
+def selfcheck_content_q(user: AnyUser) -> Q:
     """Reports whose answers the user may read: their own and those of the subtree they
     review. Office staff follow progress, not contents (need to know)."""
     return _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
 
 
-def selfcheck_reports_for_export(user):
+def selfcheck_reports_for_export(user: AnyUser) -> QuerySet[SelfCheckReport]:
     """Rows of the report summary (导出报告汇总): the user's own report, the reports of the
     subtree they review, and for office staff the reports of their office's subtree. Which
     rows show answers is `selfcheck_content_q`."""
@@ -277,7 +287,7 @@ def selfcheck_reports_for_export(user):
     return SelfCheckReport.objects.filter(q)
 
 
-def selfcheck_questions_visible_to(user):
+def selfcheck_questions_visible_to(user: AnyUser) -> QuerySet[Question]:
     """Only the asking officer and the reviewers/office of the officer's subtree."""
     from selfcheck.models import Question
 
@@ -287,17 +297,17 @@ def selfcheck_questions_visible_to(user):
     return Question.objects.filter(q)
 
 
-def selfcheck_units_for_figures(user) -> QuerySet[Unit]:
+def selfcheck_units_for_figures(user: AnyUser) -> QuerySet[Unit]:
     return units_visible_to(user, SELFCHECK_FIGURES)
 
 
-def talks_visible_to(user):
+def talks_visible_to(user: AnyUser) -> QuerySet[Talk]:
     from selfcheck.models import Talk
 
     return Talk.objects.filter(unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="officer__unit__"))
 
 
-def get_talk_for_user(user, pk: int):
+def get_talk_for_user(user: AnyUser, pk: int) -> Talk:
     """A talk record the user keeps (S1): 404 when it is missing or outside their scope."""
     talk = (
         talks_visible_to(user)
@@ -310,7 +320,7 @@ def get_talk_for_user(user, pk: int):
     return talk
 
 
-def warning_cases_visible_to(user):
+def warning_cases_visible_to(user: AnyUser) -> QuerySet[WarningCase]:
     """Office and leaders see all cases of their subtree; officers see published cases
     addressed to their unit or one of its ancestors."""
     from selfcheck.models import CaseStatus, WarningCase
@@ -324,7 +334,7 @@ def warning_cases_visible_to(user):
 
 
 @audited_lookup("selfcheck.warningcase")
-def get_warning_case_for_user(user, pk: int):
+def get_warning_case_for_user(user: AnyUser, pk: int) -> WarningCase:
     case = warning_cases_visible_to(user).filter(pk=pk).select_related("unit").first()
     if case is None:
         raise Http404
@@ -335,7 +345,7 @@ def get_warning_case_for_user(user, pk: int):
 LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
 
-def lead_offices_for(user) -> QuerySet[Office]:
+def lead_offices_for(user: AnyUser) -> QuerySet[Office]:
     """Offices whose leads the user registers and imports: intake/office staff of the
     office's jurisdiction."""
     return Office.objects.filter(unit_q(user, LEAD_IMPORTERS, prefix="jurisdiction__")).order_by(
@@ -343,7 +353,7 @@ def lead_offices_for(user) -> QuerySet[Office]:
     )
 
 
-def lead_import_jobs_visible_to(user):
+def lead_import_jobs_visible_to(user: AnyUser) -> QuerySet[LeadImportJob]:
     """The user's own uploads to offices they still import for: a job's preview and
     problem list are cut to what its uploader may see (recusal, reporter), so nobody
     else reads them."""
@@ -365,7 +375,7 @@ LEAD_OFFICE_ROLES = (Role.INTAKE, Role.OFFICE)
 LEAD_READER_ROLES = (Role.INTAKE, Role.OFFICE, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER)
 
 
-def leads_visible_to(user):
+def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
     from leads.models import Lead
 
     if not getattr(user, "is_authenticated", False):
@@ -400,7 +410,7 @@ def leads_visible_to(user):
 
 
 @audited_lookup("leads.lead")
-def get_lead_for_user(user, pk: int):
+def get_lead_for_user(user: AnyUser, pk: int) -> Lead:
     lead = (
         leads_visible_to(user)
         .filter(pk=pk)
@@ -419,27 +429,29 @@ def get_lead_for_user(user, pk: int):
     return lead
 
 
-def can_manage_lead(user, lead) -> bool:
+def can_manage_lead(user: AnyUser, lead: Lead) -> bool:
     """Intake/office staff of the lead's office jurisdiction (triage, replies, crossing off)."""
     return holds_role_over(user, lead.office.jurisdiction, LEAD_OFFICE_ROLES)
 
 
-def can_handle_lead(user, lead) -> bool:
+def can_handle_lead(user: AnyUser, lead: Lead) -> bool:
     """The lead's own handler (progress notes, conclusion)."""
     return bool(lead.handler_id and lead.handler.user_id == getattr(user, "pk", None))
 
 
-def can_reveal_reporter(user, lead) -> bool:
+def can_reveal_reporter(user: AnyUser, lead: Lead) -> bool:
     """Intake staff of the lead's office jurisdiction (the lead must already be visible)."""
     return holds_role_over(user, lead.office.jurisdiction, [Role.INTAKE])
 
 
-def can_read_original_report(user, lead) -> bool:
+def can_read_original_report(user: AnyUser, lead: Lead) -> bool:
     """原始举报内容 of a public report: intake and office staff of the lead's office."""
     return can_manage_lead(user, lead)
 
 
-def can_decide_subject_candidate(user, lead, candidate) -> bool:
+def can_decide_subject_candidate(
+    user: AnyUser, lead: Lead, candidate: LeadSubjectCandidate
+) -> bool:
     """Confirm or rule out an officer a typed subject may mean: intake/office staff of the
     lead's office, and only for officers they may see (nobody is shown an officer outside
     their scope). A candidate who is the user is never theirs to decide (and the lead is
@@ -449,7 +461,7 @@ def can_decide_subject_candidate(user, lead, candidate) -> bool:
     return officers_visible_to(user).filter(pk=candidate.officer_id).exists()
 
 
-def selfcheck_declarations_readable(user, officer) -> bool:
+def selfcheck_declarations_readable(user: AnyUser, officer: Officer) -> bool:
     """Whether the user may read `officer`'s self-check declarations (as on the self-check
     pages: the officer themself and the reviewers of the officer's subtree)."""
     return selfchecks_visible_to(user).filter(officer=officer).exists()
@@ -468,35 +480,35 @@ LEAD_BOARD_ROLES = (Role.INTAKE, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
 RISK_OFFICER_ROLES = (Role.OFFICE, Role.LEADER)
 
 
-def is_lead_leader(user, lead) -> bool:
+def is_lead_leader(user: AnyUser, lead: Lead) -> bool:
     """A leader whose subtree holds the lead's office (the lead must already be visible)."""
     return holds_role_over(user, lead.office.jurisdiction, [Role.LEADER])
 
 
-def can_list_supervision(user, lead) -> bool:
+def can_list_supervision(user: AnyUser, lead: Lead) -> bool:
     return can_manage_lead(user, lead) or is_lead_leader(user, lead)
 
 
-def can_write_supervision_note(user, lead) -> bool:
+def can_write_supervision_note(user: AnyUser, lead: Lead) -> bool:
     is_supervisor = bool(
         lead.supervisor_id and lead.supervisor.user_id == getattr(user, "pk", None)
     )
     return can_list_supervision(user, lead) or is_supervisor
 
 
-def can_change_jurisdiction(user, lead) -> bool:
+def can_change_jurisdiction(user: AnyUser, lead: Lead) -> bool:
     return can_manage_lead(user, lead)
 
 
-def can_add_accountability(user, lead) -> bool:
+def can_add_accountability(user: AnyUser, lead: Lead) -> bool:
     return can_manage_lead(user, lead)
 
 
-def can_write_lead_risk(user, lead) -> bool:
+def can_write_lead_risk(user: AnyUser, lead: Lead) -> bool:
     return can_manage_lead(user, lead) or can_handle_lead(user, lead)
 
 
-def risk_officers_visible_to(user) -> QuerySet[Officer]:
+def risk_officers_visible_to(user: AnyUser) -> QuerySet[Officer]:
     """Officers the user may assess (and read assessments of): office staff and leaders of
     the officer's subtree; never the user themself."""
     if not getattr(user, "is_authenticated", False):
@@ -506,14 +518,14 @@ def risk_officers_visible_to(user) -> QuerySet[Officer]:
 
 
 @audited_lookup("rectify.officer")
-def get_officer_for_risk(user, pk: int) -> Officer:
+def get_officer_for_risk(user: AnyUser, pk: int) -> Officer:
     officer = risk_officers_visible_to(user).filter(pk=pk).first()
     if officer is None:
         raise Http404
     return officer
 
 
-def risk_notes_visible_to(user):
+def risk_notes_visible_to(user: AnyUser) -> QuerySet[RiskNote]:
     """Notes on leads the user can see (leads_visible_to, recusal included), plus notes on
     officers of the user's office/leader subtree; never a note about the user themself."""
     from leads.models import RiskNote
@@ -527,19 +539,19 @@ def risk_notes_visible_to(user):
     return RiskNote.objects.filter(on_lead | on_officer).exclude(officer__user_id=user.pk)
 
 
-def escalations_visible_to(user):
+def escalations_visible_to(user: AnyUser) -> QuerySet[Escalation]:
     """Escalations (L10) of the leads the user can see."""
     from leads.models import Escalation
 
     return Escalation.objects.filter(lead__in=leads_visible_to(user).values("id"))
 
 
-def can_attach_to_lead(user, lead) -> bool:
+def can_attach_to_lead(user: AnyUser, lead: Lead) -> bool:
     """Intake/office staff who manage the lead, and its handler, while it is writable."""
     return lead.is_writable and (can_manage_lead(user, lead) or can_handle_lead(user, lead))
 
 
-def can_remove_lead_attachment(user, lead, attachment) -> bool:
+def can_remove_lead_attachment(user: AnyUser, lead: Lead, attachment: LeadAttachment) -> bool:
     """Managing staff remove any file; the handler only the files they uploaded. Nobody
     removes a file the reporter sent with a public report (part of the original report)."""
     if not lead.is_writable or attachment.from_reporter:

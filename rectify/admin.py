@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -20,6 +22,14 @@ from .forms import OtpResetForm
 from .models import AuditEvent, AuditVerb, Campaign, Office, Officer, RoleAssignment, Unit, User
 from .services import role_refuse_self_assignment
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model, QuerySet
+    from django.forms import ModelForm
+    from django.forms.formsets import BaseFormSet
+    from django.urls import URLPattern
+
 admin.site.site_header = _("查纠整改工作平台 · 管理后台")
 admin.site.site_title = _("管理后台")
 
@@ -27,7 +37,7 @@ admin.site.site_title = _("管理后台")
 class AuditedAdminMixin:
     """Changes made in the admin go to the audit trail like every other change."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         changed = [f for f in form.changed_data if f not in ("password",)]
         audit_record(
@@ -39,7 +49,9 @@ class AuditedAdminMixin:
             request=request,
         )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
+    ) -> None:
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects + [o for o, _fields in formset.changed_objects]:
             audit_record(
@@ -59,7 +71,7 @@ class AuditedAdminMixin:
                 request=request,
             )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
         label, pk = obj._meta.label_lower, obj.pk
         super().delete_model(request, obj)
         audit_record(
@@ -71,7 +83,7 @@ class AuditedAdminMixin:
             request=request,
         )
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         label = queryset.model._meta.label_lower
         ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
         super().delete_queryset(request, queryset)
@@ -105,13 +117,13 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["unit", "office"]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_own_account(request, obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_own_account(request, obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_own_account(request, obj) and super().has_delete_permission(request, obj)
 
 
@@ -128,7 +140,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff")
     inlines = [RoleAssignmentInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = [*super().get_readonly_fields(request, obj), "second_factor"]
         if _is_own_account(request, obj):
             fields += list(_PRIVILEGE_FIELDS)
@@ -149,7 +161,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         url = reverse("admin:rectify_user_otp_reset", args=[obj.pk])
         return format_html('{} · <a href="{}">{}</a>', state, url, _("重置"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "<int:object_id>/otp-reset/",
@@ -233,7 +245,7 @@ class RoleAssignmentAdminForm(forms.ModelForm):
         model = RoleAssignment
         fields = ["user", "role", "unit", "office", "granted_at"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.request is not None:
             owners = [data.get("user")]
@@ -256,7 +268,9 @@ class RoleAssignmentAdminForm(forms.ModelForm):
 class RoleAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = RoleAssignmentAdminForm
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         # The form needs the acting administrator for its self-assignment check.
         return type(form.__name__, (form,), {"request": request})
@@ -281,11 +295,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("verb",)
     search_fields = ("actor_repr", "action", "object_id")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

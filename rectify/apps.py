@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,7 @@ def _name_third_party_apps() -> None:
             apps.get_app_config(label).verbose_name = name
 
 
-def _reinstall_audit_triggers(sender, using="default", **kwargs) -> None:
+def _reinstall_audit_triggers(sender: AppConfig, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
     from .audit_triggers import install_audit_triggers

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +32,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import AuditEvent, AuditVerb
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.http import HttpRequest
+
+    from rectify.models import AnyUser
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 7_040_211  # arbitrary, constant: "the audit chain"
@@ -69,7 +76,7 @@ def current_hmac_key() -> tuple[str, bytes]:
     return keys[0]
 
 
-def _client_ip(request) -> str | None:
+def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None or not settings.AUDIT_KEEP_IP:
         return None
     from .net import client_ip
@@ -79,16 +86,16 @@ def _client_ip(request) -> str | None:
 
 def event_digest(
     *,
-    at,
-    actor_id,
-    actor_repr,
-    verb,
-    action,
-    object_type,
-    object_id,
-    summary,
-    ip,
-    prev_hash,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_repr: str,
+    verb: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    summary: Any,
+    ip: str | None,
+    prev_hash: str,
     key_id: str,
     key: bytes,
 ) -> str:
@@ -122,14 +129,14 @@ def _normalise(summary: Any) -> Any:
 
 def audit_record(
     *,
-    actor,
+    actor: AnyUser | str | None,
     action: str,
     verb: str = AuditVerb.OTHER,
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
     data: dict | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append one event. `action` is a dotted code (`leads.lead.read`); `data` a small dict."""
     if target is not None:

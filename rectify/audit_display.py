@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
@@ -23,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from . import access
 from .models import AuditEvent, Role
 from .params import id_value
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
+
 
 # One table of codes. A code missing here falls back to "<verb><object>" (below) and, when
 # even that is unknown, to the code itself.
@@ -219,7 +223,7 @@ def _admin_url(obj: Model) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
-def _report_label(report) -> str:
+def _report_label(report: Model) -> str:
     return str(_("%(name)s（%(number)s）的自查报告")) % {
         "name": report.officer.name,
         "number": report.officer.number,
@@ -274,7 +278,7 @@ def _action_label(action: str, model: type[Model] | None) -> str:
     return action
 
 
-def _recused_lead_ids(user, ids: Iterable[str]) -> set[str]:
+def _recused_lead_ids(user: AnyUser, ids: Iterable[str]) -> set[str]:
     """Leads in which the viewer is a subject: not even their number is shown (recusal)."""
     subject = _model_for("leads.leadsubject")
     if subject is None:
@@ -286,7 +290,7 @@ def _recused_lead_ids(user, ids: Iterable[str]) -> set[str]:
 RECUSED = object()  # the viewer is a subject of this lead: no number, no summary
 
 
-def _resolve(user, object_type: str, ids: set[str]) -> dict[str, tuple[str, str] | object]:
+def _resolve(user: AnyUser, object_type: str, ids: set[str]) -> dict[str, tuple[str, str] | object]:
     """{object id: (label, url) or RECUSED} for one type, in at most three queries."""
     kind = OBJECT_KINDS.get(object_type)
     model = _model_for(object_type)
@@ -404,7 +408,7 @@ def _lines(
     return lines
 
 
-def audit_rows(*, events: Iterable[AuditEvent], user) -> list[AuditRow]:
+def audit_rows(*, events: Iterable[AuditEvent], user: AnyUser) -> list[AuditRow]:
     """The page's events in words. Queries: one or a few per object type on the page."""
     events = list(events)
     by_type: dict[str, set[str]] = defaultdict(set)

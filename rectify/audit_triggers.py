@@ -8,6 +8,11 @@ test, which the triggers rightly refuse (tests/conftest.py lifts them for that m
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
 # No "%" anywhere: these statements also go through drivers that format parameters.
 _PG_INSTALL = [
     """CREATE OR REPLACE FUNCTION rectify_audit_append_only() RETURNS trigger AS $$
@@ -40,11 +45,11 @@ _SQLITE_REMOVE = [
 ]
 
 
-def _table_exists(connection) -> bool:
+def _table_exists(connection: BaseDatabaseWrapper) -> bool:
     return "rectify_auditevent" in connection.introspection.table_names()
 
 
-def install_audit_triggers(connection) -> None:
+def install_audit_triggers(connection: BaseDatabaseWrapper) -> None:
     statements = {"postgresql": _PG_INSTALL, "sqlite": _SQLITE_INSTALL}.get(connection.vendor)
     if not statements or not _table_exists(connection):
         return
@@ -53,7 +58,7 @@ def install_audit_triggers(connection) -> None:
             cursor.execute(statement)
 
 
-def remove_audit_triggers(connection) -> None:
+def remove_audit_triggers(connection: BaseDatabaseWrapper) -> None:
     """Test suite only (see module docstring)."""
     statements = {"postgresql": _PG_REMOVE, "sqlite": _SQLITE_REMOVE}.get(connection.vendor)
     if not statements or not _table_exists(connection):

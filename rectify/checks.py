@@ -10,12 +10,18 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from .audit import MIN_KEY_BYTES, parse_hmac_keys
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.apps import AppConfig
 
 # Keys that are published in this repository (dev, test and build settings).
 _PUBLISHED_MARKERS = ("change-me", "changeme", "dev-only", "test-only", "demo-only", "build-only")
@@ -57,7 +63,7 @@ def _is_published_fernet_key(key: str) -> bool:
 
 
 @register(Tags.security, deploy=True)
-def check_secret_key(app_configs=None, **kwargs) -> list[Error]:
+def check_secret_key(app_configs: Sequence[AppConfig] | None = None, **kwargs) -> list[Error]:
     if _published(str(getattr(settings, "SECRET_KEY", "") or "")):
         return [
             Error(
@@ -70,7 +76,9 @@ def check_secret_key(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
-def check_field_encryption_keys(app_configs=None, **kwargs) -> list[Error]:
+def check_field_encryption_keys(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs
+) -> list[Error]:
     keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", []) or [])
     hint = (
         'FIELD_ENCRYPTION_KEYS: python -c "from cryptography.fernet import Fernet; '
@@ -100,7 +108,9 @@ def check_field_encryption_keys(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
-def check_audit_keys(app_configs=None, **kwargs) -> list[Error | Warning]:
+def check_audit_keys(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs
+) -> list[Error | Warning]:
     hint = (
         "AUDIT_HMAC_KEYS=<id>:<secret>, newest first: "
         "python -c \"import secrets; print('a1:' + secrets.token_urlsafe(48))\""

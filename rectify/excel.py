@@ -20,13 +20,16 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http import FileResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import from_excel
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 class ExcelError(Exception):
@@ -185,7 +188,7 @@ def _read_bytes(upload: Any) -> bytes:
     return data
 
 
-def open_workbook(upload: Any):
+def open_workbook(upload: Any) -> Workbook:
     """Open an .xlsx upload read-only after checking its size and its unpacked size."""
     data = _read_bytes(upload)
     limit = settings.EXCEL_IMPORT_MAX_BYTES
@@ -209,7 +212,7 @@ def open_workbook(upload: Any):
 MAX_COLUMNS = 64
 
 
-def iter_sheet_rows(worksheet, *, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[Any, ...]]:
+def iter_sheet_rows(worksheet: Any, *, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[Any, ...]]:
     """Stream a read-only worksheet's rows as value tuples, each cut to `max_columns` and
     stripped of trailing empty cells.
 
@@ -343,7 +346,7 @@ def find_header(
 
 
 def read_sheet(
-    worksheet,
+    worksheet: Any,
     synonyms: dict[str, Sequence[str]],
     *,
     required: Iterable[str] = (),
@@ -444,7 +447,7 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
-def write_rows(sheet, rows: Iterable[Sequence[Any]]) -> None:
+def write_rows(sheet: Any, rows: Iterable[Sequence[Any]]) -> None:
     for row in rows:
         sheet.append([escape_cell(v) for v in row])
 
@@ -470,6 +473,6 @@ def xlsx_response(
     )
 
 
-def iter_chunked(queryset, chunk_size: int = 2000) -> Iterator[Any]:
+def iter_chunked(queryset: QuerySet, chunk_size: int = 2000) -> Iterator[Any]:
     """Iterate a queryset in chunks without caching it (constant memory for exports)."""
     return queryset.iterator(chunk_size=chunk_size)

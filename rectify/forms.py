@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -18,6 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from .access import officers_visible_to
 from .models import AuditVerb, Officer
 from .params import id_value, validate_date_range
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.forms.renderers import BaseRenderer
+    from django.utils.safestring import SafeString
+
+    from rectify.models import AnyUser
 
 
 class OfficerFilterForm(forms.Form):
@@ -104,7 +113,7 @@ class OrgImportForm(forms.Form):
         help_text=_("至少 10 位；留空则随机生成并只显示一次。首次登录时必须修改。"),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
@@ -112,7 +121,7 @@ class OrgImportForm(forms.Form):
             )
         return upload
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         password = data.get("initial_password") or ""
         if data.get("create_accounts") and password and len(password) < 10:
@@ -142,11 +151,11 @@ def register_officer_scope(name: str, scope: OfficerScope) -> OfficerScope:
     return scope
 
 
-def _active_officers(user) -> QuerySet[Officer]:
+def _active_officers(user: AnyUser) -> QuerySet[Officer]:
     return officers_visible_to(user).filter(is_active=True)
 
 
-def _active_cadres(user) -> QuerySet[Officer]:
+def _active_cadres(user: AnyUser) -> QuerySet[Officer]:
     return officers_visible_to(user).filter(is_active=True, is_leading_cadre=True)
 
 
@@ -160,7 +169,9 @@ def officer_label(officer: Officer) -> str:
     return f"{officer.name} · {officer.number} · {officer.unit.name}"
 
 
-def officer_search(*, user, scope: str, text: str, limit: int = PICKER_LIMIT) -> list[Officer]:
+def officer_search(
+    *, user: AnyUser, scope: str, text: str, limit: int = PICKER_LIMIT
+) -> list[Officer]:
     """At most `limit` officers of the scope whose number starts with, or whose name or
     unit name contains, `text` (numbers first, then by unit and name)."""
     text = (text or "").strip()[:40]
@@ -181,20 +192,24 @@ class OfficerPickerWidget(forms.Widget):
         super().__init__(attrs)
         self.scope = scope
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> dict[str, str]:
         if isinstance(value, Officer):
             return {"id": str(value.pk), "text": value.number, "chosen": officer_label(value)}
         if isinstance(value, dict):
             return {"id": value.get("id") or "", "text": value.get("text") or "", "chosen": ""}
         return {"id": "", "text": "" if value is None else str(value), "chosen": ""}
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> dict[str, str]:
         return {"id": data.get(f"{name}_id", ""), "text": data.get(name, "")}
 
-    def value_omitted_from_data(self, data, files, name) -> bool:
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> bool:
         return name not in data and f"{name}_id" not in data
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         wid = widget["attrs"].get("id") or f"id_{name}"
@@ -212,7 +227,13 @@ class OfficerPickerWidget(forms.Widget):
         )
         return context
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         # The project's template dirs, not the form renderer's (which sees only app dirs).
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
@@ -231,10 +252,10 @@ class OfficerPickerField(forms.Field):
         self.out_of_scope = out_of_scope or _("“%(text)s”不在可选范围内")
         self.user = None  # set by ScopedForm
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Officer | str | None:
         if isinstance(value, Officer):
             return value
         value = value if isinstance(value, dict) else {"id": "", "text": value or ""}
@@ -270,7 +291,7 @@ class OfficerPickerField(forms.Field):
             raise forms.ValidationError(self.out_of_scope, code="scope", params={"text": text})
         raise forms.ValidationError(PICKER_UNKNOWN, code="unknown", params={"text": text})
 
-    def has_changed(self, initial, data) -> bool:
+    def has_changed(self, initial: Any, data: Mapping[str, Any]) -> bool:
         initial_pk = str(initial.pk) if isinstance(initial, Officer) else str(initial or "")
         return (data or {}).get("id", "") != initial_pk
 
@@ -278,7 +299,7 @@ class OfficerPickerField(forms.Field):
 class ScopedForm(forms.Form):
     """A form whose officer pickers validate against the requesting user's scope."""
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args, user: AnyUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():

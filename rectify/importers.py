@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -30,6 +30,9 @@ from .excel import (
     read_sheet,
 )
 from .models import AuditVerb, Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 UNIT_COLUMNS = {
     "单位代码": ["代码", "单位编码", "机构代码", "编码", "单位编号"],
@@ -219,7 +222,7 @@ def validate(
             kind_text = clean_text(values.get("单位类别")).replace(" ", "")
             level_text = clean_text(values.get("层级")).replace(" ", "")
 
-            def err(column: str, value: Any, reason: str, _row=row_no) -> None:
+            def err(column: str, value: Any, reason: str, _row: int = row_no) -> None:
                 errors.append(RowError(units.sheet, _row, column, value, reason))
 
             if not code:
@@ -252,7 +255,7 @@ def validate(
         for row_no, values in officers.rows:
             row_errors = len(errors)
 
-            def err(column: str, value: Any, reason: str, _row=row_no) -> None:
+            def err(column: str, value: Any, reason: str, _row: int = row_no) -> None:
                 errors.append(RowError(officers.sheet, _row, column, value, reason))
 
             number = _code(values.get("警号/工号"))
@@ -446,7 +449,7 @@ def _create_accounts(officers: Iterable[Officer], initial_password: str, result:
 def import_org(
     *,
     upload: Any,
-    actor,
+    actor: AnyUser | str | None,
     dry_run: bool = False,
     create_accounts: bool = False,
     initial_password: str = "",

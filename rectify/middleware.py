@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -8,6 +10,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .otp import otp_has_device, otp_is_verified, otp_required_for
 from .params import BAD_PARAMETER
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpRequest, HttpResponse
 
 # Pages an account in the middle of its login steps may still open.
 _ALWAYS_OPEN_PREFIXES = ("/static/", "/accounts/2fa/")
@@ -28,10 +35,10 @@ class SecondFactorMiddleware:
     has not passed it see only the enrolment or verification page, logout and static files.
     Needs django-otp's OTPMiddleware before it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -51,10 +58,10 @@ class SecondFactorMiddleware:
 class ForcePasswordChangeMiddleware:
     """Accounts flagged `must_change_password` (imported ones) may only change it or log out."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("password_change"), reverse("logout"), reverse("healthz")}
@@ -71,10 +78,10 @@ class BadInputMiddleware:
     is answered 400 (templates/400.html) before a view sees it. Forms refuse NUL too
     (Django's ProhibitNullCharactersValidator); this covers the raw GET/POST reads."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         for data in (request.GET, request.POST if request.method == "POST" else None):
             if data is None:
                 continue

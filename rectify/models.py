@@ -8,6 +8,8 @@ ltree would need a separate SQLite code path.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Never, TypeAlias
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -15,6 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class User(AbstractUser):
@@ -28,6 +33,10 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+# Who a request or a service may be acting for: a signed-in user or the anonymous one.
+AnyUser: TypeAlias = "User | AnonymousUser"
 
 
 class Campaign(models.Model):
@@ -305,10 +314,10 @@ class AuditVerb(models.TextChoices):
 
 
 class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs) -> Never:
         raise AuditImmutableError("audit events are append-only")
 
-    def delete(self):
+    def delete(self) -> Never:
         raise AuditImmutableError("audit events are append-only")
 
 
@@ -363,10 +372,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
             raise AuditImmutableError("audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs) -> Never:
         raise AuditImmutableError("audit events are append-only")

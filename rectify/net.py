@@ -14,10 +14,15 @@ leftmost, client-written one. django-axes uses this function too (AXES_CLIENT_IP
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def client_ip(request) -> str | None:
+
+def client_ip(request: HttpRequest) -> str | None:
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if count > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

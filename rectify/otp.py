@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import django_otp
 import segno
@@ -27,6 +28,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .access import roles_of
 from .audit import audit_record
 from .models import AuditVerb, Role, User
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_otp.models import Device
+
+    from rectify.models import AnyUser
 
 OTP_CODE_INVALID = "验证码不正确或已过期，请查看验证器应用中当前的 6 位数字后重试。"
 OTP_RECOVERY_INVALID = "恢复码不正确或已使用过。"
@@ -50,7 +57,7 @@ class OtpError(Exception):
         self.message = message
 
 
-def otp_required_roles_held(user) -> bool:
+def otp_required_roles_held(user: AnyUser) -> bool:
     """True when the user holds a role for which the second factor is compulsory."""
     if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return True
@@ -58,11 +65,11 @@ def otp_required_roles_held(user) -> bool:
     return bool(roles_of(user) & required)
 
 
-def otp_has_device(user) -> bool:
+def otp_has_device(user: AnyUser) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def otp_required_for(user) -> bool:
+def otp_required_for(user: AnyUser) -> bool:
     """Whether `user` must pass a second factor before any page (cached per user object).
 
     Nobody is asked while `OTP_ENFORCE` is off (the demo). With it on: the privileged roles,
@@ -76,7 +83,7 @@ def otp_required_for(user) -> bool:
     return cached
 
 
-def otp_is_verified(user) -> bool:
+def otp_is_verified(user: AnyUser) -> bool:
     """True when this session passed a second factor (django-otp's OTPMiddleware)."""
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
@@ -89,7 +96,7 @@ class OtpStatus:
     recovery_left: int
 
 
-def otp_status_of(user) -> OtpStatus:
+def otp_status_of(user: AnyUser) -> OtpStatus:
     device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     left = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
     return OtpStatus(
@@ -134,7 +141,7 @@ def _new_recovery_codes(device: StaticDevice) -> list[str]:
     return codes
 
 
-def otp_enrol_confirm(*, user: User, code: str, request=None) -> list[str]:
+def otp_enrol_confirm(*, user: User, code: str, request: HttpRequest | None = None) -> list[str]:
     """Confirm the pending TOTP device with a code from the app; create the recovery codes
     and mark this session verified. Returns the recovery codes (to be shown once only)."""
     code = (code or "").strip().replace(" ", "")
@@ -185,7 +192,7 @@ def _throttle_message(info: dict | None) -> str:
     return OTP_THROTTLED.format(seconds=seconds)
 
 
-def _mark_verified(request, device) -> None:
+def _mark_verified(request: HttpRequest | None, device: Device) -> None:
     if request is None:
         return
     # A new session key at the privilege step, as at login (no session fixation).
@@ -193,7 +200,7 @@ def _mark_verified(request, device) -> None:
     django_otp.login(request, device)
 
 
-def otp_verify(*, user: User, code: str, request=None) -> str:
+def otp_verify(*, user: User, code: str, request: HttpRequest | None = None) -> str:
     """Check a TOTP code (six digits) or a recovery code; on success mark the session
     verified and return the method ("totp" or "recovery"). Raises OtpError otherwise.
 
@@ -235,7 +242,7 @@ def otp_verify(*, user: User, code: str, request=None) -> str:
 
 
 @transaction.atomic
-def otp_recovery_regenerate(*, user: User, request=None) -> list[str]:
+def otp_recovery_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """Replace the user's recovery codes (the old ones stop working). Enrolled users only."""
     if not otp_has_device(user):
         raise OtpError(OTP_NOT_ENROLLED)
@@ -258,7 +265,9 @@ def otp_recovery_regenerate(*, user: User, request=None) -> list[str]:
 
 
 @transaction.atomic
-def otp_devices_reset(*, user: User, actor: User, reason: str, request=None) -> int:
+def otp_devices_reset(
+    *, user: User, actor: User, reason: str, request: HttpRequest | None = None
+) -> int:
     """Remove all second-factor devices of `user` so they enrol afresh at next login (lost
     phone). Only another administrator may do it, with a recorded reason. Returns the number
     of devices removed."""

@@ -18,12 +18,15 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # The widest integer every supported database stores (SQLite INTEGER, PostgreSQL bigint).
 DB_INT_MAX = 2**63 - 1
@@ -69,23 +72,27 @@ def id_value(value: Any) -> int | None:
     return int_value(value, min_value=1, max_value=ID_MAX)
 
 
-def id_param(params, name: str) -> int | None:
+def id_param(params: Mapping[str, Any], name: str) -> int | None:
     """`params[name]` as an id, or None when missing or garbage (the filter is ignored)."""
     return id_value(params.get(name))
 
 
-def ids_param(params, name: str) -> list[int]:
+def ids_param(params: Mapping[str, Any], name: str) -> list[int]:
     """Every valid id among the repeated values of `name`; garbage values are dropped."""
     return [i for i in (id_value(v) for v in params.getlist(name)) if i is not None]
 
 
 def int_param(
-    params, name: str, *, min_value: int | None = None, max_value: int = DB_INT_MAX
+    params: Mapping[str, Any],
+    name: str,
+    *,
+    min_value: int | None = None,
+    max_value: int = DB_INT_MAX,
 ) -> int | None:
     return int_value(params.get(name), min_value=min_value, max_value=max_value)
 
 
-def required_id_param(params, name: str) -> int:
+def required_id_param(params: Mapping[str, Any], name: str) -> int:
     """Like `id_param`, but a missing or garbage value answers 400."""
     value = id_param(params, name)
     if value is None:
@@ -115,7 +122,7 @@ def date_value(value: Any) -> dt.date | None:
     return day if DATE_MIN <= day <= DATE_MAX else None
 
 
-def date_param(params, name: str) -> dt.date | None:
+def date_param(params: Mapping[str, Any], name: str) -> dt.date | None:
     return date_value(params.get(name))
 
 

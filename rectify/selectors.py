@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from .access import units_visible_to
 from .models import Officer, Unit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rectify.models import AnyUser
 
 
 def unit_ancestors(unit: Unit, *, include_self: bool = True) -> list[Unit]:
@@ -73,7 +79,7 @@ def escalation_ladder(chain: list[ChainLink]) -> list[ChainLink]:
     return people
 
 
-def escalation_ladders(units) -> dict[int, list[ChainLink]]:
+def escalation_ladders(units: Iterable[Unit]) -> dict[int, list[ChainLink]]:
     """`escalation_ladder` for many units at once: unit id -> its ladder, in ONE query for
     all their ancestors (list pages and the nightly escalation call this per page/batch)."""
     units = [u for u in units if u is not None]
@@ -97,7 +103,7 @@ def escalation_ladders(units) -> dict[int, list[ChainLink]]:
     return out
 
 
-def officer_for_user(user) -> Officer | None:
+def officer_for_user(user: AnyUser) -> Officer | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -106,7 +112,9 @@ def officer_for_user(user) -> Officer | None:
         return None
 
 
-def unit_tree_for(*, user, roles, open_pk: int | None = None) -> list[Unit]:
+def unit_tree_for(
+    *, user: AnyUser, roles: Iterable[str] | None, open_pk: int | None = None
+) -> list[Unit]:
     """The top of the user's scope, with the branch down to `open_pk` expanded.
 
     Expanded units carry `tree_open`, `tree_children` and `tree_parent_pk`, so the tree opens level by

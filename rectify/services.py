@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -17,6 +18,11 @@ from django.utils import timezone
 
 from .audit import audit_record
 from .models import AuditVerb, Office, Officer, Role, RoleAssignment, Unit, User
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import AnyUser
 
 ROLE_SELF_ASSIGN = "不能给自己分配或修改角色：须由另一名管理员操作。"
 
@@ -36,8 +42,8 @@ def officer_create_account(
     username: str = "",
     password: str = "",
     must_change: bool = True,
-    actor=None,
-    request=None,
+    actor: AnyUser | str | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[User, str]:
     """Create the login of `officer` (username defaults to the officer number) with role
     officer on the officer's own unit. Returns (user, password); the password is random when
@@ -66,7 +72,9 @@ def officer_create_account(
     return user, password
 
 
-def role_refuse_self_assignment(*, actor, user, role: str = "", request=None) -> None:
+def role_refuse_self_assignment(
+    *, actor: AnyUser | str | None, user: User, role: str = "", request: HttpRequest | None = None
+) -> None:
     """Nobody grants or changes a role of their own (a superuser once gave themself the
     intake role and revealed a reporter): a second person must do it. The refusal is
     audited; raises ValidationError(ROLE_SELF_ASSIGN). The admin, the services and the
@@ -89,7 +97,13 @@ def role_refuse_self_assignment(*, actor, user, role: str = "", request=None) ->
 
 
 def role_assign(
-    *, user: User, role: str, unit: Unit, office: Office | None = None, actor, request=None
+    *,
+    user: User,
+    role: str,
+    unit: Unit,
+    office: Office | None = None,
+    actor: AnyUser | str | None,
+    request: HttpRequest | None = None,
 ) -> RoleAssignment:
     """Give `user` the `role` over the subtree of `unit` (idempotent). Refused (and audited)
     when `actor` is `user`; the check runs before the write's transaction so that the
@@ -102,7 +116,13 @@ def role_assign(
 
 @transaction.atomic
 def _role_assign(
-    *, user: User, role: str, unit: Unit, office: Office | None, actor, request
+    *,
+    user: User,
+    role: str,
+    unit: Unit,
+    office: Office | None,
+    actor: AnyUser | str | None,
+    request: HttpRequest | None,
 ) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role}"})
@@ -143,7 +163,9 @@ def _role_assign(
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, actor, request=None) -> None:
+def role_revoke(
+    *, assignment: RoleAssignment, actor: AnyUser | str | None, request: HttpRequest | None = None
+) -> None:
     data = {
         "user": assignment.user.username,
         "role": assignment.role,

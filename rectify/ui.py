@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import has_role
 from .models import Role
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 APPS_WITH_UI = ("rectify", "selfcheck", "leads", "remediation")
 
@@ -39,7 +43,7 @@ class Panel:
     note: str = ""
 
 
-def _collect(attr: str, user) -> list:
+def _collect(attr: str, user: AnyUser) -> list:
     items: list = []
     for app in APPS_WITH_UI:
         try:
@@ -52,18 +56,18 @@ def _collect(attr: str, user) -> list:
     return sorted(items, key=lambda i: i.order)
 
 
-def collect_nav(user) -> list[NavItem]:
+def collect_nav(user: AnyUser) -> list[NavItem]:
     return _collect("nav_items", user)
 
 
-def collect_panels(user) -> list[Panel]:
+def collect_panels(user: AnyUser) -> list[Panel]:
     return _collect("home_panels", user)
 
 
 # --- this app's own entries --------------------------------------------------------
 
 
-def nav_items(user) -> list[NavItem]:
+def nav_items(user: AnyUser) -> list[NavItem]:
     items = [NavItem(_("首页"), reverse("home"), order=0)]
     if has_role(user, Role.ADMIN, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD):
         items.append(NavItem(_("单位"), reverse("rectify:unit_tree"), order=80))
@@ -74,7 +78,7 @@ def nav_items(user) -> list[NavItem]:
     return items
 
 
-def home_panels(user) -> list[Panel]:
+def home_panels(user: AnyUser) -> list[Panel]:
     panels = []
     if has_role(user, Role.ADMIN):
         panels.append(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -22,6 +23,9 @@ from .models import Role, Unit
 from .params import id_param
 from .selectors import officer_for_user, unit_tree_for
 from .ui import collect_panels
+
+if TYPE_CHECKING:
+    from django.forms import ModelForm
 
 
 @login_required
@@ -52,7 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form):
+    def form_valid(self, form: ModelForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
         if user.must_change_password:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.forms.renderers import BaseRenderer
 
 
 class LimitedTextarea(forms.Textarea):
@@ -13,7 +20,13 @@ class LimitedTextarea(forms.Textarea):
     ("123/5000"). The field's `max_length` (which Django copies into `maxlength`) is the
     limit, and the form refuses longer input with an error."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> str:
         html = super().render(name, value, attrs, renderer)
         final = {**self.attrs, **(attrs or {})}
         limit = final.get("maxlength")

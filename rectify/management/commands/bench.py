@@ -12,6 +12,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
@@ -19,6 +20,11 @@ from django.test.utils import CaptureQueriesContext
 
 from rectify.access import forget_assignments, officers_visible_to, units_visible_to
 from rectify.models import Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from rectify.models import AnyUser
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -121,22 +127,22 @@ def _time(fn: Callable[[], object], repeat: int) -> dict:
     }
 
 
-def bench_scope(options) -> dict:
+def bench_scope(options: dict[str, Any]) -> dict:
     start = time.perf_counter()
     cast = build_province(units=options["units"], officers=options["officers"])
     setup_s = round(time.perf_counter() - start, 2)
     results = {}
     for name, user in cast.items():
 
-        def first_page(user=user):
+        def first_page(user: AnyUser = user):
             forget_assignments(user)
             return list(officers_visible_to(user).order_by("number")[:50])
 
-        def count(user=user):
+        def count(user: AnyUser = user):
             forget_assignments(user)
             return officers_visible_to(user).count()
 
-        def units(user=user):
+        def units(user: AnyUser = user):
             forget_assignments(user)
             return units_visible_to(user).count()
 
@@ -173,7 +179,7 @@ def _leads_similar_args(parser: CommandParser) -> None:
     add_arguments(parser)
 
 
-def _leads_similar(options) -> dict:
+def _leads_similar(options: dict[str, Any]) -> dict:
     from leads.bench import run
 
     return run(options)
@@ -182,7 +188,7 @@ def _leads_similar(options) -> dict:
 BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # leads helper B (L3)
 
 
-def _leads_ledger(options) -> dict:
+def _leads_ledger(options: dict[str, Any]) -> dict:
     from leads.bench import run_ledger
 
     return run_ledger(options)
