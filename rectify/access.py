@@ -1,14 +1,15 @@
-"""The one scoping layer: what a given user may see, one function per object type.
+"""Scoping: which units a user holds which roles over, and what that lets them see.
 
-Visibility comes from two sources:
-- the unit tree: a RoleAssignment gives its holder the subtree rooted at its unit;
-- object-level grants (django-guardian, direct foreign-key permission tables) for objects
-  handed to a person, such as a lead assigned to a handler.
+The primitives know only units and roles: `roles_of`, `scope_paths`, `unit_q`,
+`units_visible_to`, `holds_role_over`, `role_required`. A RoleAssignment gives its holder
+the subtree rooted at its unit. A user's assignments are read once per request (one query,
+cached on the user object) and turned into `path LIKE 'prefix%'` conditions, so every
+scoped list costs the same number of queries however much data there is. Objects handed to
+a person (a lead assigned to a handler) are reached through their foreign key.
 
-A user's assignments are read once per request (one query, cached on the user object) and
-turned into `path LIKE 'prefix%'` conditions, so every scoped list costs the same number of
-queries however much data there is. Views never filter by hand: they call a function here,
-or a `get_<obj>_for_user` helper, which gives 404 for what the user may not see.
+Views never filter by hand: they call a function here or in their app's access rules, or a
+`get_<obj>_for_user` helper, which gives 404 for what the user may not see. The leads and
+selfcheck rules further down belong with their apps.
 
 Superusers are administrators of the system, not readers of case files: they get no
 blanket read of leads (recusal applies whatever the role); see the app functions.
@@ -341,7 +342,7 @@ def get_warning_case_for_user(user: AnyUser, pk: int) -> WarningCase:
     return case
 
 
-# --- leads: ledger import jobs (leads helper B) --------------------------------------------
+# --- leads: ledger import jobs ----------------------------------------------------------------
 LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
 
@@ -365,7 +366,7 @@ def lead_import_jobs_visible_to(user: AnyUser) -> QuerySet[LeadImportJob]:
     )
 
 
-# --- leads (lead ledger; leads helper A) ----------------------------------------------------
+# --- leads (the lead ledger) ----------------------------------------------------------------
 # Intake and office staff see the leads of their office's jurisdiction; leaders those of
 # offices in their subtree; a handler the leads assigned to them; a unit head the leads
 # handled in their subtree. RECUSAL: nobody — superusers included — sees a lead in which
@@ -468,7 +469,7 @@ def selfcheck_declarations_readable(user: AnyUser, officer: Officer) -> bool:
 
 
 # --- leads: oversight (L6 listed supervision and jurisdiction, L7 supervision notes,
-# L10 escalations and accountability, L11 risk notes; leads helper C) ------------------------
+# L10 escalations and accountability, L11 risk notes) ------------------------------------------
 # Office staff (intake/office of the lead's office) list supervision, change jurisdiction and
 # attach accountability. Leaders whose subtree holds the lead's office may list supervision
 # and write supervision notes (督办), as may the leader named as supervisor. Risk notes on a

@@ -185,7 +185,7 @@ def _leads_similar(options: dict[str, Any]) -> dict:
     return run(options)
 
 
-BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # leads helper B (L3)
+BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # L3 similar leads at scale
 
 
 def _leads_ledger(options: dict[str, Any]) -> dict:
