@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import AuditEvent, AuditVerb
+from .net import client_ip
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,8 +80,6 @@ def current_hmac_key() -> tuple[str, bytes]:
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None or not settings.AUDIT_KEEP_IP:
         return None
-    from .net import client_ip
-
     return client_ip(request)
 
 

@@ -30,6 +30,7 @@ from .excel import (
     read_sheet,
 )
 from .models import AuditVerb, Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
+from .services import initial_password_generate
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser
@@ -470,8 +471,6 @@ def import_org(
         if create_accounts:
             generated = not initial_password
             if generated:
-                from .services import initial_password_generate
-
                 initial_password = initial_password_generate()
             _create_accounts(without_account, initial_password, result)
             if generated and result.accounts_created and not dry_run:

@@ -29,6 +29,13 @@ def unit_descendants(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]
     return qs if include_self else qs.exclude(pk=unit.pk)
 
 
+def unit_children_of(unit: Unit) -> list[Unit]:
+    """The unit's direct children in tree order (one indexed path-prefix query)."""
+    return list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
+
+
 @dataclass(frozen=True)
 class ChainLink:
     """One step of the responsibility chain: a unit and who answers for it there."""

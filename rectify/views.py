@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,12 +17,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import otp
-from .access import get_unit_for_user, role_required
+from .access import audit_events_visible_to, get_unit_for_user, officers_visible_to, role_required
 from .audit_display import audit_rows
-from .forms import OtpCodeForm
-from .models import Role, Unit
+from .excel import ExcelError
+from .forms import (
+    OFFICER_SCOPES,
+    PICKER_LIMIT,
+    AuditFilterForm,
+    OfficerFilterForm,
+    OfficerPickerWidget,
+    OrgImportForm,
+    OtpCodeForm,
+    officer_search,
+)
+from .health import broker_status, database_status
+from .importers import import_org
+from .models import Role
+from .pagination import keyset_page
 from .params import id_param
-from .selectors import officer_for_user, unit_tree_for
+from .selectors import officer_for_user, unit_children_of, unit_tree_for
 from .ui import collect_panels
 
 if TYPE_CHECKING:
@@ -41,7 +55,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker status for the load balancer (no secrets, no login)."""
-    from .health import broker_status, database_status
 
     status = {"database": database_status(), "broker": broker_status()}
     healthy = all(v in ("ok", "eager") for v in status.values())
@@ -193,9 +206,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @role_required(*TREE_ROLES)
 def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    children = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    )
+    children = unit_children_of(unit)
     return render(
         request, "rectify/partials/_unit_children.html", {"unit": unit, "children": children}
     )
@@ -208,9 +219,6 @@ def officer_pick(request: HttpRequest) -> HttpResponse:
     lists at most PICKER_LIMIT matches of the named scope, the same function the form
     validates with; `?pick=<id>` returns the picker with that officer chosen. Officers out of
     scope are never listed, and a pick of one answers 404 like a missing one."""
-    from urllib.parse import urlencode
-
-    from .forms import OFFICER_SCOPES, PICKER_LIMIT, OfficerPickerWidget, officer_search
 
     scope = request.GET.get("scope", "")
     field = request.GET.get("field", "")
@@ -255,9 +263,6 @@ _PICKER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,60}$")
 @role_required(Role.ADMIN)
 def officer_list(request: HttpRequest) -> HttpResponse:
     """Officers in scope, searchable by name or number, filterable by unit and cadre flag."""
-    from .access import officers_visible_to
-    from .forms import OfficerFilterForm
-    from .pagination import keyset_page
 
     form = OfficerFilterForm(request.GET or None)
     qs = officers_visible_to(request.user)
@@ -269,9 +274,6 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    from .access import audit_events_visible_to
-    from .forms import AuditFilterForm
-    from .pagination import keyset_page
 
     form = AuditFilterForm(request.GET or None)
     qs = audit_events_visible_to(request.user)
@@ -285,9 +287,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def org_import(request: HttpRequest) -> HttpResponse:
     """Upload the organisation workbook; show counts or every row error. All or nothing."""
-    from .excel import ExcelError
-    from .forms import OrgImportForm
-    from .importers import import_org
 
     result = None
     form = OrgImportForm(request.POST or None, request.FILES or None)
