@@ -61,13 +61,16 @@ def _policy_text(campaign: Campaign) -> str:
 def _can_review(user, report) -> bool:
     if report.officer.user_id == user.pk:
         return False
-    return access.holds_role_over(user, report.officer.unit, [Role.REVIEWER])
+    return any(
+        report.officer.unit.path.startswith(p) for p in access.scope_paths(user, [Role.REVIEWER])
+    )
 
 
 def _can_answer(user, report) -> bool:
     if report.officer.user_id == user.pk:
         return False
-    return access.holds_role_over(user, report.officer.unit, access.SELFCHECK_QUESTION_ANSWERERS)
+    paths = access.scope_paths(user, access.SELFCHECK_QUESTION_ANSWERERS)
+    return any(report.officer.unit.path.startswith(p) for p in paths)
 
 
 # --- the officer's own form (S4, S5, S6, S7) -----------------------------------------------
@@ -690,8 +693,8 @@ def cases(request: HttpRequest) -> HttpResponse:
         form = WarningCaseForm(request.POST or None, units=units)
         if request.method == "POST" and form.is_valid():
             unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
-            if not access.has_role(request.user, Role.OFFICE) or not access.holds_role_over(
-                request.user, unit, [Role.OFFICE]
+            if not access.has_role(request.user, Role.OFFICE) or not any(
+                unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.OFFICE])
             ):
                 raise Http404
             services.warning_case_create(
@@ -724,8 +727,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_warning_case_for_user(request.user, pk)
     officer = officer_for_user(request.user)
     read = officer is not None and CaseRead.objects.filter(case=case, officer=officer).exists()
-    can_approve = case.status == CaseStatus.PENDING and access.holds_role_over(
-        request.user, case.unit, [Role.LEADER]
+    can_approve = case.status == CaseStatus.PENDING and any(
+        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
     )
     per_unit = []
     if (
@@ -750,7 +753,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_warning_case_for_user(request.user, pk)
-    if not access.holds_role_over(request.user, case.unit, [Role.LEADER]):
+    if not any(
+        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
+    ):
         raise Http404
     approve = request.POST.get("decision") == "approve"
     try:
