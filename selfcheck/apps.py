@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,15 +8,14 @@ class SelfcheckConfig(AppConfig):
     verbose_name = _("干警自查")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(_ensure_talk_triggers, sender=self)
 
 
 def _ensure_talk_triggers(sender, using="default", apps=None, **kwargs) -> None:
     """The default "six must-talk" triggers exist after every migrate (and test flush), so no
     page has to create them on a read; administrators edit or deactivate them later."""
-    from .services import DEFAULT_TALK_TRIGGERS
+    # models cannot be imported while the app registry loads this module
+    from .models import DEFAULT_TALK_TRIGGERS
 
     try:
         TalkTrigger = (apps or sender.apps).get_model("selfcheck", "TalkTrigger")

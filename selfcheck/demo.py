@@ -29,6 +29,7 @@ from .models import (
     Talk,
     TalkTrigger,
     WarningCase,
+    uscc_check_char,
 )
 
 MAX_OFFICERS = 600
@@ -42,8 +43,6 @@ USCC_SEEDS = ["91130300", "91130302", "92130391"]
 def _uscc(rng: random.Random) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     head = rng.choice(USCC_SEEDS) + "".join(rng.choice(alphabet) for _ in range(9))
-    from .models import uscc_check_char
-
     return head + uscc_check_char(head)
 
 

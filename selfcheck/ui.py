@@ -13,6 +13,7 @@ from rectify.selectors import officer_for_user
 from rectify.ui import NavItem, Panel, PanelLine
 
 from .models import CaseStatus, Notice, ReportStatus, SelfCheckReport
+from .selectors import unit_figures
 
 
 def nav_items(user) -> list[NavItem]:
@@ -97,8 +98,6 @@ def home_panels(user) -> list[Panel]:
     if access.has_role(user, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD) and not access.has_role(
         user, Role.REVIEWER
     ):
-        from .selectors import unit_figures
-
         roots = access.scope_paths(user, access.SELFCHECK_FIGURES)
         unit = access.selfcheck_units_for_figures(user).filter(path__in=roots[:1]).first()
         if unit is not None:

@@ -1,5 +1,5 @@
-"""Input validation only. The report form itself is parsed by services.draft_from_post because
-its shape (six + N items, repeatable rows) is data-driven; its rules live in services."""
+"""The Django forms of the self-check pages other than the report form (input validation
+only). The report form is data-driven and parsed in `forms.draft`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rectify.models import ChronicProblem
 from rectify.params import ID_MAX
 from rectify.widgets import LimitedTextarea
 
-from .models import AnswerKind, ReportStatus, TalkTrigger
-from .services import TALK_DATE_FUTURE
+from ..errors import TALK_DATE_FUTURE
+from ..models import AnswerKind, ReportStatus, TalkTrigger
 
 
 class QueueFilterForm(forms.Form):

@@ -1,0 +1,213 @@
+"""Reports: the draft, submission into frozen versions, review, audited reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify.audit import audit_record
+from rectify.models import AuditVerb, Campaign, Officer
+
+from ..errors import (
+    NOT_EDITABLE,
+    RETURN_NEEDS_REASON,
+    REVIEW_NOT_SUBMITTED,
+    SelfCheckError,
+    refuse_too_long,
+)
+from ..forms.draft import (
+    DRAFT_NOT_SAVED,
+    draft_errors,
+    draft_limit_errors,
+    draft_snapshot,
+    form_items,
+    parse_amount,
+    parse_date,
+)
+from ..models import (
+    BusinessRow,
+    LendingRow,
+    ReportStatus,
+    ReportVersion,
+    ReviewAction,
+    ReviewDecision,
+    SelfCheckReport,
+    VersionAnswer,
+    content_hash,
+)
+from .notices import notice_send
+
+
+def report_for_officer(*, officer: Officer, campaign: Campaign) -> SelfCheckReport:
+    report, _created = SelfCheckReport.objects.get_or_create(campaign=campaign, officer=officer)
+    return report
+
+
+@transaction.atomic
+def report_save_draft(*, report: SelfCheckReport, draft: dict, actor) -> SelfCheckReport:
+    report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise SelfCheckError(str(NOT_EDITABLE))
+    items = form_items(officer=report.officer, campaign=report.campaign)
+    too_long = [m for ms in draft_limit_errors(draft, items).values() for m in ms]
+    if too_long:  # refuse rather than keep a shortened text the officer never saw
+        raise SelfCheckError([DRAFT_NOT_SAVED % {"reason": m} for m in too_long])
+    report.draft = draft
+    report.draft_saved_at = timezone.now()
+    report.full_clean()
+    report.save(update_fields=["draft", "draft_saved_at"])
+    audit_record(
+        actor=actor, action="selfcheck.report.draft_saved", verb=AuditVerb.CHANGE, target=report
+    )
+    return report
+
+
+def in_window(*, campaign: Campaign, officer: Officer, when: dt.datetime) -> bool:
+    day = timezone.localdate(when)
+    return campaign.selfcheck_start <= day <= campaign.deadline_for(officer)
+
+
+@transaction.atomic
+def report_submit(
+    *, report: SelfCheckReport, draft: dict, actor, now: dt.datetime | None = None
+) -> ReportVersion:
+    """Validate and freeze the draft into a new version (never overwriting an earlier one)."""
+    report = (
+        SelfCheckReport.objects.select_for_update()
+        .select_related("officer__unit", "campaign")
+        .get(pk=report.pk)
+    )
+    if not report.is_editable:
+        raise SelfCheckError(str(NOT_EDITABLE))
+    now = now or timezone.now()
+    items = form_items(officer=report.officer, campaign=report.campaign)
+    errors = draft_errors(draft, items, today=timezone.localdate(now))
+    if errors:
+        raise SelfCheckError([m for ms in errors.values() for m in ms])
+    content = draft_snapshot(draft, items)
+    number = report.versions.count() + 1
+    window = in_window(campaign=report.campaign, officer=report.officer, when=now)
+    version = ReportVersion(
+        report=report,
+        number=number,
+        submitted_at=now,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        content=content,
+        content_hash=content_hash(content),
+        deadline=report.campaign.deadline_for(report.officer),
+        in_window=window,
+    )
+    version.full_clean()
+    version.save()
+    for pos, it in enumerate(content["items"], start=1):
+        VersionAnswer.objects.create(
+            version=version,
+            key=it["key"],
+            position=pos,
+            label=it["label"][:300],
+            kind=it["kind"],
+            yes=it["yes"],
+            details=it["details"],
+            date=parse_date(it["date"]),
+        )
+    for pos, row in enumerate(content["business"], start=1):
+        obj = BusinessRow(version=version, position=pos, **row)
+        obj.full_clean(exclude=["version"])
+        obj.save()
+    for pos, row in enumerate(content["lending"], start=1):
+        LendingRow.objects.create(
+            version=version,
+            position=pos,
+            counterparty=row["counterparty"],
+            amount=parse_amount(row.get("amount", "")),
+            date=parse_date(row.get("date", "")),
+            duty_relation=row.get("duty_relation", ""),
+        )
+    report.status = ReportStatus.SUBMITTED
+    report.latest_version = version
+    report.last_submitted_at = now
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+        report.first_in_window = window
+    report.draft = draft
+    report.full_clean(exclude=["latest_version"])  # just created above, in this transaction
+    report.save()
+    audit_record(
+        actor=actor,
+        action="selfcheck.report.submitted",
+        verb=AuditVerb.CHANGE,
+        target=report,
+        data={"version": number, "hash": version.content_hash, "in_window": window},
+    )
+    return version
+
+
+RETURN_REASON_MAX = 2000
+
+
+def _review(*, report: SelfCheckReport, actor, decision: str, reason: str) -> SelfCheckReport:
+    report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED or report.latest_version_id is None:
+        raise SelfCheckError(str(REVIEW_NOT_SUBMITTED))
+    reason = (reason or "").strip()
+    if decision == ReviewDecision.RETURN and not reason:
+        raise SelfCheckError(str(RETURN_NEEDS_REASON))
+    refuse_too_long(reason, RETURN_REASON_MAX, _("退回原因"))
+    action = ReviewAction(
+        report=report,
+        version_id=report.latest_version_id,
+        decision=decision,
+        reason=reason,
+        actor=actor,
+    )
+    action.full_clean()
+    action.save()
+    report.status = (
+        ReportStatus.ACCEPTED if decision == ReviewDecision.ACCEPT else ReportStatus.RETURNED
+    )
+    report.return_reason = reason if decision == ReviewDecision.RETURN else ""
+    report.reviewed_at = action.at
+    report.reviewed_by = actor
+    report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action=f"selfcheck.report.{'accepted' if decision == ReviewDecision.ACCEPT else 'returned'}",
+        verb=AuditVerb.CHANGE,
+        target=report,
+        data={"version_id": report.latest_version_id, "reason": reason},
+    )
+    owner = report.officer.user if report.officer.user_id else None
+    if owner is not None:
+        text = (
+            _("您的自查事项报告已审核通过")
+            if decision == ReviewDecision.ACCEPT
+            else _("您的自查事项报告被退回补充：%(r)s") % {"r": reason[:200]}
+        )
+        notice_send(user=owner, text=text, url=reverse("selfcheck:my_report"))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: SelfCheckReport, actor) -> SelfCheckReport:
+    return _review(report=report, actor=actor, decision=ReviewDecision.ACCEPT, reason="")
+
+
+@transaction.atomic
+def report_return(*, report: SelfCheckReport, actor, reason: str) -> SelfCheckReport:
+    return _review(report=report, actor=actor, decision=ReviewDecision.RETURN, reason=reason)
+
+
+def report_record_read(*, report: SelfCheckReport, actor, request=None, what: str = "report"):
+    """Reads by anyone other than the owner are audited."""
+    if report.officer.user_id != getattr(actor, "pk", None):
+        audit_record(
+            actor=actor,
+            action=f"selfcheck.{what}.read",
+            verb=AuditVerb.READ,
+            target=report,
+            request=request,
+        )

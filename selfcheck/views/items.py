@@ -1,0 +1,53 @@
+"""Configuration of the N items (office)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from rectify import access
+from rectify.models import Role
+from rectify.params import id_param
+
+from .. import services
+from ..forms import (
+    ItemConfigForm,
+)
+from .common import current_campaign
+
+
+@access.role_required(Role.OFFICE)
+def items_config(request: HttpRequest) -> HttpResponse:
+    campaign = current_campaign()
+    units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
+    form = ItemConfigForm(request.POST or None, units=units)
+    if request.method == "POST":
+        toggle = id_param(request.POST, "toggle")
+        if toggle:
+            item = access.selfcheck_item_configs_visible_to(request.user).filter(pk=toggle).first()
+            if item is None:
+                raise Http404
+            services.item_config_update(item=item, actor=request.user, is_active=not item.is_active)
+            return redirect("selfcheck:items")
+        if form.is_valid():
+            unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
+            services.item_config_create(
+                campaign=campaign,
+                unit=unit,
+                text=form.cleaned_data["text"],
+                help_text=form.cleaned_data["help_text"],
+                kind=form.cleaned_data["kind"],
+                order=form.cleaned_data["order"],
+                actor=request.user,
+            )
+            messages.success(request, _("已添加“N”项自查事项"))
+            return redirect("selfcheck:items")
+    items = (
+        access.selfcheck_item_configs_visible_to(request.user)
+        .filter(campaign=campaign)
+        .select_related("unit")
+        .order_by("unit__path", "order")
+    )
+    return render(request, "selfcheck/items.html", {"form": form, "items": items})

@@ -1,0 +1,171 @@
+"""Reading and reviewing a report (owner or reviewer), and answering questions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rectify import access
+from rectify.pagination import keyset_page
+from rectify.params import int_param
+
+from .. import selectors, services
+from ..forms import (
+    AnswerForm,
+    ReturnForm,
+)
+from ..models import (
+    Relation,
+    ReportStatus,
+)
+from .common import can_answer_report, can_review_report
+
+
+def _version_or_latest(report, number: int | None):
+    versions = report.versions.all()
+    if number:
+        version = versions.filter(number=number).first()
+        if version is None:
+            raise Http404
+        return version
+    return report.latest_version
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
+    services.report_record_read(report=report, actor=request.user, request=request)
+    can_review = can_review_report(request.user, report)
+    context = {
+        "report": report,
+        "version": version,
+        "versions": selectors.report_versions(report),
+        "reviews": report.reviews.select_related("actor", "version"),
+        "questions": report.questions.select_related("answered_by"),
+        "can_review": can_review and report.status == ReportStatus.SUBMITTED,
+        "can_answer": can_answer_report(request.user, report),
+        "return_form": ReturnForm(),
+        "answer_form": AnswerForm(),
+        "is_late": selectors.report_is_late(report),
+        "deadline": report.campaign.deadline_for(report.officer),
+        "relations": dict(Relation.choices),
+    }
+    return render(request, "selfcheck/report_detail.html", context)
+
+
+@login_required
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
+    if version is None:
+        raise Http404(_("尚未提交"))
+    services.report_record_read(report=report, actor=request.user, request=request, what="print")
+    return render(
+        request,
+        "selfcheck/report_print.html",
+        {"report": report, "version": version, "relations": dict(Relation.choices)},
+    )
+
+
+@login_required
+def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    versions = list(selectors.report_versions(report))
+    if len(versions) < 2:
+        messages.info(request, _("只有一个版本，无需比较。"))
+        return redirect("selfcheck:report_detail", pk=report.pk)
+    by_number = {str(v.number): v for v in versions}
+    b = by_number.get(request.GET.get("b", ""), versions[0])
+    a = by_number.get(request.GET.get("a", ""), versions[1])
+    services.report_record_read(report=report, actor=request.user, request=request, what="diff")
+    return render(
+        request,
+        "selfcheck/version_diff.html",
+        {
+            "report": report,
+            "a": a,
+            "b": b,
+            "versions": versions,
+            "diff": services.versions_diff(a, b),
+            "relations": dict(Relation.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    if not can_review_report(request.user, report):
+        raise Http404
+    try:
+        services.report_accept(report=report, actor=request.user)
+        messages.success(request, _("已审核通过：%(o)s") % {"o": report.officer})
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_selfcheck_for_user(request.user, pk)
+    if not can_review_report(request.user, report):
+        raise Http404
+    form = ReturnForm(request.POST)
+    try:
+        services.report_return(
+            report=report,
+            actor=request.user,
+            reason=form.data.get("reason", ""),
+        )
+        messages.success(request, _("已退回补充：%(o)s") % {"o": report.officer})
+    except services.SelfCheckError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("selfcheck:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = (
+        access.selfcheck_questions_visible_to(request.user)
+        .select_related("report__officer__unit", "report__officer__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if question is None or not can_answer_report(request.user, question.report):
+        raise Http404
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        services.question_answer(
+            question=question, text=form.cleaned_data["text"], actor=request.user
+        )
+        if request.htmx:
+            return render(
+                request, "selfcheck/partials/_question.html", {"q": question, "can_answer": True}
+            )
+        messages.success(request, _("已答复"))
+    else:
+        messages.error(request, _("请填写答复内容"))
+    return redirect("selfcheck:questions")
+
+
+@access.role_required(*access.SELFCHECK_QUESTION_ANSWERERS)
+def questions(request: HttpRequest) -> HttpResponse:
+    """Questions of the subtree (reviewers and office), unanswered first, answered in place."""
+    qs = (
+        access.selfcheck_questions_visible_to(request.user)
+        .exclude(report__officer__user=request.user)
+        .select_related("report__officer__unit", "answered_by")
+    )
+    show = request.GET.get("show", "open")
+    if show == "open":
+        qs = qs.filter(answered_at__isnull=True)
+    page = keyset_page(qs, ordering=("-asked_at", "-id"), cursor=request.GET.get("after"), size=50)
+    return render(request, "selfcheck/questions.html", {"page": page, "show": show})
