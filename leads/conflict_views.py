@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer
+from selfcheck import access as selfcheck_access
 
 from . import conflicts, selectors
 from .models import Lead
@@ -21,7 +22,7 @@ def assign_conflicts_context(user, lead: Lead, handler: Officer | None, number: 
     """The warnings for `handler`. A declared tie is named only to a user who may read the
     handler's self-check; office staff, who may not, are told its kind (亲属/企业/借贷对象)."""
     found = handler is not None
-    show = found and access.selfcheck_declarations_readable(user, handler)
+    show = found and selfcheck_access.selfcheck_declarations_readable(user, handler)
     return {
         "assign_conflicts": conflicts.handler_conflicts(
             lead=lead, handler=handler, show_declared_names=show
@@ -39,7 +40,7 @@ def sign_conflicts_context(user, lead: Lead) -> dict:
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
     if officer is None:
         return {"sign_conflicts": []}
-    show = access.selfcheck_declarations_readable(user, officer)
+    show = selfcheck_access.selfcheck_declarations_readable(user, officer)
     return {
         "sign_conflicts": conflicts.handler_conflicts(
             lead=lead, handler=officer, role=conflicts.ROLE_UNIT_HEAD, show_declared_names=show

@@ -99,7 +99,7 @@ def handler_conflicts(
     lead's size.
 
     A declared tie is named only with `show_declared_names` (the user may read that
-    self-check, `rectify.access.selfcheck_declarations_readable`); otherwise the reason
+    self-check, `selfcheck.access.selfcheck_declarations_readable`); otherwise the reason
     says which kind of tie matched (亲属 / 企业 / 借贷对象) and where."""
     subjects = list(lead.subjects.select_related("officer__unit"))
     reasons: list[str] = []

@@ -8,8 +8,8 @@ scoped list costs the same number of queries however much data there is. Objects
 a person (a lead assigned to a handler) are reached through their foreign key.
 
 Views never filter by hand: they call a function here or in their app's access rules, or a
-`get_<obj>_for_user` helper, which gives 404 for what the user may not see. The leads and
-selfcheck rules further down belong with their apps.
+`get_<obj>_for_user` helper, which gives 404 for what the user may not see. The self-check
+rules live in selfcheck/access.py; the leads rules further down belong with their app.
 
 Superusers are administrators of the system, not readers of case files: they get no
 blanket read of leads (recusal applies whatever the role); see the app functions.
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from leads.models import Escalation, Lead, LeadAttachment, LeadSubjectCandidate, RiskNote
     from leads.models_import import LeadImportJob
     from rectify.models import AnyUser
-    from selfcheck.models import ItemConfig, Question, SelfCheckReport, Talk, WarningCase
 
 _CACHE_ATTR = "_rectify_assignments"
 _T = TypeVar("_T")
@@ -214,134 +213,6 @@ class RoleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-# --- selfcheck (self-check reports, questions, talks, warning cases) ----------------------
-# An officer sees only their own report; a reviewer the reports of the subtree they review.
-# Leaders, offices and unit heads see aggregate figures of their subtree (SELFCHECK_FIGURES),
-# not report contents. Superusers get no blanket read (need to know).
-
-SELFCHECK_FIGURES = (Role.REVIEWER, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD)
-SELFCHECK_QUESTION_ANSWERERS = (Role.REVIEWER, Role.OFFICE)
-SELFCHECK_TALK_KEEPERS = (Role.REVIEWER, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
-
-
-def _own_officer_q(user: AnyUser, prefix: str = "officer__") -> Q:
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    return Q(**{f"{prefix}user_id": user.pk})
-
-
-def selfcheck_officers_to_remind(user: AnyUser) -> QuerySet[Officer]:
-    """Officers a reviewer or office member may send self-check reminders to."""
-    return Officer.objects.filter(unit_q(user, [Role.REVIEWER, Role.OFFICE], prefix="unit__"))
-
-
-def selfcheck_item_configs_visible_to(user: AnyUser) -> QuerySet[ItemConfig]:
-    """The "N" items an office member configures: those of units in their office scope."""
-    from selfcheck.models import ItemConfig
-
-    return ItemConfig.objects.filter(unit_q(user, [Role.OFFICE], prefix="unit__"))
-
-
-def talk_officers_visible_to(user: AnyUser) -> QuerySet[Officer]:
-    """Active officers whose heart-to-heart talks the user records and follows (S1)."""
-    return Officer.objects.filter(
-        unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="unit__"), is_active=True
-    )
-
-
-def selfchecks_visible_to(user: AnyUser) -> QuerySet[SelfCheckReport]:
-    from selfcheck.models import SelfCheckReport
-
-    q = _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
-    return SelfCheckReport.objects.filter(q)
-
-
-@audited_lookup("selfcheck.selfcheckreport")
-def get_selfcheck_for_user(user: AnyUser, pk: int) -> SelfCheckReport:
-    report = (
-        selfchecks_visible_to(user)
-        .filter(pk=pk)
-        .select_related("officer__unit", "campaign")
-        .first()
-    )
-    if report is None:
-        raise Http404
-    return report
-
-
-SELFCHECK_EXPORTERS = (Role.REVIEWER, Role.OFFICE)
-
-
-def selfcheck_content_q(user: AnyUser) -> Q:
-    """Reports whose answers the user may read: their own and those of the subtree they
-    review. Office staff follow progress, not contents (need to know)."""
-    return _own_officer_q(user) | unit_q(user, [Role.REVIEWER], prefix="officer__unit__")
-
-
-def selfcheck_reports_for_export(user: AnyUser) -> QuerySet[SelfCheckReport]:
-    """Rows of the report summary (导出报告汇总): the user's own report, the reports of the
-    subtree they review, and for office staff the reports of their office's subtree. Which
-    rows show answers is `selfcheck_content_q`."""
-    from selfcheck.models import SelfCheckReport
-
-    q = selfcheck_content_q(user) | unit_q(user, [Role.OFFICE], prefix="officer__unit__")
-    return SelfCheckReport.objects.filter(q)
-
-
-def selfcheck_questions_visible_to(user: AnyUser) -> QuerySet[Question]:
-    """Only the asking officer and the reviewers/office of the officer's subtree."""
-    from selfcheck.models import Question
-
-    q = _own_officer_q(user, "report__officer__") | unit_q(
-        user, SELFCHECK_QUESTION_ANSWERERS, prefix="report__officer__unit__"
-    )
-    return Question.objects.filter(q)
-
-
-def selfcheck_units_for_figures(user: AnyUser) -> QuerySet[Unit]:
-    return units_visible_to(user, SELFCHECK_FIGURES)
-
-
-def talks_visible_to(user: AnyUser) -> QuerySet[Talk]:
-    from selfcheck.models import Talk
-
-    return Talk.objects.filter(unit_q(user, SELFCHECK_TALK_KEEPERS, prefix="officer__unit__"))
-
-
-def get_talk_for_user(user: AnyUser, pk: int) -> Talk:
-    """A talk record the user keeps (S1): 404 when it is missing or outside their scope."""
-    talk = (
-        talks_visible_to(user)
-        .filter(pk=pk)
-        .select_related("officer__unit", "talker__unit", "trigger")
-        .first()
-    )
-    if talk is None:
-        raise Http404
-    return talk
-
-
-def warning_cases_visible_to(user: AnyUser) -> QuerySet[WarningCase]:
-    """Office and leaders see all cases of their subtree; officers see published cases
-    addressed to their unit or one of its ancestors."""
-    from selfcheck.models import CaseStatus, WarningCase
-
-    managed = unit_q(user, (Role.OFFICE, Role.LEADER), prefix="unit__")
-    officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
-    published = Q(pk__in=[])
-    if officer is not None:
-        published = Q(status=CaseStatus.PUBLISHED, unit__path__in=officer.unit.ancestor_paths())
-    return WarningCase.objects.filter(managed | published)
-
-
-@audited_lookup("selfcheck.warningcase")
-def get_warning_case_for_user(user: AnyUser, pk: int) -> WarningCase:
-    case = warning_cases_visible_to(user).filter(pk=pk).select_related("unit").first()
-    if case is None:
-        raise Http404
-    return case
-
-
 # --- leads: ledger import jobs ----------------------------------------------------------------
 LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
@@ -460,12 +331,6 @@ def can_decide_subject_candidate(
     if not can_manage_lead(user, lead) or candidate.officer.user_id == getattr(user, "pk", None):
         return False
     return officers_visible_to(user).filter(pk=candidate.officer_id).exists()
-
-
-def selfcheck_declarations_readable(user: AnyUser, officer: Officer) -> bool:
-    """Whether the user may read `officer`'s self-check declarations (as on the self-check
-    pages: the officer themself and the reviewers of the officer's subtree)."""
-    return selfchecks_visible_to(user).filter(officer=officer).exists()
 
 
 # --- leads: oversight (L6 listed supervision and jurisdiction, L7 supervision notes,

@@ -223,25 +223,14 @@ def _admin_url(obj: Model) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
-def _report_label(report: Model) -> str:
-    return str(_("%(name)s（%(number)s）的自查报告")) % {
-        "name": report.officer.name,
-        "number": report.officer.number,
-    }
-
-
+# Apps add their own kinds from AppConfig.ready (rectify imports no app): see
+# selfcheck/audit.py.
 OBJECT_KINDS: dict[str, ObjectKind] = {
     "leads.lead": ObjectKind(
         label=str,
         only=("number", "received_date", "is_public"),
         url=lambda o: reverse("leads:detail", args=[o.pk]),
         visible=access.leads_visible_to,
-    ),
-    "selfcheck.selfcheckreport": ObjectKind(
-        label=_report_label,
-        related=("officer",),
-        url=lambda o: reverse("selfcheck:report_detail", args=[o.pk]),
-        visible=access.selfchecks_visible_to,
     ),
     "rectify.officer": ObjectKind(
         label=str, url=_admin_url, visible=lambda user: access.officers_visible_to(user)

@@ -175,6 +175,10 @@ class Unit(MP_Node):
         """Paths of this unit and all its ancestors, root first (pure, no query)."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
 
+    def parent_path(self) -> str:
+        """Path of the parent unit ("" for a root), pure, no query."""
+        return self.path[: -self.steplen] if self.depth > 1 else ""
+
     def is_within(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
 

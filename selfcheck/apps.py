@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.apps.registry import Apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +11,16 @@ class SelfcheckConfig(AppConfig):
     verbose_name = _("干警自查")
 
     def ready(self) -> None:
+        # Imported here: the app's modules import its models, which load after this module.
+        from .audit import register_object_kinds
+
         post_migrate.connect(_ensure_talk_triggers, sender=self)
+        register_object_kinds()
 
 
-def _ensure_talk_triggers(sender, using="default", apps=None, **kwargs) -> None:
+def _ensure_talk_triggers(
+    sender: AppConfig, using: str = "default", apps: Apps | None = None, **kwargs: object
+) -> None:
     """The default "six must-talk" triggers exist after every migrate (and test flush), so no
     page has to create them on a read; administrators edit or deactivate them later."""
     # models cannot be imported while the app registry loads this module

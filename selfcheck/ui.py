@@ -12,6 +12,7 @@ from rectify.models import Campaign, Role
 from rectify.selectors import officer_for_user
 from rectify.ui import NavItem, Panel, PanelLine
 
+from . import access as rules
 from .models import CaseStatus, Notice, ReportStatus, SelfCheckReport
 from .selectors import unit_figures
 
@@ -22,11 +23,11 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem(_("我的自查"), reverse("selfcheck:my_report"), order=10))
     if access.has_role(user, Role.REVIEWER):
         items.append(NavItem(_("自查审核"), reverse("selfcheck:queue"), order=11))
-    if access.has_role(user, *access.SELFCHECK_FIGURES):
+    if access.has_role(user, *rules.SELFCHECK_FIGURES):
         items.append(NavItem(_("自查统计"), reverse("selfcheck:figures"), order=12))
-    if access.has_role(user, *access.SELFCHECK_TALK_KEEPERS):
+    if access.has_role(user, *rules.SELFCHECK_TALK_KEEPERS):
         items.append(NavItem(_("谈心谈话"), reverse("selfcheck:talks"), order=13))
-    if access.has_role(user, *access.SELFCHECK_QUESTION_ANSWERERS):
+    if access.has_role(user, *rules.SELFCHECK_QUESTION_ANSWERERS):
         items.append(NavItem(_("政策咨询"), reverse("selfcheck:questions"), order=13))
     items.append(NavItem(_("警示教育"), reverse("selfcheck:cases"), order=14))
     if access.has_role(user, Role.OFFICE):
@@ -71,7 +72,7 @@ def home_panels(user) -> list[Panel]:
             lines.append(PanelLine(_("未读通知"), unread, reverse("selfcheck:notices"), "warn"))
         panels.append(Panel(_("自查自纠"), lines, order=10, note=_("自查从宽、被查从严")))
     if access.has_role(user, Role.REVIEWER):
-        reports = access.selfchecks_visible_to(user).filter(campaign=campaign)
+        reports = rules.selfchecks_visible_to(user).filter(campaign=campaign)
         waiting = reports.filter(status=ReportStatus.SUBMITTED).exclude(officer__user=user).count()
         url = reverse("selfcheck:queue")
         panels.append(
@@ -84,7 +85,7 @@ def home_panels(user) -> list[Panel]:
                     PanelLine(_("审核队列"), "", url),
                     PanelLine(
                         _("待答复咨询"),
-                        access.selfcheck_questions_visible_to(user)
+                        rules.selfcheck_questions_visible_to(user)
                         .filter(answered_at__isnull=True, report__campaign=campaign)
                         .exclude(report__officer__user=user)
                         .count(),
@@ -98,8 +99,8 @@ def home_panels(user) -> list[Panel]:
     if access.has_role(user, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD) and not access.has_role(
         user, Role.REVIEWER
     ):
-        roots = access.scope_paths(user, access.SELFCHECK_FIGURES)
-        unit = access.selfcheck_units_for_figures(user).filter(path__in=roots[:1]).first()
+        roots = access.scope_paths(user, rules.SELFCHECK_FIGURES)
+        unit = rules.selfcheck_units_for_figures(user).filter(path__in=roots[:1]).first()
         if unit is not None:
             fig = unit_figures(unit=unit, campaign=campaign)
             lines = [
@@ -117,7 +118,7 @@ def home_panels(user) -> list[Panel]:
             ]
             if access.has_role(user, Role.LEADER):
                 pending = (
-                    access.warning_cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
+                    rules.warning_cases_visible_to(user).filter(status=CaseStatus.PENDING).count()
                 )
                 if pending:
                     lines.append(

@@ -7,12 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify import access
 from rectify.forms import OfficerPickerField, ScopedForm, register_officer_scope
 from rectify.models import ChronicProblem
 from rectify.params import ID_MAX
 from rectify.widgets import LimitedTextarea
 
+from .. import access as rules
 from ..errors import TALK_DATE_FUTURE
 from ..models import AnswerKind, ReportStatus, TalkTrigger
 
@@ -71,7 +71,7 @@ class ItemConfigForm(forms.Form):
 
 
 def _talk_partners(user):
-    return access.talk_officers_visible_to(user)
+    return rules.talk_officers_visible_to(user)
 
 
 # Talk partners come from the keeper's subtree (S1); the picker lists and validates with this

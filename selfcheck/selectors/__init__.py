@@ -1,7 +1,7 @@
 """Reads of the self-check app, split by topic and re-exported here: the review queue,
 figures, the declarations the leads app reads, coverage.
 
-Every user-facing read starts from a scoping function in rectify/access.py."""
+Every user-facing read starts from a scoping function in selfcheck/access.py."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ COVERAGE_MAX_UNITS = 2000
 def talk_coverage(*, roots: list[str], talks: QuerySet, campaign: Campaign) -> dict:
     """Per unit of the whole tree below each scope root: officers (of the unit's subtree)
     talked with / officers; per trigger: talks and people. `talks` comes from
-    access.talks_visible_to(user). Talks dated after today do not count.
+    selfcheck.access.talks_visible_to(user). Talks dated after today do not count.
 
     Three queries whatever the size of the tree: units, officers per unit, officers talked
     with per unit; subtree totals are summed up the paths in Python."""

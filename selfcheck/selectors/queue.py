@@ -77,7 +77,7 @@ class QueueFilters:
 
 
 def review_queue(*, reports: QuerySet, campaign: Campaign, filters: QueueFilters) -> QuerySet:
-    """`reports` comes from access.selfchecks_visible_to(user)."""
+    """`reports` comes from selfcheck.access.selfchecks_visible_to(user)."""
     qs = reports.filter(campaign=campaign)
     if filters.status:
         qs = qs.filter(status=filters.status)

@@ -50,7 +50,7 @@ def talk_record(
     actor,
 ) -> Talk:
     """Record a heart-to-heart talk. The caller has checked that both officers are in the
-    actor's scope (access.talk_officers_visible_to / officers_visible_to)."""
+    actor's scope (selfcheck.access.talk_officers_visible_to / officers_visible_to)."""
     talk = Talk(
         campaign=campaign,
         officer=officer,

@@ -1,4 +1,4 @@
-"""Thin views: scope through rectify.access, write through services, read through selectors.
+"""Thin views: scope through selfcheck.access, write through services, read through selectors.
 Split by page group; urls.py refers to them as `views.<name>`."""
 
 from __future__ import annotations

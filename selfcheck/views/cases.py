@@ -14,6 +14,7 @@ from rectify import access
 from rectify.models import Role
 from rectify.selectors import officer_for_user
 
+from .. import access as rules
 from .. import selectors, services
 from ..forms import (
     WarningCaseForm,
@@ -26,7 +27,7 @@ from ..models import (
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
-    visible = access.warning_cases_visible_to(request.user).select_related("unit")
+    visible = rules.warning_cases_visible_to(request.user).select_related("unit")
     can_draft = access.has_role(request.user, Role.OFFICE)
     can_approve = access.has_role(request.user, Role.LEADER)
     officer = officer_for_user(request.user)
@@ -39,9 +40,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         form = WarningCaseForm(request.POST or None, units=units)
         if request.method == "POST" and form.is_valid():
             unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
-            if not access.has_role(request.user, Role.OFFICE) or not any(
-                unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.OFFICE])
-            ):
+            if not rules.can_draft_case_for(request.user, unit):
                 raise Http404
             services.warning_case_create(
                 unit=unit,
@@ -70,12 +69,10 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = access.get_warning_case_for_user(request.user, pk)
+    case = rules.get_warning_case_for_user(request.user, pk)
     officer = officer_for_user(request.user)
     read = officer is not None and CaseRead.objects.filter(case=case, officer=officer).exists()
-    can_approve = case.status == CaseStatus.PENDING and any(
-        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
-    )
+    can_approve = case.status == CaseStatus.PENDING and rules.can_decide_case(request.user, case)
     per_unit = []
     if (
         access.has_role(request.user, Role.OFFICE, Role.LEADER)
@@ -98,10 +95,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = access.get_warning_case_for_user(request.user, pk)
-    if not any(
-        case.unit.path.startswith(p) for p in access.scope_paths(request.user, [Role.LEADER])
-    ):
+    case = rules.get_warning_case_for_user(request.user, pk)
+    if not rules.can_decide_case(request.user, case):
         raise Http404
     approve = request.POST.get("decision") == "approve"
     try:
@@ -117,7 +112,7 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_confirm_read(request: HttpRequest, pk: int) -> HttpResponse:
-    case = access.get_warning_case_for_user(request.user, pk)
+    case = rules.get_warning_case_for_user(request.user, pk)
     officer = officer_for_user(request.user)
     if officer is None:
         raise Http404

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from rectify import access
-from rectify.models import Campaign, Role
+from rectify.models import Campaign
 from rectify.params import id_param
 
 from ..models import (
@@ -25,21 +24,6 @@ def current_campaign() -> Campaign:
 def policy_text(campaign: Campaign) -> str:
     policy = CampaignPolicy.objects.filter(campaign=campaign).first()
     return policy.leniency_text if policy else str(DEFAULT_LENIENCY_TEXT)
-
-
-def can_review_report(user, report) -> bool:
-    if report.officer.user_id == user.pk:
-        return False
-    return any(
-        report.officer.unit.path.startswith(p) for p in access.scope_paths(user, [Role.REVIEWER])
-    )
-
-
-def can_answer_report(user, report) -> bool:
-    if report.officer.user_id == user.pk:
-        return False
-    paths = access.scope_paths(user, access.SELFCHECK_QUESTION_ANSWERERS)
-    return any(report.officer.unit.path.startswith(p) for p in paths)
 
 
 def unit_param(request: HttpRequest) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from rectify import access
 from rectify.models import Role
 from rectify.params import id_param
 
+from .. import access as rules
 from .. import services
 from ..forms import (
     ItemConfigForm,
@@ -26,9 +27,7 @@ def items_config(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         toggle = id_param(request.POST, "toggle")
         if toggle:
-            item = access.selfcheck_item_configs_visible_to(request.user).filter(pk=toggle).first()
-            if item is None:
-                raise Http404
+            item = rules.get_item_config_for_user(request.user, toggle)
             services.item_config_update(item=item, actor=request.user, is_active=not item.is_active)
             return redirect("selfcheck:items")
         if form.is_valid():
@@ -45,7 +44,7 @@ def items_config(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已添加“N”项自查事项"))
             return redirect("selfcheck:items")
     items = (
-        access.selfcheck_item_configs_visible_to(request.user)
+        rules.selfcheck_item_configs_visible_to(request.user)
         .filter(campaign=campaign)
         .select_related("unit")
         .order_by("unit__path", "order")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import xlsx_response
-from rectify.models import AuditVerb, ChronicProblem, Role
+from rectify.models import AuditVerb, ChronicProblem, Role, Unit
 from rectify.pagination import keyset_page
 
+from .. import access as rules
 from .. import selectors, services
 from ..forms import (
     QueueFilterForm,
@@ -45,7 +46,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             q=data.get("q") or "",
         )
     qs = selectors.review_queue(
-        reports=access.selfchecks_visible_to(request.user).exclude(officer__user=request.user),
+        reports=rules.selfchecks_visible_to(request.user).exclude(officer__user=request.user),
         campaign=campaign,
         filters=filters,
     )
@@ -83,7 +84,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def remind(request: HttpRequest) -> HttpResponse:
     campaign = current_campaign()
-    officers = access.selfcheck_officers_to_remind(request.user)
+    officers = rules.selfcheck_officers_to_remind(request.user)
     result = services.reminders_send(campaign=campaign, officers=officers, actor=request.user)
     messages.success(request, services.reminders_message(result))
     target = request.POST.get("next", "")
@@ -92,21 +93,11 @@ def remind(request: HttpRequest) -> HttpResponse:
     return redirect(target or reverse("selfcheck:queue"))
 
 
-def _figures_unit(request):
-    units = access.selfcheck_units_for_figures(request.user)
-    unit_id = unit_param(request)
-    if unit_id:
-        unit = units.filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404
-        return unit
-    roots = access.scope_paths(request.user, access.SELFCHECK_FIGURES)
-    if not roots:
-        raise Http404
-    return units.filter(path=roots[0]).first()
+def _figures_unit(request: HttpRequest) -> Unit:
+    return rules.figures_unit_for_user(request.user, unit_param(request))
 
 
-@access.role_required(*access.SELFCHECK_FIGURES)
+@access.role_required(*rules.SELFCHECK_FIGURES)
 def figures(request: HttpRequest) -> HttpResponse:
     campaign = current_campaign()
     unit = _figures_unit(request)
@@ -128,12 +119,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "cadre_required": [c.cadre_required for c in children],
         "cadre_submitted": [c.cadre_submitted for c in children],
     }
-    roots = access.scope_paths(request.user, access.SELFCHECK_FIGURES)
-    parent = None
-    if unit.depth > 1 and not any(unit.path == r for r in roots):
-        parent = (
-            access.selfcheck_units_for_figures(request.user).filter(path=unit.path[:-4]).first()
-        )
+    parent = rules.figures_parent_for_user(request.user, unit)
     return render(
         request,
         "selfcheck/figures.html",
@@ -146,19 +132,19 @@ def figures(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "parent": parent,
             "can_queue": access.has_role(request.user, Role.REVIEWER),
-            "can_export": access.has_role(request.user, *access.SELFCHECK_EXPORTERS),
+            "can_export": access.has_role(request.user, *rules.SELFCHECK_EXPORTERS),
             "can_remind": access.has_role(request.user, Role.REVIEWER, Role.OFFICE),
         },
     )
 
 
-@access.role_required(*access.SELFCHECK_EXPORTERS)
+@access.role_required(*rules.SELFCHECK_EXPORTERS)
 def export(request: HttpRequest) -> HttpResponse:
     """The report summary: one row per officer, answers only where the user may read them
     (own report, reviewed subtree); office staff get officers and progress of their scope."""
     campaign = current_campaign()
-    reports = access.selfcheck_reports_for_export(request.user)
-    paths = access.scope_paths(request.user, access.SELFCHECK_EXPORTERS)
+    reports = rules.selfcheck_reports_for_export(request.user)
+    paths = access.scope_paths(request.user, rules.SELFCHECK_EXPORTERS)
     unit_id = unit_param(request)
     if unit_id:
         unit = access.get_unit_for_user(request.user, unit_id)
@@ -178,7 +164,7 @@ def export(request: HttpRequest) -> HttpResponse:
         reports=reports,
         campaign=campaign,
         columns=columns,
-        content_q=access.selfcheck_content_q(request.user),
+        content_q=rules.selfcheck_content_q(request.user),
     )
     return xlsx_response(
         f"selfcheck-{timezone.localdate():%Y%m%d}.xlsx",
@@ -186,7 +172,7 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*access.SELFCHECK_FIGURES)
+@access.role_required(*rules.SELFCHECK_FIGURES)
 def figures_export(request: HttpRequest) -> HttpResponse:
     """Completion figures of the unit and its children (aggregates only, for leaders too)."""
     campaign = current_campaign()

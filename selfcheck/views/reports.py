@@ -13,6 +13,7 @@ from rectify import access
 from rectify.pagination import keyset_page
 from rectify.params import int_param
 
+from .. import access as rules
 from .. import selectors, services
 from ..forms import (
     AnswerForm,
@@ -22,7 +23,6 @@ from ..models import (
     Relation,
     ReportStatus,
 )
-from .common import can_answer_report, can_review_report
 
 
 def _version_or_latest(report, number: int | None):
@@ -37,10 +37,10 @@ def _version_or_latest(report, number: int | None):
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_selfcheck_for_user(request.user, pk)
+    report = rules.get_selfcheck_for_user(request.user, pk)
     version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
     services.report_record_read(report=report, actor=request.user, request=request)
-    can_review = can_review_report(request.user, report)
+    can_review = rules.can_review_report(request.user, report)
     context = {
         "report": report,
         "version": version,
@@ -48,7 +48,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": report.reviews.select_related("actor", "version"),
         "questions": report.questions.select_related("answered_by"),
         "can_review": can_review and report.status == ReportStatus.SUBMITTED,
-        "can_answer": can_answer_report(request.user, report),
+        "can_answer": rules.can_answer_report(request.user, report),
         "return_form": ReturnForm(),
         "answer_form": AnswerForm(),
         "is_late": selectors.report_is_late(report),
@@ -60,7 +60,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_selfcheck_for_user(request.user, pk)
+    report = rules.get_selfcheck_for_user(request.user, pk)
     version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
     if version is None:
         raise Http404(_("尚未提交"))
@@ -74,7 +74,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_selfcheck_for_user(request.user, pk)
+    report = rules.get_selfcheck_for_user(request.user, pk)
     versions = list(selectors.report_versions(report))
     if len(versions) < 2:
         messages.info(request, _("只有一个版本，无需比较。"))
@@ -100,8 +100,8 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_selfcheck_for_user(request.user, pk)
-    if not can_review_report(request.user, report):
+    report = rules.get_selfcheck_for_user(request.user, pk)
+    if not rules.can_review_report(request.user, report):
         raise Http404
     try:
         services.report_accept(report=report, actor=request.user)
@@ -114,8 +114,8 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_selfcheck_for_user(request.user, pk)
-    if not can_review_report(request.user, report):
+    report = rules.get_selfcheck_for_user(request.user, pk)
+    if not rules.can_review_report(request.user, report):
         raise Http404
     form = ReturnForm(request.POST)
     try:
@@ -133,14 +133,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    question = (
-        access.selfcheck_questions_visible_to(request.user)
-        .select_related("report__officer__unit", "report__officer__user")
-        .filter(pk=pk)
-        .first()
-    )
-    if question is None or not can_answer_report(request.user, question.report):
-        raise Http404
+    question = rules.get_question_to_answer(request.user, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         services.question_answer(
@@ -156,11 +149,11 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("selfcheck:questions")
 
 
-@access.role_required(*access.SELFCHECK_QUESTION_ANSWERERS)
+@access.role_required(*rules.SELFCHECK_QUESTION_ANSWERERS)
 def questions(request: HttpRequest) -> HttpResponse:
     """Questions of the subtree (reviewers and office), unanswered first, answered in place."""
     qs = (
-        access.selfcheck_questions_visible_to(request.user)
+        rules.selfcheck_questions_visible_to(request.user)
         .exclude(report__officer__user=request.user)
         .select_related("report__officer__unit", "answered_by")
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rectify import access
 from rectify.pagination import keyset_page
 
+from .. import access as rules
 from .. import selectors, services
 from ..forms import (
     TalkCorrectForm,
@@ -18,7 +19,7 @@ from ..forms import (
 from .common import current_campaign
 
 
-@access.role_required(*access.SELFCHECK_TALK_KEEPERS)
+@access.role_required(*rules.SELFCHECK_TALK_KEEPERS)
 def talks(request: HttpRequest) -> HttpResponse:
     campaign = current_campaign()
     form = TalkForm(request.POST or None, user=request.user)
@@ -39,7 +40,7 @@ def talks(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已记录谈心谈话"))
             return redirect("selfcheck:talks")
-    visible = access.talks_visible_to(request.user).filter(campaign=campaign)
+    visible = rules.talks_visible_to(request.user).filter(campaign=campaign)
     page = keyset_page(
         visible.select_related("officer__unit", "talker", "trigger"),
         ordering=("-talked_on", "-id"),
@@ -47,17 +48,17 @@ def talks(request: HttpRequest) -> HttpResponse:
         size=50,
     )
     coverage = selectors.talk_coverage(
-        roots=access.scope_paths(request.user, access.SELFCHECK_TALK_KEEPERS),
-        talks=access.talks_visible_to(request.user),
+        roots=access.scope_paths(request.user, rules.SELFCHECK_TALK_KEEPERS),
+        talks=rules.talks_visible_to(request.user),
         campaign=campaign,
     )
     return render(request, "selfcheck/talks.html", {"form": form, "page": page, **coverage})
 
 
-@access.role_required(*access.SELFCHECK_TALK_KEEPERS)
+@access.role_required(*rules.SELFCHECK_TALK_KEEPERS)
 def talk_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a talk record with a reason; the page lists earlier corrections (old → new)."""
-    talk = access.get_talk_for_user(request.user, pk)
+    talk = rules.get_talk_for_user(request.user, pk)
     initial = {
         "officer": talk.officer,
         "talker": talk.talker,

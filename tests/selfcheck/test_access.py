@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rectify.access import (
+from rectify.models import AuditEvent
+from selfcheck import services
+from selfcheck.access import (
     get_selfcheck_for_user,
     selfcheck_questions_visible_to,
     selfchecks_visible_to,
 )
-from rectify.models import AuditEvent
-from selfcheck import services
 from tests.factories import UserFactory, grant
 
 from .conftest import submit
