@@ -101,6 +101,16 @@ def selfcheck_officers_to_remind(user: AnyUser) -> QuerySet[Officer]:
     return Officer.objects.filter(unit_q(user, SELFCHECK_REMINDERS, prefix="unit__"))
 
 
+def reports_to_review(user: AnyUser) -> QuerySet[SelfCheckReport]:
+    """The reports of the subtree the user reviews, never their own."""
+    return selfchecks_visible_to(user).exclude(officer__user=user)
+
+
+def units_to_choose(user: AnyUser, roles: tuple[str, ...] | list[str], limit: int) -> list[Unit]:
+    """Units of the user's `roles` subtrees in tree order, for a unit chooser."""
+    return list(units_visible_to(user, roles).order_by("path")[:limit])
+
+
 # --- questions ----------------------------------------------------------------------------
 
 

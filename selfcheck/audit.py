@@ -1,15 +1,68 @@
-"""How the self-check app appears in the audit trail: the audit log page's entry for
-reports (registered from AppConfig.ready, since rectify imports no app)."""
+"""The self-check app in the audit trail: its action codes (`selfcheck.<model>.<verb>`,
+constants so they can be grepped), the one helper that audits reads and exports, and the
+audit log page's entry for reports (registered from AppConfig.ready: rectify imports no
+app)."""
 
 from __future__ import annotations
 
+from django.db import models
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from rectify.audit import audit_record
 from rectify.audit_display import OBJECT_KINDS, ObjectKind
+from rectify.models import AuditEvent, AuditVerb
 
 from .access import selfchecks_visible_to
 from .models import SelfCheckReport
+
+REPORT_DRAFT_SAVED = "selfcheck.report.draft_saved"
+REPORT_SUBMITTED = "selfcheck.report.submitted"
+REPORT_ACCEPTED = "selfcheck.report.accepted"
+REPORT_RETURNED = "selfcheck.report.returned"
+REPORT_REMINDED = "selfcheck.report.reminded"
+REPORT_READ = "selfcheck.report.read"
+REPORT_PRINT_READ = "selfcheck.print.read"  # kept as first recorded: the trail is append-only
+REPORT_DIFF_READ = "selfcheck.diff.read"
+REPORT_EXPORTED = "selfcheck.report.exported"
+QUEUE_READ = "selfcheck.queue.read"
+FIGURES_EXPORTED = "selfcheck.figures.exported"
+QUESTION_ASKED = "selfcheck.question.asked"
+QUESTION_ANSWERED = "selfcheck.question.answered"
+ITEM_CREATED = "selfcheck.item.created"
+ITEM_CHANGED = "selfcheck.item.changed"
+TALK_RECORDED = "selfcheck.talk.recorded"
+TALK_CORRECTED = "selfcheck.talk.corrected"
+CASE_CREATED = "selfcheck.case.created"
+CASE_APPROVED = "selfcheck.case.approved"
+CASE_REJECTED = "selfcheck.case.rejected"
+CASE_READ_CONFIRMED = "selfcheck.case.read_confirmed"
+
+
+def audit_read(
+    *,
+    actor: object,
+    action: str,
+    request: HttpRequest | None = None,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    data: dict | None = None,
+    verb: str = AuditVerb.READ,
+) -> AuditEvent:
+    """Record that `actor` read (or, with verb EXPORT, exported) self-check data: every
+    read of report contents, lists and exports by someone other than the owner goes here."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        verb=verb,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        data=data,
+        request=request,
+    )
 
 
 def _report_label(report: SelfCheckReport) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def _when(rng: random.Random, campaign: Campaign, officer: Officer) -> dt.dateti
     return min(timezone.make_aware(moment), timezone.now())
 
 
-def _reviewer_for(officer: Officer, reviewers: list[RoleAssignment]):
+def _reviewer_for(officer: Officer, reviewers: list[RoleAssignment]) -> AbstractBaseUser | None:
     for assignment in reviewers:
         if (
             officer.unit.path.startswith(assignment.unit.path)
@@ -192,7 +193,9 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
     _seed_cases(campaign, rng, officers)
 
 
-def _seed_demo_accounts(campaign, rng, reviewers) -> None:
+def _seed_demo_accounts(
+    campaign: Campaign, rng: random.Random, reviewers: list[RoleAssignment]
+) -> None:
     officer = _officer_by_username("officer")
     if officer and not SelfCheckReport.objects.filter(campaign=campaign, officer=officer).exists():
         report = services.report_for_officer(officer=officer, campaign=campaign)
@@ -230,7 +233,7 @@ def _seed_demo_accounts(campaign, rng, reviewers) -> None:
         services.report_save_draft(report=report, draft=draft, actor=cadre.user)
 
 
-def _seed_talks(campaign, rng, officers) -> None:
+def _seed_talks(campaign: Campaign, rng: random.Random, officers: list[Officer]) -> None:
     if Talk.objects.filter(campaign=campaign).exists() or not officers:
         return
     triggers = list(TalkTrigger.objects.filter(is_active=True))
@@ -260,7 +263,7 @@ CASES = [
 ]
 
 
-def _seed_cases(campaign, rng, officers) -> None:
+def _seed_cases(campaign: Campaign, rng: random.Random, officers: list[Officer]) -> None:
     root = Unit.objects.filter(code="QHD").first() or Unit.objects.filter(depth=1).first()
     if root is None:
         return

@@ -34,11 +34,13 @@ class DiffResult:
         )
 
 
-def _rows_diff(a: list[dict], b: list[dict], identity: tuple[str, ...]):
+def _rows_diff(
+    a: list[dict], b: list[dict], identity: tuple[str, ...]
+) -> tuple[list[dict], list[dict], list[dict]]:
     """Rows only in b (added), only in a (removed), and rows with the same identity
     (e.g. same person and enterprise) whose other fields differ (changed)."""
 
-    def ident(r):
+    def ident(r: dict) -> tuple:
         return tuple(r.get(k, "") for k in identity)
 
     left = {ident(r): r for r in a}

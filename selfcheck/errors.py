@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 
 class SelfCheckError(Exception):
-    def __init__(self, messages: list[str] | str):
+    def __init__(self, messages: list[str] | str) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("; ".join(str(m) for m in self.messages))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -173,10 +174,10 @@ def content_hash(content: dict) -> str:
 
 
 class VersionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: object) -> NoReturn:
         raise ValidationError("submitted versions are never changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise ValidationError("submitted versions are never deleted")
 
 
@@ -207,12 +208,12 @@ class ReportVersion(models.Model):
     def __str__(self) -> str:
         return f"v{self.number} {self.submitted_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValidationError("submitted versions are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise ValidationError("submitted versions are never deleted")
 
     def hash_matches(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -17,7 +18,7 @@ from .models import CaseStatus, Notice, ReportStatus, SelfCheckReport
 from .selectors import unit_figures
 
 
-def nav_items(user) -> list[NavItem]:
+def nav_items(user: AbstractBaseUser | AnonymousUser) -> list[NavItem]:
     items = []
     if officer_for_user(user) is not None:
         items.append(NavItem(_("我的自查"), reverse("selfcheck:my_report"), order=10))
@@ -35,7 +36,7 @@ def nav_items(user) -> list[NavItem]:
     return items
 
 
-def home_panels(user) -> list[Panel]:
+def home_panels(user: AbstractBaseUser | AnonymousUser) -> list[Panel]:
     campaign = Campaign.current()
     if campaign is None:
         return []

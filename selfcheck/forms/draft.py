@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from ..models import (
     ItemConfig,
     LendingRow,
     Relation,
+    ReportVersion,
     uscc_is_valid,
 )
 
@@ -82,7 +84,7 @@ BUSINESS_FIELDS = ("relation", "name", "enterprise", "uscc", "role", "shareholdi
 LENDING_FIELDS = ("counterparty", "amount", "date", "duty_relation")
 
 
-def _row_keys(post, prefix: str) -> list[str]:
+def _row_keys(post: QueryDict, prefix: str) -> list[str]:
     keys: list[str] = []
     for name in post:
         if name.startswith(prefix + "-"):
@@ -92,7 +94,7 @@ def _row_keys(post, prefix: str) -> list[str]:
     return keys
 
 
-def draft_from_post(post, items: list[Item]) -> dict:
+def draft_from_post(post: QueryDict, items: list[Item]) -> dict:
     """Turn the form's POST into the draft dict (lenient: drafts may be incomplete).
 
     Nothing is cut here: a value over its limit is kept whole so that `draft_limit_errors`
@@ -120,7 +122,7 @@ def draft_from_post(post, items: list[Item]) -> dict:
     return {"answers": answers, "business": business, "lending": lending}
 
 
-def draft_from_version(version) -> dict:
+def draft_from_version(version: ReportVersion) -> dict:
     content = version.content
     return {
         "answers": {

@@ -3,12 +3,17 @@ only). The report form is data-driven and parsed in `forms.draft`."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.forms import OfficerPickerField, ScopedForm, register_officer_scope
-from rectify.models import ChronicProblem
+from rectify.models import ChronicProblem, Officer, Unit
 from rectify.params import ID_MAX
 from rectify.widgets import LimitedTextarea
 
@@ -33,7 +38,9 @@ class QueueFilterForm(forms.Form):
     yes_item = forms.ChoiceField(label=_("申报“是”的事项"), required=False)
     late = forms.BooleanField(label=_("仅逾期"), required=False)
 
-    def __init__(self, *args, columns: list[tuple[str, str]] = (), **kwargs):
+    def __init__(
+        self, *args: object, columns: list[tuple[str, str]] = (), **kwargs: object
+    ) -> None:
         """`columns`: (key, label) of the six items and the N items of the reviewer's scope
         (selectors.item_columns), so an N item filters like the six."""
         super().__init__(*args, **kwargs)
@@ -65,12 +72,12 @@ class ItemConfigForm(forms.Form):
     kind = forms.ChoiceField(label=_("回答方式"), choices=AnswerKind.choices)
     order = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, initial=10)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args: object, units: Iterable[Unit] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]
 
 
-def _talk_partners(user):
+def _talk_partners(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Officer]:
     return rules.talk_officers_visible_to(user)
 
 
@@ -107,12 +114,12 @@ class TalkForm(ScopedForm):
         widget=LimitedTextarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["talked_on"].widget.attrs["max"] = today.isoformat()
 
-    def clean_talked_on(self):
+    def clean_talked_on(self) -> dt.date:
         day = self.cleaned_data["talked_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(TALK_DATE_FUTURE)
@@ -141,6 +148,6 @@ class WarningCaseForm(forms.Form):
         widget=LimitedTextarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args: object, units: Iterable[Unit] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, "　" * (u.depth - 1) + u.name) for u in units]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rectify.models import Campaign, Officer, Unit
 
-from ..models import CaseRead, Talk, TalkTrigger
+from ..models import CaseRead, Talk, TalkTrigger, WarningCase
 
 
 def _pct(part: int, whole: int) -> int:
@@ -82,11 +82,11 @@ def talk_coverage(*, roots: list[str], talks: QuerySet, campaign: Campaign) -> d
     return {"per_unit": per_unit, "per_trigger": per_trigger}
 
 
-def talk_corrections(talk) -> QuerySet:
+def talk_corrections(talk: Talk) -> QuerySet:
     return talk.corrections.select_related("corrected_by").order_by("-corrected_at", "-id")
 
 
-def case_read_coverage(case) -> list[dict]:
+def case_read_coverage(case: WarningCase) -> list[dict]:
     """Officers who confirmed reading / officers, for the case's unit and its children."""
     rows = []
     for unit in _unit_and_children(case.unit):

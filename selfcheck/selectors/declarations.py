@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import Combinable
 
 from rectify.models import Campaign, ChronicProblem, Officer
 
@@ -17,7 +19,9 @@ from ..models import (
 )
 
 
-def declarations_before(*, officer_ids, before: dt.datetime) -> dict[int, dict[str, dt.datetime]]:
+def declarations_before(
+    *, officer_ids: Iterable[int], before: dt.datetime
+) -> dict[int, dict[str, dt.datetime]]:
     """{officer id: {ChronicProblem value: submitted_at of the earliest in-window version that
     declared "yes" on it, before `before`}}. One query whatever the number of officers.
 
@@ -41,7 +45,9 @@ def declarations_before(*, officer_ids, before: dt.datetime) -> dict[int, dict[s
     return result
 
 
-def declared_before_day(*, officer_id, key, day) -> Exists:
+def declared_before_day(
+    *, officer_id: int | Combinable, key: str | Combinable, day: dt.date | Combinable
+) -> Exists:
     """A SQL condition: the officer declared "yes" on `key` in a version submitted inside
     the window and before `day` (in the project's time zone). The arguments may be
     expressions (OuterRef), so a whole ledger is counted in one query (leads' L12 figure)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -116,7 +117,7 @@ def figures_headers(columns: list[tuple[str, str]]) -> list[str]:
     ]
 
 
-def figures_rows(figures: list[Figures], columns: list[tuple[str, str]]):
+def figures_rows(figures: list[Figures], columns: list[tuple[str, str]]) -> Iterator[list]:
     for f in figures:
         yield [
             f.unit.name,

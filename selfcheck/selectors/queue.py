@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, When
@@ -135,7 +136,7 @@ def export_rows(
     campaign: Campaign,
     columns: list[tuple[str, str]],
     content_q: Q | None = None,
-):
+) -> Iterator[list]:
     """Rows for the Excel summary, streamed (iterator, constant memory, no query per row).
 
     `content_q` marks the reports whose answers the exporter may read (need to know); the

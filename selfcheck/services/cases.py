@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
+from .. import audit
 from ..errors import (
     CASE_NOT_PENDING,
     CASE_NOT_PUBLISHED,
@@ -26,7 +28,7 @@ CASE_NOTE_MAX = WarningCase._meta.get_field("decision_note").max_length
 
 @transaction.atomic
 def warning_case_create(
-    *, unit: Unit, title: str, body: str, lesson: str, category: str, actor
+    *, unit: Unit, title: str, body: str, lesson: str, category: str, actor: AbstractBaseUser | None
 ) -> WarningCase:
     """Office staff draft a case; it goes straight to the leader's approval queue."""
     case = WarningCase(
@@ -40,12 +42,14 @@ def warning_case_create(
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="selfcheck.case.created", verb=AuditVerb.CREATE, target=case)
+    audit_record(actor=actor, action=audit.CASE_CREATED, verb=AuditVerb.CREATE, target=case)
     return case
 
 
 @transaction.atomic
-def warning_case_decide(*, case: WarningCase, approve: bool, actor, note: str = "") -> WarningCase:
+def warning_case_decide(
+    *, case: WarningCase, approve: bool, actor: AbstractBaseUser | None, note: str = ""
+) -> WarningCase:
     case = WarningCase.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.PENDING:
         raise SelfCheckError(str(CASE_NOT_PENDING))
@@ -59,7 +63,7 @@ def warning_case_decide(*, case: WarningCase, approve: bool, actor, note: str = 
     case.save()
     audit_record(
         actor=actor,
-        action=f"selfcheck.case.{'approved' if approve else 'rejected'}",
+        action=audit.CASE_APPROVED if approve else audit.CASE_REJECTED,
         verb=AuditVerb.CHANGE,
         target=case,
     )
@@ -67,12 +71,14 @@ def warning_case_decide(*, case: WarningCase, approve: bool, actor, note: str = 
 
 
 @transaction.atomic
-def warning_case_confirm_read(*, case: WarningCase, officer: Officer, actor) -> CaseRead:
+def warning_case_confirm_read(
+    *, case: WarningCase, officer: Officer, actor: AbstractBaseUser | None
+) -> CaseRead:
     if case.status != CaseStatus.PUBLISHED:
         raise SelfCheckError(str(CASE_NOT_PUBLISHED))
     read, created = CaseRead.objects.get_or_create(case=case, officer=officer)
     if created:
         audit_record(
-            actor=actor, action="selfcheck.case.read_confirmed", verb=AuditVerb.CREATE, target=case
+            actor=actor, action=audit.CASE_READ_CONFIRMED, verb=AuditVerb.CREATE, target=case
         )
     return read

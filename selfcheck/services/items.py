@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Unit
 
+from .. import audit
 from ..models import (
     ItemConfig,
 )
@@ -14,7 +16,14 @@ from ..models import (
 
 @transaction.atomic
 def item_config_create(
-    *, campaign: Campaign, unit: Unit, text: str, help_text: str, kind: str, order: int, actor
+    *,
+    campaign: Campaign,
+    unit: Unit,
+    text: str,
+    help_text: str,
+    kind: str,
+    order: int,
+    actor: AbstractBaseUser | None,
 ) -> ItemConfig:
     cfg = ItemConfig(
         campaign=campaign,
@@ -27,19 +36,21 @@ def item_config_create(
     )
     cfg.full_clean()
     cfg.save()
-    audit_record(actor=actor, action="selfcheck.item.created", verb=AuditVerb.CREATE, target=cfg)
+    audit_record(actor=actor, action=audit.ITEM_CREATED, verb=AuditVerb.CREATE, target=cfg)
     return cfg
 
 
 @transaction.atomic
-def item_config_update(*, item: ItemConfig, actor, **changes) -> ItemConfig:
+def item_config_update(
+    *, item: ItemConfig, actor: AbstractBaseUser | None, **changes: object
+) -> ItemConfig:
     for name, value in changes.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
     audit_record(
         actor=actor,
-        action="selfcheck.item.changed",
+        action=audit.ITEM_CHANGED,
         verb=AuditVerb.CHANGE,
         target=item,
         data={k: str(v) for k, v in changes.items()},

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,13 +17,16 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer
 
+from .. import audit
 from ..models import (
     Notice,
     SelfCheckReport,
 )
 
 
-def notice_send(*, user, text: str, url: str = "", dedupe_key: str = "", email: bool = False):
+def notice_send(
+    *, user: AbstractBaseUser, text: str, url: str = "", dedupe_key: str = "", email: bool = False
+) -> Notice | None:
     """An in-app notice (and an email when asked and the account has an address)."""
     try:
         with transaction.atomic():
@@ -58,7 +63,11 @@ class ReminderResult:
 
 
 def reminders_send(
-    *, campaign: Campaign, officers, actor, today: dt.date | None = None
+    *,
+    campaign: Campaign,
+    officers: QuerySet[Officer],
+    actor: AbstractBaseUser | None,
+    today: dt.date | None = None,
 ) -> ReminderResult:
     """Remind every officer in `officers` (a scoped queryset) who has not submitted.
 
@@ -87,7 +96,7 @@ def reminders_send(
             result.already += 1
     audit_record(
         actor=actor,
-        action="selfcheck.report.reminded",
+        action=audit.REPORT_REMINDED,
         verb=AuditVerb.OTHER,
         object_type="rectify.campaign",
         object_id=campaign.pk,
@@ -129,5 +138,5 @@ def reminders_due(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def notices_mark_read(*, user) -> int:
+def notices_mark_read(*, user: AbstractBaseUser) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
+from .. import audit
 from ..errors import (
     SelfCheckError,
     refuse_too_long,
@@ -24,7 +26,7 @@ QUESTION_MAX = 4000
 
 
 @transaction.atomic
-def question_ask(*, report: SelfCheckReport, text: str, actor) -> Question:
+def question_ask(*, report: SelfCheckReport, text: str, actor: AbstractBaseUser | None) -> Question:
     text = (text or "").strip()
     if not text:
         raise SelfCheckError(_("请填写问题内容"))
@@ -32,14 +34,12 @@ def question_ask(*, report: SelfCheckReport, text: str, actor) -> Question:
     question = Question(report=report, text=text)
     question.full_clean()
     question.save()
-    audit_record(
-        actor=actor, action="selfcheck.question.asked", verb=AuditVerb.CREATE, target=question
-    )
+    audit_record(actor=actor, action=audit.QUESTION_ASKED, verb=AuditVerb.CREATE, target=question)
     return question
 
 
 @transaction.atomic
-def question_answer(*, question: Question, text: str, actor) -> Question:
+def question_answer(*, question: Question, text: str, actor: AbstractBaseUser | None) -> Question:
     text = (text or "").strip()
     if not text:
         raise SelfCheckError(_("请填写答复内容"))
@@ -50,7 +50,7 @@ def question_answer(*, question: Question, text: str, actor) -> Question:
     question.full_clean()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
-        actor=actor, action="selfcheck.question.answered", verb=AuditVerb.CHANGE, target=question
+        actor=actor, action=audit.QUESTION_ANSWERED, verb=AuditVerb.CHANGE, target=question
     )
     owner = question.report.officer.user
     if owner is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer
 
+from .. import audit
 from ..errors import (
     NOT_EDITABLE,
     RETURN_NEEDS_REASON,
@@ -48,7 +51,9 @@ def report_for_officer(*, officer: Officer, campaign: Campaign) -> SelfCheckRepo
 
 
 @transaction.atomic
-def report_save_draft(*, report: SelfCheckReport, draft: dict, actor) -> SelfCheckReport:
+def report_save_draft(
+    *, report: SelfCheckReport, draft: dict, actor: AbstractBaseUser | None
+) -> SelfCheckReport:
     report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise SelfCheckError(str(NOT_EDITABLE))
@@ -60,9 +65,7 @@ def report_save_draft(*, report: SelfCheckReport, draft: dict, actor) -> SelfChe
     report.draft_saved_at = timezone.now()
     report.full_clean()
     report.save(update_fields=["draft", "draft_saved_at"])
-    audit_record(
-        actor=actor, action="selfcheck.report.draft_saved", verb=AuditVerb.CHANGE, target=report
-    )
+    audit_record(actor=actor, action=audit.REPORT_DRAFT_SAVED, verb=AuditVerb.CHANGE, target=report)
     return report
 
 
@@ -73,7 +76,11 @@ def in_window(*, campaign: Campaign, officer: Officer, when: dt.datetime) -> boo
 
 @transaction.atomic
 def report_submit(
-    *, report: SelfCheckReport, draft: dict, actor, now: dt.datetime | None = None
+    *,
+    report: SelfCheckReport,
+    draft: dict,
+    actor: AbstractBaseUser | None,
+    now: dt.datetime | None = None,
 ) -> ReportVersion:
     """Validate and freeze the draft into a new version (never overwriting an earlier one)."""
     report = (
@@ -138,7 +145,7 @@ def report_submit(
     report.save()
     audit_record(
         actor=actor,
-        action="selfcheck.report.submitted",
+        action=audit.REPORT_SUBMITTED,
         verb=AuditVerb.CHANGE,
         target=report,
         data={"version": number, "hash": version.content_hash, "in_window": window},
@@ -149,7 +156,9 @@ def report_submit(
 RETURN_REASON_MAX = 2000
 
 
-def _review(*, report: SelfCheckReport, actor, decision: str, reason: str) -> SelfCheckReport:
+def _review(
+    *, report: SelfCheckReport, actor: AbstractBaseUser | None, decision: str, reason: str
+) -> SelfCheckReport:
     report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED or report.latest_version_id is None:
         raise SelfCheckError(str(REVIEW_NOT_SUBMITTED))
@@ -175,7 +184,9 @@ def _review(*, report: SelfCheckReport, actor, decision: str, reason: str) -> Se
     report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
     audit_record(
         actor=actor,
-        action=f"selfcheck.report.{'accepted' if decision == ReviewDecision.ACCEPT else 'returned'}",
+        action=audit.REPORT_ACCEPTED
+        if decision == ReviewDecision.ACCEPT
+        else audit.REPORT_RETURNED,
         verb=AuditVerb.CHANGE,
         target=report,
         data={"version_id": report.latest_version_id, "reason": reason},
@@ -192,22 +203,24 @@ def _review(*, report: SelfCheckReport, actor, decision: str, reason: str) -> Se
 
 
 @transaction.atomic
-def report_accept(*, report: SelfCheckReport, actor) -> SelfCheckReport:
+def report_accept(*, report: SelfCheckReport, actor: AbstractBaseUser | None) -> SelfCheckReport:
     return _review(report=report, actor=actor, decision=ReviewDecision.ACCEPT, reason="")
 
 
 @transaction.atomic
-def report_return(*, report: SelfCheckReport, actor, reason: str) -> SelfCheckReport:
+def report_return(
+    *, report: SelfCheckReport, actor: AbstractBaseUser | None, reason: str
+) -> SelfCheckReport:
     return _review(report=report, actor=actor, decision=ReviewDecision.RETURN, reason=reason)
 
 
-def report_record_read(*, report: SelfCheckReport, actor, request=None, what: str = "report"):
+def report_record_read(
+    *,
+    report: SelfCheckReport,
+    actor: object,
+    request: HttpRequest | None = None,
+    action: str = audit.REPORT_READ,
+) -> None:
     """Reads by anyone other than the owner are audited."""
     if report.officer.user_id != getattr(actor, "pk", None):
-        audit_record(
-            actor=actor,
-            action=f"selfcheck.{what}.read",
-            verb=AuditVerb.READ,
-            target=report,
-            request=request,
-        )
+        audit.audit_read(actor=actor, action=action, target=report, request=request)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer
 
+from .. import audit
 from ..errors import (
     TALK_CORRECTION_NEEDS_REASON,
     TALK_CORRECTION_NO_CHANGE,
@@ -47,7 +49,7 @@ def talk_record(
     trigger: TalkTrigger,
     points: str,
     follow_up: str = "",
-    actor,
+    actor: AbstractBaseUser | None,
 ) -> Talk:
     """Record a heart-to-heart talk. The caller has checked that both officers are in the
     actor's scope (selfcheck.access.talk_officers_visible_to / officers_visible_to)."""
@@ -63,11 +65,11 @@ def talk_record(
     )
     talk.full_clean()
     talk.save()
-    audit_record(actor=actor, action="selfcheck.talk.recorded", verb=AuditVerb.CREATE, target=talk)
+    audit_record(actor=actor, action=audit.TALK_RECORDED, verb=AuditVerb.CREATE, target=talk)
     return talk
 
 
-def _talk_shown(name: str, value) -> str:
+def _talk_shown(name: str, value: object) -> str:
     """A field's value as users read it (kept in the correction history)."""
     if value is None:
         return ""
@@ -82,7 +84,9 @@ TALK_CORRECTABLE = ("officer", "talker", "talked_on", "trigger", "points", "foll
 
 
 @transaction.atomic
-def talk_correct(*, talk: Talk, actor, reason: str, **changes) -> Talk:
+def talk_correct(
+    *, talk: Talk, actor: AbstractBaseUser | None, reason: str, **changes: object
+) -> Talk:
     """Correct a talk record with a reason; old and new values are kept (TalkCorrection)
     and audited. `changes` holds new values of TALK_CORRECTABLE fields; unchanged ones are
     ignored. The caller has checked the talk and new officers are in the actor's scope."""
@@ -123,7 +127,7 @@ def talk_correct(*, talk: Talk, actor, reason: str, **changes) -> Talk:
     correction.save()
     audit_record(
         actor=actor,
-        action="selfcheck.talk.corrected",
+        action=audit.TALK_CORRECTED,
         verb=AuditVerb.CHANGE,
         target=talk,
         data={"reason": reason, "changes": diff},

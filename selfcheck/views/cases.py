@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,23 +19,19 @@ from ..forms import (
     WarningCaseForm,
 )
 from ..models import (
-    CaseRead,
     CaseStatus,
 )
 
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
-    visible = rules.warning_cases_visible_to(request.user).select_related("unit")
     can_draft = access.has_role(request.user, Role.OFFICE)
     can_approve = access.has_role(request.user, Role.LEADER)
     officer = officer_for_user(request.user)
-    read_ids = set()
-    if officer is not None:
-        read_ids = set(CaseRead.objects.filter(officer=officer).values_list("case_id", flat=True))
+    read_ids = selectors.case_ids_read_by(officer)
     form = None
     if can_draft:
-        units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
+        units = rules.units_to_choose(request.user, [Role.OFFICE], 500)
         form = WarningCaseForm(request.POST or None, units=units)
         if request.method == "POST" and form.is_valid():
             unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"])
@@ -56,8 +51,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         request,
         "selfcheck/cases.html",
         {
-            # read counts in the same query; coverage per unit is on each case's page
-            "cases": visible.annotate(n_read=Count("reads")).order_by("-created_at")[:200],
+            "cases": selectors.cases_listed(rules.warning_cases_visible_to(request.user)),
             "form": form,
             "can_approve": can_approve,
             "read_ids": read_ids,
@@ -71,7 +65,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = rules.get_warning_case_for_user(request.user, pk)
     officer = officer_for_user(request.user)
-    read = officer is not None and CaseRead.objects.filter(case=case, officer=officer).exists()
+    read = selectors.case_read_by(case, officer)
     can_approve = case.status == CaseStatus.PENDING and rules.can_decide_case(request.user, case)
     per_unit = []
     if (

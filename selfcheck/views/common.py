@@ -8,22 +8,12 @@ from django.utils.translation import gettext as _
 from rectify.models import Campaign
 from rectify.params import id_param
 
-from ..models import (
-    DEFAULT_LENIENCY_TEXT,
-    CampaignPolicy,
-)
-
 
 def current_campaign() -> Campaign:
     campaign = Campaign.current()
     if campaign is None:
         raise Http404(_("当前没有进行中的教育整顿活动"))
     return campaign
-
-
-def policy_text(campaign: Campaign) -> str:
-    policy = CampaignPolicy.objects.filter(campaign=campaign).first()
-    return policy.leniency_text if policy else str(DEFAULT_LENIENCY_TEXT)
 
 
 def unit_param(request: HttpRequest) -> int | None:

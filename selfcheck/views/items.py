@@ -12,7 +12,7 @@ from rectify.models import Role
 from rectify.params import id_param
 
 from .. import access as rules
-from .. import services
+from .. import selectors, services
 from ..forms import (
     ItemConfigForm,
 )
@@ -22,7 +22,7 @@ from .common import current_campaign
 @access.role_required(Role.OFFICE)
 def items_config(request: HttpRequest) -> HttpResponse:
     campaign = current_campaign()
-    units = list(access.units_visible_to(request.user, [Role.OFFICE]).order_by("path")[:500])
+    units = rules.units_to_choose(request.user, [Role.OFFICE], 500)
     form = ItemConfigForm(request.POST or None, units=units)
     if request.method == "POST":
         toggle = id_param(request.POST, "toggle")
@@ -43,10 +43,7 @@ def items_config(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("已添加“N”项自查事项"))
             return redirect("selfcheck:items")
-    items = (
-        rules.selfcheck_item_configs_visible_to(request.user)
-        .filter(campaign=campaign)
-        .select_related("unit")
-        .order_by("unit__path", "order")
+    items = selectors.item_configs_listed(
+        items=rules.selfcheck_item_configs_visible_to(request.user), campaign=campaign
     )
     return render(request, "selfcheck/items.html", {"form": form, "items": items})

@@ -20,16 +20,22 @@ from .. import selectors, services
 from ..forms import (
     QuestionForm,
 )
-from ..forms.draft import draft_from_version
+from ..forms.draft import Item, draft_from_version
 from ..models import (
     AnswerKind,
-    Notice,
     Relation,
+    SelfCheckReport,
 )
-from .common import current_campaign, policy_text
+from .common import current_campaign
 
 
-def _form_context(request, report, items, draft, errors=None) -> dict:
+def _form_context(
+    request: HttpRequest,
+    report: SelfCheckReport,
+    items: list[Item],
+    draft: dict,
+    errors: dict[str, list[str]] | None = None,
+) -> dict:
     campaign = report.campaign
     officer = report.officer
     answers = draft.get("answers", {})
@@ -43,7 +49,7 @@ def _form_context(request, report, items, draft, errors=None) -> dict:
         "campaign": campaign,
         "deadline": campaign.deadline_for(officer),
         "days_left": (campaign.deadline_for(officer) - timezone.localdate()).days,
-        "policy_text": policy_text(campaign),
+        "policy_text": selectors.policy_text(campaign),
         "rows": rows,
         "business": draft.get("business", []),
         "lending": draft.get("lending", []),
@@ -52,7 +58,7 @@ def _form_context(request, report, items, draft, errors=None) -> dict:
         "all_errors": [m for ms in errors.values() for m in ms],
         "relations": Relation.choices,
         "versions": selectors.report_versions(report),
-        "questions": report.questions.all(),
+        "questions": selectors.report_questions(report),
         "question_form": QuestionForm(),
         "editable": report.is_editable,
         "BUSINESS": ChronicProblem.BUSINESS.value,
@@ -64,7 +70,7 @@ def _form_context(request, report, items, draft, errors=None) -> dict:
     }
 
 
-def _own_report(request):
+def _own_report(request: HttpRequest) -> SelfCheckReport:
     officer = officer_for_user(request.user)
     if officer is None:
         raise Http404(_("您的账号未关联干警信息"))
@@ -146,7 +152,7 @@ def my_question_ask(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    items = list(Notice.objects.filter(user=request.user).order_by("-created_at")[:100])
+    items = selectors.notices_for(request.user)
     if request.method == "POST":
         services.notices_mark_read(user=request.user)
         return redirect("selfcheck:notices")

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify import access
-from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, ChronicProblem, Role, Unit
 from rectify.pagination import keyset_page
 
 from .. import access as rules
-from .. import selectors, services
+from .. import audit, selectors, services
 from ..forms import (
     QueueFilterForm,
 )
@@ -46,7 +45,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             q=data.get("q") or "",
         )
     qs = selectors.review_queue(
-        reports=rules.selfchecks_visible_to(request.user).exclude(officer__user=request.user),
+        reports=rules.reports_to_review(request.user),
         campaign=campaign,
         filters=filters,
     )
@@ -64,15 +63,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         content = report.latest_version.content if report.latest_version else {}
         report.yes_numbers = [i["number"] for i in content.get("items", []) if i.get("yes")]
     # The list reveals status and yes-declarations: one audit event per page viewed.
-    audit_record(
+    audit.audit_read(
         actor=request.user,
-        action="selfcheck.queue.read",
-        verb=AuditVerb.READ,
+        action=audit.QUEUE_READ,
         object_type="selfcheck.selfcheckreport",
         data={"ids": [r.pk for r in page.items], "filters": request.GET.dict()},
         request=request,
     )
-    units = access.units_visible_to(request.user, [Role.REVIEWER]).order_by("path")[:300]
+    units = rules.units_to_choose(request.user, [Role.REVIEWER], 300)
     return render(
         request,
         "selfcheck/queue.html",
@@ -148,12 +146,12 @@ def export(request: HttpRequest) -> HttpResponse:
     unit_id = unit_param(request)
     if unit_id:
         unit = access.get_unit_for_user(request.user, unit_id)
-        reports = reports.filter(officer__unit__path__startswith=unit.path)
+        reports = selectors.reports_below(reports, unit)
         paths = [unit.path]
     columns = selectors.item_columns(selectors.n_items_for(campaign=campaign, paths=paths))
-    audit_record(
+    audit.audit_read(
         actor=request.user,
-        action="selfcheck.report.exported",
+        action=audit.REPORT_EXPORTED,
         verb=AuditVerb.EXPORT,
         object_type="rectify.campaign",
         object_id=campaign.pk,
@@ -180,9 +178,9 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     rows = [selectors.unit_figures(unit=unit, campaign=campaign)]
     rows += selectors.child_figures(unit=unit, campaign=campaign)
     columns = selectors.item_columns(selectors.n_items_for(campaign=campaign, paths=[unit.path]))
-    audit_record(
+    audit.audit_read(
         actor=request.user,
-        action="selfcheck.figures.exported",
+        action=audit.FIGURES_EXPORTED,
         verb=AuditVerb.EXPORT,
         target=unit,
         request=request,

@@ -14,7 +14,7 @@ from rectify.pagination import keyset_page
 from rectify.params import int_param
 
 from .. import access as rules
-from .. import selectors, services
+from .. import audit, selectors, services
 from ..forms import (
     AnswerForm,
     ReturnForm,
@@ -22,17 +22,18 @@ from ..forms import (
 from ..models import (
     Relation,
     ReportStatus,
+    ReportVersion,
+    SelfCheckReport,
 )
 
 
-def _version_or_latest(report, number: int | None):
-    versions = report.versions.all()
-    if number:
-        version = versions.filter(number=number).first()
-        if version is None:
-            raise Http404
-        return version
-    return report.latest_version
+def _version_or_latest(report: SelfCheckReport, number: int | None) -> ReportVersion | None:
+    """Version `number` (404 when the report has none such), or the latest (None before
+    the first submission)."""
+    version = selectors.report_version(report, number)
+    if number and version is None:
+        raise Http404
+    return version
 
 
 @login_required
@@ -45,8 +46,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "version": version,
         "versions": selectors.report_versions(report),
-        "reviews": report.reviews.select_related("actor", "version"),
-        "questions": report.questions.select_related("answered_by"),
+        "reviews": selectors.report_reviews(report),
+        "questions": selectors.report_questions(report),
         "can_review": can_review and report.status == ReportStatus.SUBMITTED,
         "can_answer": rules.can_answer_report(request.user, report),
         "return_form": ReturnForm(),
@@ -64,7 +65,9 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_latest(report, int_param(request.GET, "v", min_value=1))
     if version is None:
         raise Http404(_("尚未提交"))
-    services.report_record_read(report=report, actor=request.user, request=request, what="print")
+    services.report_record_read(
+        report=report, actor=request.user, request=request, action=audit.REPORT_PRINT_READ
+    )
     return render(
         request,
         "selfcheck/report_print.html",
@@ -82,7 +85,9 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     by_number = {str(v.number): v for v in versions}
     b = by_number.get(request.GET.get("b", ""), versions[0])
     a = by_number.get(request.GET.get("a", ""), versions[1])
-    services.report_record_read(report=report, actor=request.user, request=request, what="diff")
+    services.report_record_read(
+        report=report, actor=request.user, request=request, action=audit.REPORT_DIFF_READ
+    )
     return render(
         request,
         "selfcheck/version_diff.html",
@@ -152,13 +157,9 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @access.role_required(*rules.SELFCHECK_QUESTION_ANSWERERS)
 def questions(request: HttpRequest) -> HttpResponse:
     """Questions of the subtree (reviewers and office), unanswered first, answered in place."""
-    qs = (
-        rules.selfcheck_questions_visible_to(request.user)
-        .exclude(report__officer__user=request.user)
-        .select_related("report__officer__unit", "answered_by")
-    )
     show = request.GET.get("show", "open")
-    if show == "open":
-        qs = qs.filter(answered_at__isnull=True)
+    qs = selectors.questions_to_answer(
+        questions=rules.selfcheck_questions_visible_to(request.user), user=request.user, show=show
+    )
     page = keyset_page(qs, ordering=("-asked_at", "-id"), cursor=request.GET.get("after"), size=50)
     return render(request, "selfcheck/questions.html", {"page": page, "show": show})

@@ -40,9 +40,8 @@ def talks(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已记录谈心谈话"))
             return redirect("selfcheck:talks")
-    visible = rules.talks_visible_to(request.user).filter(campaign=campaign)
     page = keyset_page(
-        visible.select_related("officer__unit", "talker", "trigger"),
+        selectors.talks_listed(talks=rules.talks_visible_to(request.user), campaign=campaign),
         ordering=("-talked_on", "-id"),
         cursor=request.GET.get("after"),
         size=50,
