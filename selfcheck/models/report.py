@@ -1,55 +1,21 @@
-"""Self-check and self-correction (自查自纠): the "six + N" report, its versions and review,
-questions (S6), heart-to-heart talks (S1), warning-education cases (S2/O6) and notices.
-
-Drafts are kept as JSON on the report (`SelfCheckReport.draft`): a draft is a form in
-progress that autosaves every few seconds, may be half-filled and invalid, and nobody queries
-it. Writing it as one JSON value keeps autosave a single UPDATE with no row churn. Submitted
-content, which *is* queried (yes-declarations per item, relatives' names for conflict checks,
-the leads API), is frozen into rows: `ReportVersion` + `VersionAnswer` + `BusinessRow` +
-`LendingRow`, plus the full canonical JSON snapshot whose SHA-256 is the content hash.
-"""
+"""The report: configuration (N items, policy), the report and its frozen versions,
+review, and questions (S6)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify.models import Campaign, ChronicProblem, Officer, Unit
+from rectify.models import Campaign, Officer, Unit
 
-# --- GB 32100-2015 unified social credit code (统一社会信用代码) -------------------------
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-
-
-def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def uscc_is_valid(code: str) -> bool:
-    code = (code or "").strip().upper()
-    if not _USCC_RE.match(code):
-        return False
-    return uscc_check_char(code[:17]) == code[17]
-
-
-def validate_uscc(value: str) -> None:
-    if value and not uscc_is_valid(value):
-        raise ValidationError(_("统一社会信用代码无效（应为18位，校验位须符合GB 32100-2015）"))
-
-
-# --- configuration ---------------------------------------------------------------------
+from .uscc import validate_uscc
 
 
 class AnswerKind(models.TextChoices):
@@ -341,187 +307,6 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["report", "asked_at"]),
             models.Index(fields=["answered_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:40]
-
-
-# --- heart-to-heart talks (S1) ------------------------------------------------------------
-
-
-class TalkTrigger(models.Model):
-    """A case of the "六必谈" rule (configurable: the speech names the rule, not its cases)."""
-
-    code = models.SlugField(unique=True)
-    name = models.CharField(_("谈话情形"), max_length=100)
-    order = models.PositiveSmallIntegerField(default=10)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = _("谈心谈话情形")
-        verbose_name_plural = _("谈心谈话情形")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-DEFAULT_TALK_TRIGGERS = [
-    ("promotion", "职务调整、岗位交流时"),
-    ("discipline", "受到批评、处分或问责时"),
-    ("family", "家庭发生重大变故时"),
-    ("mood", "思想情绪出现明显波动时"),
-    ("lead", "涉及问题线索、信访举报时"),
-    ("selfcheck", "自查事项报告填报前后"),
-]
-
-
-class Talk(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
-    officer = models.ForeignKey(
-        Officer, verbose_name=_("谈话对象"), on_delete=models.PROTECT, related_name="talks"
-    )
-    # The talker is an officer of the register. Records made before that kept a typed name
-    # (talker_name); new records leave it empty and the name comes from `talker`.
-    talker = models.ForeignKey(
-        Officer,
-        verbose_name=_("谈话人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="talks_given",
-    )
-    talker_name = models.CharField(_("谈话人（旧记录）"), max_length=100, blank=True)
-    talked_on = models.DateField(_("谈话日期"))
-    trigger = models.ForeignKey(
-        TalkTrigger, verbose_name=_("谈话情形"), on_delete=models.PROTECT, related_name="talks"
-    )
-    points = models.TextField(_("谈话要点"))
-    follow_up = models.TextField(_("后续跟进"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("谈心谈话记录")
-        verbose_name_plural = _("谈心谈话记录")
-        indexes = [
-            models.Index(fields=["campaign", "officer"]),
-            models.Index(fields=["campaign", "trigger"]),
-            models.Index(fields=["-talked_on", "-id"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.officer_id} {self.talked_on}"
-
-    @property
-    def talker_display(self) -> str:
-        return self.talker.name if self.talker_id else self.talker_name
-
-
-class TalkCorrection(models.Model):
-    """A correction of a talk record: why, by whom, and each changed field's old and new
-    value (as shown to users), so the record's history stays readable."""
-
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="corrections")
-    reason = models.TextField(_("更正原因"))
-    changes = models.JSONField(_("更正内容"))  # {field label: {"old": str, "new": str}}
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    corrected_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["corrected_at", "id"]
-        verbose_name = _("谈话记录更正")
-        verbose_name_plural = _("谈话记录更正")
-
-    def __str__(self) -> str:
-        return f"{self.talk_id} {self.corrected_at:%Y-%m-%d}"
-
-
-# --- warning education (S2 / O6) ----------------------------------------------------------
-
-
-class CaseStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    PENDING = "pending", _("待领导审批")
-    PUBLISHED = "published", _("已发布")
-    REJECTED = "rejected", _("未批准")
-
-
-class WarningCase(models.Model):
-    """A typical case for warning education; published only after a leader approves (O6)."""
-
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("发布范围（含下级）"), on_delete=models.PROTECT, related_name="+"
-    )
-    title = models.CharField(_("标题"), max_length=200)
-    category = models.CharField(
-        _("问题类别"), max_length=20, choices=ChronicProblem.choices, blank=True
-    )
-    body = models.TextField(_("案例内容"))
-    lesson = models.TextField(_("警示启示"), blank=True)
-    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("警示教育案例")
-        verbose_name_plural = _("警示教育案例")
-        indexes = [models.Index(fields=["status", "-created_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class CaseRead(models.Model):
-    case = models.ForeignKey(WarningCase, on_delete=models.CASCADE, related_name="reads")
-    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("警示案例学习记录")
-        verbose_name_plural = _("警示案例学习记录")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "officer"], name="one_read_per_officer")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}/{self.officer_id}"
-
-
-# --- in-app notices -----------------------------------------------------------------------
-
-
-class Notice(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="selfcheck_notices"
-    )
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # Idempotency: a reminder for the same reason is not sent twice the same day.
-    dedupe_key = models.CharField(max_length=120, blank=True)
-
-    class Meta:
-        verbose_name = _("站内提醒")
-        verbose_name_plural = _("站内提醒")
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "dedupe_key"], condition=~Q(dedupe_key=""), name="notice_dedupe"
-            )
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,65 @@
+"""Warning education cases (S2 / O6) and confirmed reading."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectify.models import ChronicProblem, Officer, Unit
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PENDING = "pending", _("待领导审批")
+    PUBLISHED = "published", _("已发布")
+    REJECTED = "rejected", _("未批准")
+
+
+class WarningCase(models.Model):
+    """A typical case for warning education; published only after a leader approves (O6)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("发布范围（含下级）"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    category = models.CharField(
+        _("问题类别"), max_length=20, choices=ChronicProblem.choices, blank=True
+    )
+    body = models.TextField(_("案例内容"))
+    lesson = models.TextField(_("警示启示"), blank=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("警示教育案例")
+        verbose_name_plural = _("警示教育案例")
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseRead(models.Model):
+    case = models.ForeignKey(WarningCase, on_delete=models.CASCADE, related_name="reads")
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("警示案例学习记录")
+        verbose_name_plural = _("警示案例学习记录")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "officer"], name="one_read_per_officer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.officer_id}"
