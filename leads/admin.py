@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from rectify.admin import AuditedAdminMixin
 
-from .models_import import LeadImportVocabulary
+from .models import LeadImportVocabulary
 
 
 @admin.register(LeadImportVocabulary)

@@ -20,7 +20,7 @@ from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Role
 
 from .importers import COLUMNS
-from .models_import import LeadImportJob
+from .models import LeadImportJob
 from .tasks_import import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 
 IMPORTERS = (Role.INTAKE, Role.OFFICE)

@@ -261,7 +261,7 @@ class Vocabulary:
 
     @classmethod
     def for_office(cls, office) -> Vocabulary:
-        from .models_import import LeadImportVocabulary
+        from .models import LeadImportVocabulary
 
         vocab = cls.default()
         own = LeadImportVocabulary.objects.filter(office=office).first() if office else None

@@ -96,7 +96,7 @@ def lead_grams_sync(*, leads) -> None:
     """Rewrite the gram rows of the given leads from their summaries (bulk, no query per
     lead). Leads' services call this after saving a summary; `backfill_lead_grams` runs it
     over the whole table."""
-    from .models_import import LeadGram
+    from .models import LeadGram
 
     leads = list(leads)
     if not leads:
@@ -135,8 +135,7 @@ def similar_leads(
 
     from rectify.access import leads_visible_to
 
-    from .models import LeadSubject
-    from .models_import import LeadGram
+    from .models import LeadGram, LeadSubject
 
     query = grams(text or "")
     officer_ids = [int(i) for i in officer_ids if i]

@@ -19,7 +19,7 @@ from rectify.excel import ExcelError
 from rectify.models import AuditVerb
 
 from .importers import import_ledger
-from .models_import import ImportStatus, LeadImportJob
+from .models import ImportStatus, LeadImportJob
 
 NOT_CONFIRMABLE = "只能确认本人上传、预览无错误且尚未导入的文件"
 

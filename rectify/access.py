@@ -229,7 +229,7 @@ def lead_import_jobs_visible_to(user: AnyUser) -> QuerySet[LeadImportJob]:
     """The user's own uploads to offices they still import for: a job's preview and
     problem list are cut to what its uploader may see (recusal, reporter), so nobody
     else reads them."""
-    from leads.models_import import LeadImportJob
+    from leads.models import LeadImportJob
 
     offices = lead_offices_for(user).values("id")
     return LeadImportJob.objects.filter(office__in=offices, created_by_id=user.pk).order_by(

@@ -118,8 +118,7 @@ def _patterns(resolver=None, prefix="", namespace=None):
 
 
 def _real_ids() -> dict[str, list[int]]:
-    from leads.models import Lead, LeadAttachment
-    from leads.models_import import LeadImportJob
+    from leads.models import Lead, LeadAttachment, LeadImportJob
     from rectify.models import Officer, Unit
     from selfcheck.models import Question, SelfCheckReport, WarningCase
 

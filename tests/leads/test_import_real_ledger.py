@@ -14,8 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from leads.importers import COLUMNS, DATE_IN_FUTURE, HANDLER_NOT_IN_REGISTER, import_ledger
-from leads.models import Lead, LeadEvent
-from leads.models_import import LeadImportVocabulary
+from leads.models import Lead, LeadEvent, LeadImportVocabulary
 from rectify.models import UnitKind
 from tests.factories import UnitFactory
 from tests.leads.test_import_ledger import canonical_xlsx, row

@@ -8,8 +8,15 @@ import pytest
 from leads import services
 from leads.exports import lead_row
 from leads.importers import NUMBER_UNAVAILABLE, import_ledger
-from leads.models import EventKind, Lead, LeadConclusion, LeadEvent, LeadStatus, SignatureRole
-from leads.models_import import LeadImportJob
+from leads.models import (
+    EventKind,
+    Lead,
+    LeadConclusion,
+    LeadEvent,
+    LeadImportJob,
+    LeadStatus,
+    SignatureRole,
+)
 from leads.tasks_import import import_job_cancel, run_import_job
 from rectify.models import AuditEvent
 from tests.factories import OfficerFactory

@@ -1,4 +1,4 @@
-"""Models owned by the import/screening side of the leads app (imported by leads.models).
+"""Models owned by the import/screening side of the leads app.
 
 - LeadImportJob: an uploaded ledger workbook, stored in the database (web and worker
   containers are stateless), and the outcome of its import run by a Celery task.
@@ -9,9 +9,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .lead import Channel, LeadConclusion, LeadStatus
 
 
 class ImportStatus(models.TextChoices):
@@ -107,10 +110,6 @@ class LeadImportVocabulary(models.Model):
         return str(self.office)
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .models import Channel, LeadConclusion, LeadStatus
-
         allowed = {
             "status_words": set(LeadStatus.values),
             "result_words": set(LeadConclusion.values),
