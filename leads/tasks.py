@@ -6,15 +6,15 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from . import oversight
-from .tasks_import import import_jobs_expire, run_import_job
+from . import services
+from .ledger.jobs import import_jobs_expire, run_import_job
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def leads_escalate_overdue() -> int:
     """Daily (L10): untouched and overdue leads climb the responsibility chain. Idempotent
     (one Escalation per lead, kind and level), so a re-run after a lost worker adds nothing."""
-    return oversight.escalate_flagged()
+    return services.escalate_flagged()
 
 
 @shared_task(
@@ -25,7 +25,7 @@ def leads_escalate_overdue() -> int:
     max_retries=3,
 )
 def lead_import_run(job_id: int) -> None:
-    """Preview or import one uploaded ledger (leads.tasks_import.run_import_job: a finished
+    """Preview or import one uploaded ledger (leads.ledger.jobs.run_import_job: a finished
     job is left alone, so a redelivered message changes nothing)."""
     run_import_job(job_id)
 

@@ -10,7 +10,7 @@ from rectify import access
 from rectify.models import Role
 from rectify.ui import NavItem, Panel, PanelLine
 
-from . import oversight, selectors
+from . import selectors
 from .models import UNSCREENED, LeadStatus
 
 
@@ -113,7 +113,7 @@ def home_panels(user) -> list[Panel]:
         )
     if access.has_role(user, *access.LEAD_BOARD_ROLES):
         # L10: flagged leads escalated to the user (one query; recusal applies).
-        mine = oversight.escalated_to_me_count(user)
+        mine = selectors.escalated_to_me_count(user)
         board = reverse("leads:oversight")
         panels.append(
             Panel(

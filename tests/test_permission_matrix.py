@@ -45,8 +45,8 @@ def _lead_attachment(org) -> dict:
     from django.utils import timezone
 
     from leads import services
-    from leads.attachments import attachment_add
     from leads.models import Channel
+    from leads.services.attachments import attachment_add
 
     lead = services.lead_register(
         office=org.office_a,

@@ -1,4 +1,5 @@
-"""Files attached to a lead (L4): stored in the database, read only through leads.attachments."""
+"""Files attached to a lead (L4): stored in the database, read only through
+leads.services.attachments."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 - LeadImportJob: an uploaded ledger workbook, stored in the database (web and worker
   containers are stateless), and the outcome of its import run by a Celery task.
 - LeadGram: the character bigrams of each lead's summary, indexed, for smart screening
-  (leads.screening): candidates are found by the rarest grams of a query text.
+  (leads.rules.screening): candidates are found by the rarest grams of a query text.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class LeadImportJob(models.Model):
 
 class LeadImportVocabulary(models.Model):
     """An office's own words for its ledger, on top of the built-in vocabulary
-    (leads.importers): {word: LeadStatus value}, {word: LeadConclusion value} and
+    (leads.ledger): {word: LeadStatus value}, {word: LeadConclusion value} and
     {word: Channel code}. Edited in the admin."""
 
     office = models.OneToOneField(

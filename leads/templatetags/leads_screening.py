@@ -3,7 +3,7 @@
 {% load leads_screening %}
 {% leniency_badge lead %}                      on the lead page (two queries)
 {% leniency_badge lead leniency %}             on ledger rows, with
-                                               leniency = leads.leniency.leniency_for(page.items)
+                                               leniency = leads.rules.leniency.leniency_for(page.items)
 {% lead_url lead %}                            the lead's page, if the app has one
 """
 
@@ -18,7 +18,7 @@ register = template.Library()
 @register.inclusion_tag("leads/partials/_leniency_badge.html")
 def leniency_badge(lead, leniency=None, quiet=False):
     """`quiet=True` (ledger rows) shows nothing where leniency does not apply."""
-    from leads.leniency import NA, leniency_for
+    from leads.rules.leniency import NA, leniency_for
 
     if leniency is None:
         leniency = leniency_for([lead])

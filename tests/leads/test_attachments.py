@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from leads import attachments, services
-from leads.attachments import AttachmentError, attachment_add, clean_filename
+from leads import services
 from leads.models import EventKind, Lead, LeadAttachment
+from leads.services import attachments
+from leads.services.attachments import AttachmentError, attachment_add, clean_filename
 from leads.workflow import ARCHIVED, REASON_REQUIRED, LeadWorkflowError
 from rectify.models import AuditEvent
 from tests.factories import OfficerFactory

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
-from leads.conflicts import CONFLICT_NEEDS_REASON, HandlerConflictError, handler_conflicts
 from leads.models import EventKind, LeadStatus
+from leads.rules.conflicts import CONFLICT_NEEDS_REASON, HandlerConflictError, handler_conflicts
 from rectify.models import AuditEvent, UnitKind, UnitLevel
 from selfcheck.models import BusinessRow, LendingRow, ReportVersion, SelfCheckReport
 from tests.factories import OfficerFactory, UnitFactory

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import oversight, services
+from leads import services
 from leads.models import LeadConclusion, LeadEvent, LeadStatus
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_l6_supervision_edit_form_round_trips_leader_deadline_and_requirements(
     client, org, assigned
 ):
     lead = assigned()
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead,
         actor=org.office_staff,
         supervisor=org.cadre_a,
@@ -112,7 +112,7 @@ def test_l6_supervision_edit_form_round_trips_leader_deadline_and_requirements(
     client.post(reverse("leads:supervision_list", args=[lead.pk]), values)
     lead.refresh_from_db()
     assert lead.supervision_deadline == days(20)
-    assert oversight.supervision_requirements(lead) == "每周报告进展\n月底前办结"
+    assert services.supervision_requirements(lead) == "每周报告进展\n月底前办结"
 
 
 def test_l9_conclusion_edit_form_round_trips_and_keeps_the_signatures(client, org, assigned):
@@ -141,7 +141,7 @@ def test_l6_assign_handler_form_after_a_jurisdiction_change_shows_the_deadline(
     client, org, assigned
 ):
     lead = assigned()
-    oversight.lead_change_jurisdiction(
+    services.lead_change_jurisdiction(
         lead=lead,
         actor=org.office_staff,
         kind="cross",

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from leads.importers import COLUMNS, import_ledger
+from leads.ledger import COLUMNS, import_ledger
 from leads.models import Channel, Lead, LeadSubject
 from rectify.models import AuditEvent
 from tests.factories import OfficerFactory

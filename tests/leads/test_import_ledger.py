@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook
 
-from leads.importers import COLUMNS, import_ledger
+from leads.ledger import COLUMNS, import_ledger
 from leads.models import Lead, LeadSubject
 from rectify.models import AuditEvent
 from tests.leads.test_import_parsing import messy_ledger_xlsx

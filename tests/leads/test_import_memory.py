@@ -28,7 +28,7 @@ from rectify.excel import ExcelError
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 if sys.argv[2] == "leads":
-    from leads.importers import read_workbook
+    from leads.ledger import read_workbook
     parsed = read_workbook(data)
     rows = len(parsed.rows)
 else:

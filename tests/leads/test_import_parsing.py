@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from leads.importers import map_category, map_status, read_workbook, split_names
+from leads.ledger import map_category, map_status, read_workbook, split_names
 
 
 def messy_ledger_xlsx() -> bytes:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from leads.importers import COLUMNS, DATE_IN_FUTURE, HANDLER_NOT_IN_REGISTER, import_ledger
+from leads.ledger import COLUMNS, DATE_IN_FUTURE, HANDLER_NOT_IN_REGISTER, import_ledger
 from leads.models import Lead, LeadEvent, LeadImportVocabulary
 from rectify.models import UnitKind
 from tests.factories import UnitFactory
@@ -257,7 +257,7 @@ def test_the_command_dry_run_prints_the_preview(org, channels, ledger_office, tm
 
 
 def test_it_reimports_an_exported_handler_kept_as_text_unchanged(org, channels):
-    from leads.exports import lead_row
+    from leads.ledger import lead_row
 
     data = canonical_xlsx([row("H-1", handler="王不在册")])
     assert import_ledger(upload=data, office=org.office_a, actor=org.intake).created == 1
@@ -297,7 +297,7 @@ def test_it_reads_an_offices_own_status_result_and_channel_words(client, org, ch
 
 
 def test_it_warns_of_a_past_deadline_on_an_open_lead(org, channels):
-    from leads.importers import DEADLINE_PAST
+    from leads.ledger import DEADLINE_PAST
 
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     open_row = row("P-1")

@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 
 from leads import services
-from leads.exports import lead_row
-from leads.importers import NUMBER_UNAVAILABLE, import_ledger
+from leads.ledger import (
+    NUMBER_UNAVAILABLE,
+    import_job_cancel,
+    import_ledger,
+    lead_row,
+    run_import_job,
+)
 from leads.models import (
     EventKind,
     Lead,
@@ -17,7 +22,6 @@ from leads.models import (
     LeadStatus,
     SignatureRole,
 )
-from leads.tasks_import import import_job_cancel, run_import_job
 from rectify.models import AuditEvent
 from tests.factories import OfficerFactory
 from tests.leads.test_import_ledger import canonical_xlsx
@@ -27,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def exported(lead, **changes) -> list:
     """The lead's row as the export writes it, with some cells changed (by column name)."""
-    from leads.importers import COLUMNS
+    from leads.ledger import COLUMNS
 
     lead = Lead.objects.get(pk=lead.pk)
     values = lead_row(lead, reveal_reporter=True)

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from leads.ledger import run_import_job
 from leads.models import Lead, LeadImportJob
-from leads.tasks_import import run_import_job
 from tests.leads.test_import_ledger import canonical_xlsx, row
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import oversight, services
+from leads import selectors, services
 from leads.models import Accountability, Escalation, EventKind, FlagKind, Lead, LeadEvent
 from leads.tasks import leads_escalate_overdue
 from rectify.models import AuditEvent, Unit
@@ -61,7 +61,7 @@ def idle_for(lead: Lead, n: int, today: dt.date = TODAY) -> Lead:
 
 
 def flag_of(lead: Lead, today: dt.date = TODAY):
-    (lead,) = oversight.with_flags([lead], today=today)
+    (lead,) = selectors.with_flags([lead], today=today)
     return lead.flag
 
 
@@ -73,22 +73,22 @@ def test_l10_untouched_lead_is_flagged_against_the_responsible_unit_and_person(
 ):
     lead = idle_for(assigned(), 20)
     fresh = idle_for(assigned(), 15)  # exactly the limit: not yet
-    flagged = Lead.objects.filter(oversight.untouched_q(TODAY))
+    flagged = Lead.objects.filter(selectors.untouched_q(TODAY))
     assert list(flagged) == [lead]
     flag = flag_of(lead)
     assert flag.kind == FlagKind.UNTOUCHED and flag.days_late == 5 and flag.level == 0
     assert flag.unit == org.police_a and flag.person == chain.head
     assert flag_of(fresh) is None
     # Python and SQL agree on the edge.
-    assert not Lead.objects.filter(oversight.untouched_q(TODAY), pk=fresh.pk).exists()
-    assert Lead.objects.filter(oversight.untouched_q(TODAY + dt.timedelta(days=1)), pk=fresh.pk)
+    assert not Lead.objects.filter(selectors.untouched_q(TODAY), pk=fresh.pk).exists()
+    assert Lead.objects.filter(selectors.untouched_q(TODAY + dt.timedelta(days=1)), pk=fresh.pk)
 
 
 def test_l10_a_lead_never_worked_counts_from_its_screening(org, chain, assigned):
     lead = assigned()
     screened = timezone.make_aware(dt.datetime.combine(TODAY - dt.timedelta(days=30), dt.time()))
     Lead.objects.filter(pk=lead.pk).update(last_activity_at=None, screened_at=screened)
-    assert Lead.objects.filter(oversight.untouched_q(TODAY), pk=lead.pk).exists()
+    assert Lead.objects.filter(selectors.untouched_q(TODAY), pk=lead.pk).exists()
 
 
 def test_l10_overdue_escalates_up_the_chain_with_the_days_late(org, chain, assigned):
@@ -107,7 +107,7 @@ def test_l10_overdue_escalates_up_the_chain_with_the_days_late(org, chain, assig
 
 def test_l10_supervision_deadline_passed_is_overdue(org, chain, assigned):
     lead = assigned()
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead,
         actor=org.office_staff,
         supervisor=org.cadre_a,
@@ -118,18 +118,18 @@ def test_l10_supervision_deadline_passed_is_overdue(org, chain, assigned):
     flag = flag_of(lead)
     assert flag.kind == FlagKind.OVERDUE and flag.supervision and flag.days_late == 9
     assert flag.person == chain.secretary
-    assert Lead.objects.filter(oversight.supervision_overdue_q(TODAY)).get() == lead
+    assert Lead.objects.filter(selectors.supervision_overdue_q(TODAY)).get() == lead
 
 
 def test_l10_work_on_the_lead_clears_the_untouched_flag(org, chain, assigned):
     lead = idle_for(assigned(), 30)
     today = timezone.localdate()
     Lead.objects.filter(pk=lead.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=30))
-    assert Lead.objects.filter(oversight.untouched_q(today), pk=lead.pk).exists()
+    assert Lead.objects.filter(selectors.untouched_q(today), pk=lead.pk).exists()
     services.lead_add_event(lead=lead, actor=org.chief, kind="supervision", text="督办")
-    assert Lead.objects.filter(oversight.untouched_q(today), pk=lead.pk).exists()
+    assert Lead.objects.filter(selectors.untouched_q(today), pk=lead.pk).exists()
     services.lead_add_event(lead=lead, actor=org.handler.user, kind="note", text="已约谈")
-    assert not Lead.objects.filter(oversight.untouched_q(today), pk=lead.pk).exists()
+    assert not Lead.objects.filter(selectors.untouched_q(today), pk=lead.pk).exists()
 
 
 # --- escalation (the nightly task) ------------------------------------------------------------
@@ -149,8 +149,8 @@ def test_l10_escalation_task_is_idempotent_and_climbs_with_the_days(org, chain, 
     assert "局党委书记" in events.last().text and "逾期 8 天" in events.last().text
     # A week later it reaches the district.
     later = timezone.localdate() + dt.timedelta(days=7)
-    assert oversight.escalate_flagged(later) == 1
-    assert oversight.escalate_flagged(later) == 0
+    assert services.escalate_flagged(later) == 1
+    assert services.escalate_flagged(later) == 0
     top = Escalation.objects.get(lead=lead, level=2)
     assert (top.unit, top.person) == (org.district_a, chain.district)
     assert LeadEvent.objects.filter(lead=lead, kind=EventKind.ESCALATION).count() == 3
@@ -173,7 +173,7 @@ def test_l10_the_task_is_scheduled_daily_and_the_command_shares_its_core(org, ch
 def test_l10_escalated_to_me_on_the_home_page_and_the_board(client, org, chain, assigned):
     lead = overdue_by(assigned(), 16, timezone.localdate())
     other = assigned()  # not overdue
-    oversight.escalate_flagged()
+    services.escalate_flagged()
     client.force_login(org.chief)  # the district secretary's account
     home = client.get(reverse("home")).content.decode()
     assert re.search(r"上报给我的逾期线索.{0,200}?>\s*1\s*<", home, re.S), home
@@ -194,7 +194,7 @@ def test_l10_board_lists_flagged_leads_with_filters(client, org, chain, assigned
     untouched = idle_for(assigned(summary="甲 长期未办理"), 20, today)
     overdue = overdue_by(assigned(summary="乙 超期"), 9, today)
     listed = assigned(summary="丙 挂牌")
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=listed,
         actor=org.office_staff,
         supervisor=org.cadre_a,
@@ -234,7 +234,7 @@ def test_l10_board_costs_the_same_queries_for_2_or_20_rows(client, org, chain, a
                     handling_unit=org.station_a1, handler=org.officer_a2
                 )
             overdue_by(lead, 3 + i, today)
-        oversight.escalate_flagged()
+        services.escalate_flagged()
         client.force_login(org.chief)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(reverse("leads:oversight"))
@@ -251,7 +251,7 @@ def test_l10_recusal_a_board_user_who_is_a_subject_does_not_see_the_lead(
     me = OfficerFactory(unit=org.district_a, user=org.office_staff, name="吴办公", number="A555")
     mine = overdue_by(assigned(subjects=[me], summary="反映吴办公"), 10, timezone.localdate())
     other = overdue_by(assigned(), 10, timezone.localdate())
-    assert list(oversight.flagged_leads(org.office_staff)) == [other]
+    assert list(selectors.flagged_leads(org.office_staff)) == [other]
     client.force_login(org.office_staff)
     page = client.get(reverse("leads:oversight")).content.decode()
     assert other.number in page and mine.number not in page

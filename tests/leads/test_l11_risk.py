@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from leads import oversight
+from leads import services
 from leads.models import EventKind, LeadEvent, RiskLevel, RiskNote
 from leads.workflow import LeadWorkflowError
 from rectify.access import risk_notes_visible_to
@@ -38,7 +38,7 @@ def test_l11_a_note_needs_a_level_and_an_assessment(client, org, assigned):
     client.post(reverse("leads:risk_add", args=[lead.pk]), {"level": "high", "text": " "})
     assert not RiskNote.objects.exists()
     with pytest.raises(LeadWorkflowError):
-        oversight.risk_note_add(actor=org.handler.user, lead=lead, level="extreme", text="x")
+        services.risk_note_add(actor=org.handler.user, lead=lead, level="extreme", text="x")
 
 
 def test_l11_risk_note_on_an_officer_is_read_by_office_and_leaders_not_by_the_officer(client, org):
@@ -67,7 +67,7 @@ def test_l11_risk_note_on_an_officer_is_read_by_office_and_leaders_not_by_the_of
 def test_l11_nobody_assesses_themself(org):
     me = OfficerFactory(unit=org.district_a, user=org.office_staff, number="A777")
     with pytest.raises(LeadWorkflowError):
-        oversight.risk_note_add(actor=org.office_staff, officer=me, level="low", text="自评")
+        services.risk_note_add(actor=org.office_staff, officer=me, level="low", text="自评")
 
 
 def test_l11_notes_list_filters_by_level_in_constant_queries(
@@ -75,13 +75,13 @@ def test_l11_notes_list_filters_by_level_in_constant_queries(
 ):
     def notes(start, stop):
         for i in range(start, stop):
-            oversight.risk_note_add(
+            services.risk_note_add(
                 actor=org.office_staff,
                 officer=org.officer_a,
                 level=RiskLevel.LOW if i % 2 else RiskLevel.HIGH,
                 text=f"研判{i}",
             )
-            oversight.risk_note_add(
+            services.risk_note_add(
                 actor=org.handler.user, lead=assigned(), level=RiskLevel.HIGH, text=f"线索研判{i}"
             )
 
@@ -128,11 +128,9 @@ def test_l11_officer_risk_page_is_reached_from_the_lead_page(client, org, assign
 
 def test_l11_risk_notes_are_scoped(org, assigned, register):
     lead = assigned()
-    oversight.risk_note_add(actor=org.handler.user, lead=lead, level="low", text="线索研判")
-    oversight.risk_note_add(actor=org.chief, officer=org.officer_b, level="low", text="乙区干警")
-    oversight.risk_note_add(
-        actor=org.office_staff, officer=org.officer_a2, level="low", text="甲区"
-    )
+    services.risk_note_add(actor=org.handler.user, lead=lead, level="low", text="线索研判")
+    services.risk_note_add(actor=org.chief, officer=org.officer_b, level="low", text="乙区干警")
+    services.risk_note_add(actor=org.office_staff, officer=org.officer_a2, level="low", text="甲区")
     assert note_texts(org.handler.user) == {"线索研判"}  # their lead; no officer notes
     assert note_texts(org.unit_head.user) == {"线索研判"}
     assert note_texts(org.office_staff) == {"线索研判", "甲区"}
@@ -142,7 +140,7 @@ def test_l11_risk_notes_are_scoped(org, assigned, register):
     # Recusal: a note on a lead about oneself stays hidden.
     me = OfficerFactory(unit=org.district_a, user=org.office_staff, number="A556")
     about_me = register(subjects=[me])
-    oversight.risk_note_add(actor=org.intake, lead=about_me, level="high", text="回避")
+    services.risk_note_add(actor=org.intake, lead=about_me, level="high", text="回避")
     assert "回避" not in note_texts(org.office_staff)
     assert "回避" in note_texts(org.intake)
 
@@ -151,11 +149,11 @@ def test_l11_a_note_is_about_one_lead_or_one_officer(org, assigned):
     lead = assigned()
     for kw in ({}, {"lead": lead, "officer": org.officer_a}):
         with pytest.raises(LeadWorkflowError) as exc:
-            oversight.risk_note_add(actor=org.office_staff, level="low", text="x", **kw)
-        assert str(exc.value) == oversight.RISK_ABOUT_ONE
+            services.risk_note_add(actor=org.office_staff, level="low", text="x", **kw)
+        assert str(exc.value) == services.RISK_ABOUT_ONE
     with pytest.raises(LeadWorkflowError) as exc:
-        oversight.risk_note_add(actor=org.office_staff, lead=lead, level="extreme", text="x")
-    assert str(exc.value) == oversight.RISK_LEVEL
+        services.risk_note_add(actor=org.office_staff, lead=lead, level="extreme", text="x")
+    assert str(exc.value) == services.RISK_LEVEL
     assert not RiskNote.objects.exists()
 
 

@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leads.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, leniency_for
 from leads.models import Lead, LeadSubject
+from leads.rules.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, leniency_for
 from selfcheck.models import ReportVersion, SelfCheckReport, VersionAnswer
 
 # The project's date, not the machine's: the suite runs in UTC and in Asia/Shanghai alike.
@@ -139,7 +139,7 @@ def test_l12_figure_on_the_screening_page(client, org):
 
 @pytest.mark.django_db
 def test_l12_ledger_count_in_sql_agrees_with_the_per_lead_badges(org):
-    from leads.leniency import DECLARED, LATE, NA, NOT_DECLARED
+    from leads.rules.leniency import DECLARED, LATE, NA, NOT_DECLARED
 
     declare(org.officer_a, org.campaign, keys=["business"], day=TODAY - dt.timedelta(days=5))
     declare(org.officer_a2, org.campaign, keys=["lending"], day=TODAY)  # late for C-3

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
-from leads.attachments import AttachmentError, attachment_add, attachment_remove
 from leads.models import EventKind, Lead, LeadOriginal, LeadStatus
+from leads.services.attachments import AttachmentError, attachment_add, attachment_remove
 from rectify.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
-from leads.importers import import_ledger
+from leads.ledger import import_ledger
 from leads.models import CandidateState, Lead, LeadSubjectCandidate
 from rectify import access
 from rectify.models import AuditEvent, Role

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from leads import selectors, services
 from leads.models import DispositionForm, LeadCategory, LeadConclusion, LeadStatus
-from leads.screening import similar_leads
+from leads.rules.screening import similar_leads
 from leads.workflow import LeadWorkflowError
 from rectify.models import AuditEvent
 

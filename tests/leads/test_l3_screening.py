@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import Lead, LeadSubject
-from leads.screening import lead_grams_sync, similar_leads
+from leads.rules.screening import lead_grams_sync, similar_leads
 from tests.factories import OfficerFactory
 from tests.leads.test_l12_leniency import declare
 

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from leads import oversight
+from leads import services
 from leads.models import Lead
 from tests.conftest import login
 
@@ -52,7 +52,7 @@ def test_l6_list_supervision_in_the_browser_and_l10_board_on_a_phone(
 
     # Overdue: on the board, with the responsible person, on a phone too.
     Lead.objects.filter(pk=lead.pk).update(deadline=timezone.localdate() - dt.timedelta(days=9))
-    oversight.escalate_flagged()
+    services.escalate_flagged()
     page.goto("/leads/oversight/")
     row = page.locator("#board tbody tr").first
     assert lead.number in row.inner_text() and "久查不结" in row.inner_text()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import oversight
+from leads import services
 from leads.models import EventKind, JurisdictionChange, JurisdictionKind, LeadEvent, LeadStatus
 from leads.workflow import LeadWorkflowError
 from rectify.access import leads_visible_to
@@ -33,7 +33,7 @@ def messages_of(response) -> str:
 def test_l6_listed_supervision_names_a_leader_and_a_deadline(org, assigned):
     lead = assigned()
     assert lead not in leads_visible_to(org.cadre_a.user)
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead,
         actor=org.office_staff,
         supervisor=org.cadre_a,
@@ -56,20 +56,20 @@ def test_l6_listed_supervision_names_a_leader_and_a_deadline(org, assigned):
 def test_l6_supervisor_must_be_a_serving_leading_cadre_not_a_subject(org, assigned):
     lead = assigned(subjects=[org.cadre_a])
     with pytest.raises(LeadWorkflowError) as exc:
-        oversight.lead_list_supervision(
+        services.lead_list_supervision(
             lead=lead, actor=org.office_staff, supervisor=org.officer_a, deadline=days(5)
         )
-    assert str(exc.value) == oversight.SUPERVISOR_NOT_CADRE
+    assert str(exc.value) == services.SUPERVISOR_NOT_CADRE
     with pytest.raises(LeadWorkflowError) as exc:
-        oversight.lead_list_supervision(
+        services.lead_list_supervision(
             lead=lead, actor=org.office_staff, supervisor=org.cadre_a, deadline=days(5)
         )
-    assert str(exc.value) == oversight.SUPERVISOR_IS_SUBJECT
+    assert str(exc.value) == services.SUPERVISOR_IS_SUBJECT
     with pytest.raises(LeadWorkflowError) as exc:
-        oversight.lead_list_supervision(
+        services.lead_list_supervision(
             lead=lead, actor=org.office_staff, supervisor=org.unit_head, deadline=days(-1)
         )
-    assert str(exc.value) == oversight.DEADLINE_PAST
+    assert str(exc.value) == services.DEADLINE_PAST
     lead.refresh_from_db()
     assert lead.supervisor is None
 
@@ -106,7 +106,7 @@ def test_l6_office_and_leader_list_through_the_page_others_may_not(client, org, 
 
 def test_l6_supervision_overdue_shows_a_badge(client, org, assigned):
     lead = assigned()
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead, actor=org.office_staff, supervisor=org.cadre_a, deadline=days(1)
     )
     type(lead).objects.filter(pk=lead.pk).update(supervision_deadline=days(-2))
@@ -117,7 +117,7 @@ def test_l6_supervision_overdue_shows_a_badge(client, org, assigned):
 
 def test_l6_unlisting_needs_a_reason(client, org, assigned):
     lead = assigned()
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead, actor=org.office_staff, supervisor=org.cadre_a, deadline=days(5)
     )
     url = reverse("leads:supervision_unlist", args=[lead.pk])
@@ -140,7 +140,7 @@ def test_l6_jurisdiction_change_records_the_reason_and_moves_the_lead(org, assig
     old_handler = org.handler.user
     assert lead in leads_visible_to(old_handler)
     assert lead in leads_visible_to(org.unit_head.user)
-    change = oversight.lead_change_jurisdiction(
+    change = services.lead_change_jurisdiction(
         lead=lead,
         actor=org.office_staff,
         kind=JurisdictionKind.CROSS,
@@ -171,19 +171,19 @@ def test_l6_jurisdiction_rules_for_each_kind(org, register, assigned):
 
     def change(kind, unit, **kw):
         with pytest.raises(LeadWorkflowError) as exc:
-            oversight.lead_change_jurisdiction(
+            services.lead_change_jurisdiction(
                 lead=lead, actor=org.office_staff, kind=kind, to_unit=unit, reason="理由", **kw
             )
         return str(exc.value)
 
-    assert change(JurisdictionKind.CROSS, org.police_a) == oversight.SAME_UNIT
-    assert change(JurisdictionKind.HIGHER, org.station_a1) == oversight.NOT_HIGHER
-    assert change(JurisdictionKind.ELSEWHERE, org.station_a1) == oversight.INSIDE_OLD_UNIT
+    assert change(JurisdictionKind.CROSS, org.police_a) == services.SAME_UNIT
+    assert change(JurisdictionKind.HIGHER, org.station_a1) == services.NOT_HIGHER
+    assert change(JurisdictionKind.ELSEWHERE, org.station_a1) == services.INSIDE_OLD_UNIT
     assert change(JurisdictionKind.CROSS, org.court_a, handler=org.handler) == (
         "承办人须为承办单位（含下级）的干警"
     )
     with pytest.raises(LeadWorkflowError):
-        oversight.lead_change_jurisdiction(
+        services.lead_change_jurisdiction(
             lead=lead,
             actor=org.office_staff,
             kind=JurisdictionKind.CROSS,
@@ -192,17 +192,17 @@ def test_l6_jurisdiction_rules_for_each_kind(org, register, assigned):
         )
     unscreened = register()
     with pytest.raises(LeadWorkflowError) as exc:
-        oversight.lead_change_jurisdiction(
+        services.lead_change_jurisdiction(
             lead=unscreened,
             actor=org.office_staff,
             kind=JurisdictionKind.CROSS,
             to_unit=org.court_a,
             reason="理由",
         )
-    assert str(exc.value) == oversight.JURISDICTION_STATUS
+    assert str(exc.value) == services.JURISDICTION_STATUS
     assert not JurisdictionChange.objects.exists()
     # Higher-level handling goes up the tree.
-    oversight.lead_change_jurisdiction(
+    services.lead_change_jurisdiction(
         lead=lead,
         actor=org.office_staff,
         kind=JurisdictionKind.HIGHER,
@@ -258,7 +258,7 @@ def test_l6_jurisdiction_offers_the_units_each_kind_needs(client, org, assigned)
     higher_city = UnitFactory(parent=org.city, code="C-POL", name="测试市公安局")
     lead = assigned()  # handled by 甲区公安分局, office 甲区 (jurisdiction 甲区)
     targets = {
-        kind: set(oversight.jurisdiction_targets(lead=lead, kind=kind))
+        kind: set(services.jurisdiction_targets(lead=lead, kind=kind))
         for kind in JurisdictionKind.values
     }
     assert targets[JurisdictionKind.CROSS] == {org.district_a, org.court_a}
@@ -273,7 +273,7 @@ def test_l6_jurisdiction_offers_the_units_each_kind_needs(client, org, assigned)
     response = client.post(
         url, {"kind": "higher", "unit": org.court_b.pk, "reason": "案情复杂"}, follow=True
     )
-    assert oversight.NOT_A_TARGET in messages_of(response)
+    assert services.NOT_A_TARGET in messages_of(response)
     client.post(url, {"kind": "elsewhere", "unit": org.court_b.pk, "reason": "异地办理以避嫌"})
     lead.refresh_from_db()
     assert lead.handling_unit == org.court_b

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import oversight, services
+from leads import services
 from leads.models import EventKind, Lead, LeadConclusion, LeadEvent
 from leads.workflow import LeadWorkflowError
 from rectify.models import AuditEvent
@@ -104,7 +104,7 @@ def test_l7_supervision_notes_by_office_staff_and_the_listed_supervisor_only(cli
     client.post(url, {"text": "办公室督办：抓紧办理"})
     client.force_login(org.cadre_a.user)
     assert client.post(url, {"text": "尚未挂牌"}).status_code == 404  # cannot see the lead yet
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead,
         actor=org.office_staff,
         supervisor=org.cadre_a,

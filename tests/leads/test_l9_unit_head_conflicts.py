@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
-from leads.conflicts import HandlerConflictError
 from leads.models import EventKind, LeadConclusion, LeadStatus, Signature, SignatureRole
+from leads.rules.conflicts import HandlerConflictError
 from rectify.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.forms import AssignForm
-from leads.oversight_forms import AccountabilityForm, JurisdictionForm, ListSupervisionForm
+from leads.forms import AccountabilityForm, AssignForm, JurisdictionForm, ListSupervisionForm
 from rectify.forms import (
     PICKER_LIMIT,
     PICKER_STALE,

@@ -10,7 +10,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from leads import oversight
+from leads import services
 from leads.models import Lead, LeadStatus
 from tests.conftest import login
 
@@ -34,7 +34,7 @@ def test_l6_supervision_edit_and_jurisdiction_elsewhere_in_the_browser(
     page.on("dialog", lambda d: d.accept())
     lead = assigned()
     deadline = timezone.localdate() + dt.timedelta(days=12)
-    oversight.lead_list_supervision(
+    services.lead_list_supervision(
         lead=lead,
         actor=org.office_staff,
         supervisor=org.cadre_a,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from leads.screening import dice, grams, rarest
+from leads.rules.screening import dice, grams, rarest
 
 
 def test_it_compares_chinese_text_by_character_bigrams():

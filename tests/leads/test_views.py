@@ -156,7 +156,7 @@ def test_l2_overdue_intake_shows_on_the_office_home(client, org, register, setti
 def test_recusal_office_staff_who_is_a_subject_cannot_reach_the_lead(client, org, register):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from leads.attachments import attachment_add
+    from leads.services.attachments import attachment_add
 
     me = OfficerFactory(unit=org.district_a, user=org.office_staff, name="吴办公", number="A555")
     lead = register(subjects=[me], summary="反映吴办公收受礼金")

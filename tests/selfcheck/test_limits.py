@@ -109,7 +109,7 @@ def test_it_refuses_over_long_texts_in_the_services_instead_of_cutting(org):
         services.warning_case_decide(case=case, approve=True, actor=org.chief, note="意" * 301)
 
 
-FORM_MODULES = ["leads.forms", "leads.oversight_forms", "selfcheck.forms", "rectify.forms"]
+FORM_MODULES = ["leads.forms.lead", "leads.forms.oversight", "selfcheck.forms", "rectify.forms"]
 NOT_FREE_TEXT = (forms.HiddenInput, forms.PasswordInput)
 # Django gives the login name its max_length in __init__; clean_username enforces it
 # (tests/test_bad_input.py::test_it_refuses_an_over_long_login_name_before_authenticating).

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from leads.screening import backfill_grams
+from leads.rules.screening import backfill_grams
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leads.oversight import escalate_flagged
+from leads.services import escalate_flagged
 
 
 class Command(BaseCommand):

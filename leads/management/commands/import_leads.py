@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leads.importers import ImportResult, import_ledger
+from leads.ledger import ImportResult, import_ledger
 from rectify.excel import ExcelError
 from rectify.models import Office, User
 

@@ -174,13 +174,13 @@ BENCHMARKS: dict[str, tuple[Callable[[CommandParser], None], Callable[[dict], di
 
 
 def _leads_similar_args(parser: CommandParser) -> None:
-    from leads.bench import add_arguments
+    from leads.dev.bench import add_arguments
 
     add_arguments(parser)
 
 
 def _leads_similar(options: dict[str, Any]) -> dict:
-    from leads.bench import run
+    from leads.dev.bench import run
 
     return run(options)
 
@@ -189,7 +189,7 @@ BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # L3 simila
 
 
 def _leads_ledger(options: dict[str, Any]) -> dict:
-    from leads.bench import run_ledger
+    from leads.dev.bench import run_ledger
 
     return run_ledger(options)
 

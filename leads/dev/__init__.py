@@ -1,0 +1,1 @@
+"""Development tools: the demo data seeder and the benchmark."""

@@ -1,0 +1,1 @@
+"""Rules about leads that need no request: screening, leniency, conflicts."""

@@ -1,0 +1,135 @@
+"""The ledger (L5): list relations, the ledger filter and the office figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
+
+from rectify import access
+from rectify.models import ChronicProblem, Unit
+from rectify.params import date_param, id_param
+
+from ..models import (
+    FOCUS_AREAS,
+    OPEN_STATUSES,
+    LeadSubject,
+)
+from .deadlines import S, overdue_q
+
+
+def with_list_relations(leads: QuerySet) -> QuerySet:
+    return leads.select_related("office", "channel", "handling_unit", "handler").prefetch_related(
+        Prefetch("subjects", queryset=LeadSubject.objects.order_by("id"), to_attr="subject_list")
+    )
+
+
+def ledger_filter(leads: QuerySet, params) -> QuerySet:
+    """The ledger's GET filters (same names as the export): office, status, category, channel,
+    unit (handling-unit subtree), from / to (received date), q (number or summary), overdue."""
+    office = id_param(params, "office")
+    if office:
+        leads = leads.filter(office_id=office)
+    status = params.get("status")
+    if status in S.values:
+        leads = leads.filter(status=status)
+    elif status == "open":
+        leads = leads.filter(status__in=OPEN_STATUSES)
+    category = params.get("category")
+    if category == "focus":  # L8: the four focus areas of investigation
+        leads = leads.filter(category__in=FOCUS_AREAS)
+    elif category == "chronic":  # the six chronic problems
+        leads = leads.filter(category__in=ChronicProblem.values)
+    elif category:
+        leads = leads.filter(category=category)
+    channel = id_param(params, "channel")
+    if channel:
+        leads = leads.filter(channel_id=channel)
+    unit = id_param(params, "unit")
+    if unit:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
+        leads = leads.filter(handling_unit__path__startswith=path) if path else leads.none()
+    for name, lookup in (("from", "received_date__gte"), ("to", "received_date__lte")):
+        day = date_param(params, name)
+        if day:
+            leads = leads.filter(**{lookup: day})
+    q = (params.get("q") or "").strip()
+    if q:
+        leads = leads.filter(Q(number__icontains=q) | Q(summary__icontains=q))
+    if params.get("overdue"):
+        leads = leads.filter(overdue_q())
+    return leads
+
+
+def figure_params(params) -> dict:
+    """The ledger filters that select which leads the figures count (period, subtree, office,
+    category, channel, search); status and overdue are what the figures break down."""
+    return {k: v for k, v in params.items() if k not in ("status", "overdue", "after")}
+
+
+NOT_RECEIVED = (S.UNREGISTERED, S.MERGED)
+DISPOSED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF, S.CLOSED)
+FIGURE_DEFINITIONS = {
+    "received": gettext_lazy(
+        "已登记受理的线索（含已移交、予以了结的）；并案的线索计入主线索，不重复计算；"
+        "网上举报登记后才计入"
+    ),
+    "pending": gettext_lazy("网上举报等尚未登记受理的线索，不计入受理"),
+    "screened": gettext_lazy("受理后已筛查处置的线索：交办、暂存、移交、予以了结等"),
+    "handling": gettext_lazy("正在办理的线索：办理中、查否待签字、已移交待反馈"),
+    "concluded": gettext_lazy("已有处置结果的线索：已办结（含移交后已反馈）、已销号、予以了结"),
+    "crossed_off": gettext_lazy("办结后已销号的线索"),
+    "closure_rate": gettext_lazy("查结率 = 办结 ÷ 受理 × 100%；受理的线索全部办结时为 100%"),
+    "overdue": gettext_lazy("超过受理时限未筛查、或超过办理期限未办结的线索"),
+    "merged": gettext_lazy("作为重复线索并入主线索的件数，随主线索计算，不计入受理"),
+}
+
+
+@dataclass
+class LedgerFigures:
+    received: int = 0
+    pending: int = 0
+    screened: int = 0
+    handling: int = 0
+    concluded: int = 0
+    crossed_off: int = 0
+    overdue: int = 0
+    merged: int = 0
+
+    @property
+    def closure_rate(self) -> float | None:
+        """查结率 = disposed (办结) / received (受理), in percent (None when nothing was
+        received)."""
+        if not self.received:
+            return None
+        return round(100.0 * self.concluded / self.received, 1)
+
+
+def ledger_figures(
+    user,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    leads: QuerySet | None = None,
+) -> LedgerFigures:
+    """Counts over the user's scope, as offices count them (see FIGURE_DEFINITIONS), in one
+    aggregate query."""
+    leads = access.leads_visible_to(user) if leads is None else leads
+    if date_from:
+        leads = leads.filter(received_date__gte=date_from)
+    if date_to:
+        leads = leads.filter(received_date__lte=date_to)
+    received = ~Q(status__in=NOT_RECEIVED)
+    row = leads.aggregate(
+        received=Count("id", filter=received),
+        pending=Count("id", filter=Q(status=S.UNREGISTERED)),
+        screened=Count("id", filter=received & ~Q(status=S.REGISTERED)),
+        handling=Count("id", filter=Q(status__in=(S.HANDLING, S.SIGNING, S.TRANSFERRED))),
+        concluded=Count("id", filter=Q(status__in=DISPOSED_STATUSES)),
+        crossed_off=Count("id", filter=Q(status=S.CROSSED_OFF)),
+        overdue=Count("id", filter=overdue_q()),
+        merged=Count("id", filter=Q(status=S.MERGED)),
+    )
+    return LedgerFigures(**{k: v or 0 for k, v in row.items()})

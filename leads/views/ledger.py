@@ -1,0 +1,136 @@
+"""The ledger (L5), its Excel export (filtered exactly like the page, scoped, audited) and
+the handler's and unit head's own work page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from rectify import access
+from rectify.audit import audit_record
+from rectify.models import AuditVerb, Role
+from rectify.pagination import keyset_page
+
+from .. import selectors
+from ..ledger.exporter import ledger_xlsx
+from ..models import Channel, LeadCategory, LeadStatus
+from ..rules.leniency import leniency_counts, leniency_for
+from ..selectors.ledger import ledger_filter
+
+S = LeadStatus
+
+
+# --- ledger (L5) -------------------------------------------------------------------------
+
+
+FIGURE_LABELS = (
+    ("received", gettext_lazy("受理")),
+    ("pending", gettext_lazy("待受理")),
+    ("screened", gettext_lazy("已筛查")),
+    ("handling", gettext_lazy("在办")),
+    ("concluded", gettext_lazy("办结")),
+    ("crossed_off", gettext_lazy("销号")),
+    ("closure_rate", gettext_lazy("查结率")),
+    ("overdue", gettext_lazy("逾期")),
+    ("merged", gettext_lazy("并案")),
+)
+
+
+def _figure_cards(figures: selectors.LedgerFigures) -> list[tuple[str, str, str, str]]:
+    """(key, label, shown value, definition) of each ledger figure, in display order."""
+    cards = []
+    for key, label in FIGURE_LABELS:
+        value = getattr(figures, key)
+        if key == "closure_rate":
+            value = "—" if value is None else f"{value}%"
+        cards.append((key, label, str(value), selectors.FIGURE_DEFINITIONS[key]))
+    return cards
+
+
+@access.role_required(*access.LEAD_READER_ROLES)
+def ledger(request: HttpRequest) -> HttpResponse:
+    visible = access.leads_visible_to(request.user)
+    leads = selectors.with_list_relations(selectors.ledger_filter(visible, request.GET))
+    page = keyset_page(
+        leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
+    )
+    # L5/L12 figures for the chosen period, subtree, office, category, channel or search —
+    # not narrowed by status (the figures are the statuses) or by the page cursor.
+    counted = selectors.ledger_filter(visible, selectors.figure_params(request.GET))
+    figures = selectors.ledger_figures(request.user, leads=counted)
+    leniency = leniency_for(page.items)
+    leniency_figure = leniency_counts(counted)
+    today = timezone.localdate()
+    cutoff = selectors.intake_cutoff(today)
+    for lead in page.items:
+        lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
+            lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
+        )
+    _audit_list_read(request, "leads.ledger.read", page.items, filters=request.GET.dict())
+    return render(
+        request,
+        "leads/ledger.html",
+        {
+            "page": page,
+            "figures": figures,
+            "figure_cards": _figure_cards(figures),
+            "leniency": leniency,
+            "leniency_figure": leniency_figure,
+            "office_tools": access.has_role(request.user, *access.LEAD_OFFICE_ROLES),
+            "can_screen": access.has_role(request.user, Role.INTAKE, Role.OFFICE, Role.LEADER),
+            "statuses": S.choices,
+            "categories": LeadCategory.choices,
+            "channels": Channel.objects.all(),
+            "units": access.units_visible_to(request.user, access.LEAD_READER_ROLES)
+            .filter(depth__lte=6)
+            .order_by("path")[:300],
+            "params": request.GET,
+        },
+    )
+
+
+def _audit_list_read(request, action: str, leads, **data) -> None:
+    """A list page that shows leads' content is a read of each of them (one event)."""
+    audit_record(
+        actor=request.user,
+        action=action,
+        verb=AuditVerb.READ,
+        object_type="leads.lead",
+        data={"ids": [lead.pk for lead in leads], **data},
+        request=request,
+    )
+
+
+# --- handler and unit head pages --------------------------------------------------------
+
+
+@access.role_required(Role.HANDLER, Role.UNIT_HEAD)
+def my_work(request: HttpRequest) -> HttpResponse:
+    mine = selectors.with_list_relations(selectors.my_leads(request.user)).order_by(
+        "deadline", "id"
+    )[:200]
+    to_sign = selectors.with_list_relations(selectors.awaiting_signature(request.user)).order_by(
+        "id"
+    )[:200]
+    mine, to_sign = list(mine), list(to_sign)
+    _audit_list_read(request, "leads.my_work.read", mine + to_sign)
+    return render(request, "leads/my_work.html", {"mine": mine, "to_sign": to_sign})
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """URL name `leads:ledger_export`; pass the ledger page's query string along."""
+    leads = ledger_filter(access.leads_visible_to(request.user), request.GET)
+    params = {k: v for k, v in request.GET.items() if k != "after"}
+    audit_record(
+        actor=request.user,
+        action="leads.ledger.exported",
+        verb=AuditVerb.EXPORT,
+        data={"filters": params, "rows": leads.count()},
+        request=request,
+    )
+    return ledger_xlsx(leads=leads, user=request.user, request=request)
