@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,9 +10,21 @@ class LeadsConfig(AppConfig):
     verbose_name = _("线索管理")
 
     def ready(self) -> None:
+        # Imported here: models and the modules built on them load only once apps are ready.
         from django.db.models.signals import post_migrate
 
+        from rectify.audit_display import OBJECT_KINDS, ObjectKind
+
+        from .access import leads_visible_to
+
         post_migrate.connect(_ensure_channels, sender=self)
+        # The audit log's entry for leads (rectify imports no app), as selfcheck does.
+        OBJECT_KINDS["leads.lead"] = ObjectKind(
+            label=str,
+            only=("number", "received_date", "is_public"),
+            url=lambda o: reverse("leads:detail", args=[o.pk]),
+            visible=leads_visible_to,
+        )
 
 
 # The twelve channels the speech names (L1). Migration 0002 seeds them; post_migrate puts

@@ -11,29 +11,30 @@ from rectify.models import Role
 from rectify.ui import NavItem, Panel, PanelLine
 
 from . import selectors
+from .access import LEAD_BOARD_ROLES, LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from .models import UNSCREENED, LeadStatus
 
 
 def nav_items(user) -> list[NavItem]:
     items = []
-    if access.has_role(user, *access.LEAD_OFFICE_ROLES):
+    if access.has_role(user, *LEAD_OFFICE_ROLES):
         items.append(NavItem(_("线索受理"), reverse("leads:intake"), order=20))
-    if access.has_role(user, *access.LEAD_READER_ROLES):
+    if access.has_role(user, *LEAD_READER_ROLES):
         items.append(NavItem(_("线索台账"), reverse("leads:ledger"), order=21))
     if access.has_role(user, Role.HANDLER, Role.UNIT_HEAD):
         items.append(NavItem(_("我的线索"), reverse("leads:my_work"), order=22))
     if access.has_role(user, Role.INTAKE, Role.OFFICE, Role.LEADER):
         items.append(NavItem(_("智能排查"), reverse("leads:screening"), order=23))
-    if access.has_role(user, *access.LEAD_BOARD_ROLES):
+    if access.has_role(user, *LEAD_BOARD_ROLES):
         items.append(NavItem(_("督办逾期"), reverse("leads:oversight"), order=24))
     return items
 
 
 def home_panels(user) -> list[Panel]:
     panels = []
-    if access.has_role(user, *access.LEAD_OFFICE_ROLES):
-        mine = access.leads_visible_to(user).filter(
-            access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="office__jurisdiction__")
+    if access.has_role(user, *LEAD_OFFICE_ROLES):
+        mine = leads_visible_to(user).filter(
+            access.unit_q(user, LEAD_OFFICE_ROLES, prefix="office__jurisdiction__")
         )
         row = mine.aggregate(
             unregistered=Count("id", filter=Q(status=LeadStatus.UNREGISTERED)),
@@ -111,7 +112,7 @@ def home_panels(user) -> list[Panel]:
                 order=22,
             )
         )
-    if access.has_role(user, *access.LEAD_BOARD_ROLES):
+    if access.has_role(user, *LEAD_BOARD_ROLES):
         # L10: flagged leads escalated to the user (one query; recusal applies).
         mine = selectors.escalated_to_me_count(user)
         board = reverse("leads:oversight")

@@ -226,12 +226,6 @@ def _admin_url(obj: Model) -> str:
 # Apps add their own kinds from AppConfig.ready (rectify imports no app): see
 # selfcheck/audit.py.
 OBJECT_KINDS: dict[str, ObjectKind] = {
-    "leads.lead": ObjectKind(
-        label=str,
-        only=("number", "received_date", "is_public"),
-        url=lambda o: reverse("leads:detail", args=[o.pk]),
-        visible=access.leads_visible_to,
-    ),
     "rectify.officer": ObjectKind(
         label=str, url=_admin_url, visible=lambda user: access.officers_visible_to(user)
     ),

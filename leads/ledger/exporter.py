@@ -2,7 +2,7 @@
 
 An exported ledger re-imports as "unchanged": every cell is written in a form the importer
 reads back to the same value (names, labels, dates). The reporter's identity is written
-only where `rectify.access.can_reveal_reporter(user, lead)` holds (intake staff of that
+only where `leads.access.can_reveal_reporter(user, lead)` holds (intake staff of that
 lead's office), and each such lead is logged as a reveal (one audit event with the ids);
 everywhere else the cell says “保密”, which the importer reads as "keep what is stored".
 """
@@ -14,18 +14,18 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from rectify import access
 from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb
 
+from ..access import can_reveal_reporter
 from .columns import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
 SUBJECT_SEPARATOR = "、"
 
 
 def ledger_queryset(leads):
-    """The export's rows (already scoped by rectify.access.leads_visible_to), with their
+    """The export's rows (already scoped by leads.access.leads_visible_to), with their
     relations loaded in a constant number of queries."""
     from ..models import LeadSubject
 
@@ -95,9 +95,7 @@ def reporter_reveal_ids(*, leads, user) -> frozenset[int]:
         .only("id", "office__jurisdiction__path")
     )
     return frozenset(
-        lead.pk
-        for lead in named.iterator(chunk_size=2000)
-        if access.can_reveal_reporter(user, lead)
+        lead.pk for lead in named.iterator(chunk_size=2000) if can_reveal_reporter(user, lead)
     )
 
 

@@ -15,6 +15,7 @@ from rectify.excel import (
     RowError,
 )
 
+from ..access import can_reveal_reporter, leads_visible_to
 from .columns import (
     CHANNEL_WORDS,
     FIELD_LABELS,
@@ -137,11 +138,10 @@ class _Register:
     """Everything a row is resolved against, preloaded once (a fixed number of queries).
 
     Existing leads are looked up only among those the importer may see
-    (rectify.access.leads_visible_to): a number outside that set is answered like a
+    (leads.access.leads_visible_to): a number outside that set is answered like a
     missing one, whatever it is."""
 
     def __init__(self, office, numbers: list[str], actor, vocabulary: Vocabulary):
-        from rectify.access import can_reveal_reporter, leads_visible_to
         from rectify.models import Office, Officer, Unit
 
         from ..models import Channel, Lead

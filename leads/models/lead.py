@@ -349,7 +349,7 @@ class LeadSubjectCandidate(models.Model):
     Written with the subjects (`leads.services.lead_subject_candidates_sync`) by every path
     that writes them: the public page, registration, edits, the ledger import. A subject
     typed as a name or a number is matched against the whole officer register, whatever the
-    writer's scope: the rows only ever exclude (`rectify.access.leads_visible_to` hides the
+    writer's scope: the rows only ever exclude (`leads.access.leads_visible_to` hides the
     lead from every officer with a row that is not ruled out), they never show anybody an
     officer outside their scope. Intake confirms the officer (the subject is linked to them)
     or rules the match out; until then the officer is recused.

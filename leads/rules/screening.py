@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..access import leads_visible_to
+
 # Everything that is not a letter or digit (CJK ideographs are letters) is a separator.
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -132,8 +134,6 @@ def similar_leads(
     the size of the ledger.
     """
     from django.db.models import Count
-
-    from rectify.access import leads_visible_to
 
     from ..models import LeadGram, LeadSubject
 

@@ -15,11 +15,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rectify import access
 from rectify.models import Officer, Unit
 from rectify.params import id_param, int_param
 from rectify.selectors import ChainLink, escalation_ladders
 
+from ..access import leads_visible_to
 from ..models import (
     OPEN_STATUSES,
     Escalation,
@@ -109,7 +109,7 @@ def _board_related(leads: QuerySet) -> QuerySet:
 def flagged_leads(user, *, today: dt.date | None = None) -> QuerySet:
     """The leads the user can see (recusal applies) that are untouched or overdue. Page the
     result and pass the page to `with_flags` for the responsible unit and person."""
-    return _board_related(access.leads_visible_to(user).filter(flagged_q(today)))
+    return _board_related(leads_visible_to(user).filter(flagged_q(today)))
 
 
 BOARD_KINDS = ("untouched", "overdue", "supervision")
@@ -153,7 +153,7 @@ def board_figures(user, *, today: dt.date | None = None) -> dict:
     """Counts over the user's flagged leads (one query)."""
     today = today or timezone.localdate()
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
-    return access.leads_visible_to(user).aggregate(
+    return leads_visible_to(user).aggregate(
         untouched=Count("id", filter=untouched_q(today)),
         overdue=Count("id", filter=deadline_overdue_q(today)),
         supervision=Count("id", filter=supervision_overdue_q(today)),
@@ -165,4 +165,4 @@ def board_figures(user, *, today: dt.date | None = None) -> dict:
 def escalated_to_me_count(user, *, today: dt.date | None = None) -> int:
     """Flagged leads, visible to the user, whose escalations reached the user (home page)."""
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
-    return access.leads_visible_to(user).filter(flagged_q(today), pk__in=mine).count()
+    return leads_visible_to(user).filter(flagged_q(today), pk__in=mine).count()

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-from rectify import access
 from rectify.models import ChronicProblem, Unit
 from rectify.params import date_param, id_param
 
+from ..access import leads_visible_to
 from ..models import (
     FOCUS_AREAS,
     OPEN_STATUSES,
@@ -116,7 +116,7 @@ def ledger_figures(
 ) -> LedgerFigures:
     """Counts over the user's scope, as offices count them (see FIGURE_DEFINITIONS), in one
     aggregate query."""
-    leads = access.leads_visible_to(user) if leads is None else leads
+    leads = leads_visible_to(user) if leads is None else leads
     if date_from:
         leads = leads.filter(received_date__gte=date_from)
     if date_to:

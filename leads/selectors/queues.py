@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from rectify import access
 from rectify.models import Role
 
+from ..access import LEAD_OFFICE_ROLES, leads_visible_to
 from ..models import (
     UNSCREENED,
     Signature,
@@ -19,8 +20,8 @@ from .ledger import with_list_relations
 def intake_queue(user) -> QuerySet:
     """Unregistered and unscreened leads of the user's offices, oldest first."""
     return with_list_relations(
-        access.leads_visible_to(user).filter(
-            access.unit_q(user, access.LEAD_OFFICE_ROLES, prefix="office__jurisdiction__"),
+        leads_visible_to(user).filter(
+            access.unit_q(user, LEAD_OFFICE_ROLES, prefix="office__jurisdiction__"),
             status__in=UNSCREENED,
         )
     )
@@ -33,7 +34,7 @@ def intake_queue(user) -> QuerySet:
 
 def awaiting_signature(user) -> QuerySet:
     """Leads in SIGNING where the user still has a part to sign (as handler or unit head)."""
-    leads = access.leads_visible_to(user).filter(status=S.SIGNING)
+    leads = leads_visible_to(user).filter(status=S.SIGNING)
     live = Signature.objects.filter(voided_at__isnull=True)
     handler_signed = live.filter(role=SignatureRole.HANDLER).values("lead_id")
     head_signed = live.filter(role=SignatureRole.UNIT_HEAD).values("lead_id")
@@ -47,4 +48,4 @@ def awaiting_signature(user) -> QuerySet:
 
 
 def my_leads(user) -> QuerySet:
-    return access.leads_visible_to(user).filter(handler__user_id=user.pk)
+    return leads_visible_to(user).filter(handler__user_id=user.pk)

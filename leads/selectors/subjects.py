@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from rectify import access
 
+from ..access import leads_visible_to
 from ..models import (
     Lead,
 )
@@ -26,7 +27,7 @@ def subject_candidate(lead: Lead, pk: int):
 
 
 def lead_is_visible(user, lead: Lead) -> bool:
-    return access.leads_visible_to(user).filter(pk=lead.pk).exists()
+    return leads_visible_to(user).filter(pk=lead.pk).exists()
 
 
 def subject_candidates_for(user, lead_ids) -> dict[int, dict]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from rectify import access
-
+from ..access import leads_visible_to
 from ..models import (
     PUBLIC_KINDS,
     Lead,
@@ -29,7 +28,7 @@ def merged_leads(user, lead: Lead) -> list[Lead]:
     from ..models import EventKind, LeadEvent
 
     return list(
-        access.leads_visible_to(user)
+        leads_visible_to(user)
         .filter(merged_into=lead)
         .select_related("channel")
         .prefetch_related(

@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office, Officer, Unit
 
+from ..access import can_reveal_reporter
 from ..models import (
     CandidateState,
     Channel,
@@ -167,7 +167,7 @@ def lead_subject_candidate_decide(
     """Intake confirms that a typed subject is this officer (the subject row is linked to
     them and the other officers of that name are ruled out) or rules the match out (the
     officer is no longer recused on this lead). The caller checks the permission
-    (rectify.access.can_decide_subject_candidate)."""
+    (leads.access.can_decide_subject_candidate)."""
     lead = lock(candidate.lead)
     candidate = LeadSubjectCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.state != CandidateState.PENDING:
@@ -344,7 +344,7 @@ def lead_details_change(
     """Edit a registered lead's summary, category or subjects. Each change is a timeline event
     with the old and the new value; the subjects' recusal candidates are rewritten. The
     original public report (LeadOriginal) is never touched. The caller checks the permission
-    (rectify.access.can_manage_lead)."""
+    (leads.access.can_manage_lead)."""
     lead = lock(lead)
     if not lead.is_writable or lead.status == S.UNREGISTERED:
         raise LeadWorkflowError(NOT_EDITABLE)
@@ -394,7 +394,7 @@ def lead_original_record_read(*, lead: Lead, actor, request=None) -> None:
 
 
 def lead_reveal_reporter(*, lead: Lead, actor, request=None) -> tuple[str, str]:
-    if not access.can_reveal_reporter(actor, lead):
+    if not can_reveal_reporter(actor, lead):
         raise LeadWorkflowError(NOT_INTAKE)
     audit_record(
         actor=actor,

@@ -3,7 +3,7 @@ through `services.lead_add_event`), untouched and overdue flags escalated up the
 responsibility chain with accountability records (L10), and risk notes (L11).
 
 Writes follow leads.services: keyword-only, atomic, `full_clean()`, audited, one LeadEvent of
-the matching kind. Permission checks live in rectify.access (`can_list_supervision`, ...) and
+the matching kind. Permission checks live in leads.access (`can_list_supervision`, ...) and
 are applied by the views, as for the other lead services.
 
 `Lead.last_activity_at` is the L10 "somebody worked the lead" clock. A jurisdiction change
@@ -12,7 +12,7 @@ Listing or unlisting supervision and attaching accountability do not: they are o
 not handling, and letting them reset the clock would hide exactly the neglected leads that
 oversight is aimed at (a supervision note, likewise, see `services.lead_add_event`).
 
-Reads start from a scoped queryset (`access.leads_visible_to`, recusal included) and cost a
+Reads start from a scoped queryset (`leads_visible_to`, recusal included) and cost a
 constant number of queries per page: the responsibility chains of all rows of a page come
 from one query (`rectify.selectors.escalation_ladders`).
 """

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rectify import access
 
 from .. import forms, services
+from ..access import get_lead_for_user, leads_visible_to
 from ..models import LeadConclusion, LeadStatus
 from ..rules import conflicts
 from ..workflow import LeadWorkflowError
@@ -153,7 +154,7 @@ def _merge(request, lead, ctx):
     if not form.is_valid():
         raise LeadWorkflowError(_("请填写主线索编号"))
     d = form.cleaned_data
-    visible = access.leads_visible_to(request.user)
+    visible = leads_visible_to(request.user)
     if d["into_id"]:
         into = visible.filter(pk=d["into_id"]).first()
     else:
@@ -267,7 +268,7 @@ def _reply(request, lead, ctx):
 @login_required
 @require_POST
 def lead_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     handler = ACTIONS.get(name)
     if handler is None:
         raise PermissionDenied

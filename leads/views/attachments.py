@@ -1,5 +1,5 @@
 """Attachment pages of a lead: upload, download, removal (with a confirmation page that works
-without JavaScript). Every view starts from `rectify.access.get_lead_for_user`, so an
+without JavaScript). Every view starts from `leads.access.get_lead_for_user`, so an
 invisible lead — out of scope, or one in which the user is a subject (recusal) — answers 404
 for its attachments too. Also the conflict hint shown while choosing a handler."""
 
@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from rectify import access
-
 from .. import forms
+from ..access import can_attach_to_lead, can_remove_lead_attachment, get_lead_for_user
 from ..models import Lead, LeadStatus
 from ..services import attachments
 from ..workflow import LeadWorkflowError
@@ -32,10 +31,10 @@ def attachment_context(user, lead: Lead) -> dict:
     """What templates/leads/partials/_attachments.html needs (one query for the list)."""
     rows = list(attachments.attachments_of(lead))
     for row in rows:
-        row.removable = access.can_remove_lead_attachment(user, lead, row)
+        row.removable = can_remove_lead_attachment(user, lead, row)
     return {
         "attachments": rows,
-        "can_attach": access.can_attach_to_lead(user, lead),
+        "can_attach": can_attach_to_lead(user, lead),
         "attachment_limit": settings.LEADS_ATTACHMENTS_PER_LEAD,
         "attachment_form": forms.AttachmentUploadForm(),
     }
@@ -44,8 +43,8 @@ def attachment_context(user, lead: Lead) -> dict:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = access.get_lead_for_user(request.user, pk)
-    if not access.can_attach_to_lead(request.user, lead):
+    lead = get_lead_for_user(request.user, pk)
+    if not can_attach_to_lead(request.user, lead):
         raise PermissionDenied
     form = forms.AttachmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -80,7 +79,7 @@ def _content_disposition(name: str) -> str:
 @require_GET
 @never_cache
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     attachment = attachments.attachment_of(lead, attachment_pk, content=True)
     attachments.attachment_record_read(
         lead=lead, attachment=attachment, actor=request.user, request=request
@@ -101,9 +100,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @never_cache
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """GET: the confirmation page (works without JavaScript); POST: remove, with a reason."""
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     attachment = attachments.attachment_of(lead, attachment_pk)
-    if not access.can_remove_lead_attachment(request.user, lead, attachment):
+    if not can_remove_lead_attachment(request.user, lead, attachment):
         raise PermissionDenied
     form = forms.AttachmentRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

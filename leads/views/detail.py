@@ -13,6 +13,13 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from .. import forms, selectors, services
+from ..access import (
+    LEAD_OFFICE_ROLES,
+    can_handle_lead,
+    can_manage_lead,
+    can_reveal_reporter,
+    get_lead_for_user,
+)
 from ..models import LeadConclusion, LeadStatus, Signature, SignatureRole
 from ..workflow import LeadWorkflowError
 from . import attachments, intake, screening
@@ -27,8 +34,8 @@ S = LeadStatus
 
 def _detail_context(request, lead, **extra) -> dict:
     user = request.user
-    manage = access.can_manage_lead(user, lead)
-    handle = access.can_handle_lead(user, lead)
+    manage = can_manage_lead(user, lead)
+    handle = can_handle_lead(user, lead)
     signatures = list(Signature.objects.filter(lead=lead).select_related("signer"))
     live = {s.role: s for s in signatures if s.binds(lead)}
     can_sign_handler = lead.status == S.SIGNING and handle and SignatureRole.HANDLER not in live
@@ -70,7 +77,7 @@ def _detail_context(request, lead, **extra) -> dict:
         "manage": manage,
         "handle": handle,
         "writable": writable,
-        "can_reveal": access.can_reveal_reporter(user, lead) and not lead.reporter_anonymous,
+        "can_reveal": can_reveal_reporter(user, lead) and not lead.reporter_anonymous,
         "can_triage": manage and lead.status in (S.REGISTERED, S.HELD),
         "can_register": manage and lead.status == S.UNREGISTERED,
         "can_conclude": handle and lead.status in (S.HANDLING, S.SIGNING) and writable,
@@ -96,9 +103,7 @@ def _detail_context(request, lead, **extra) -> dict:
         ),
         "feedback_form": forms.TransferFeedbackForm(auto_id="feedback-%s"),
         "reply_form": forms.ReplyForm(auto_id="reply-%s"),
-        "handler_units": access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[
-            :300
-        ]
+        "handler_units": access.units_visible_to(user, LEAD_OFFICE_ROLES).order_by("path")[:300]
         if manage
         else [],
         "unfounded": LeadConclusion.UNFOUNDED,
@@ -128,7 +133,7 @@ def _detail_context(request, lead, **extra) -> dict:
 
 @login_required
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     services.lead_record_read(lead=lead, actor=request.user, request=request)
     ctx = _detail_context(request, lead)
     if ctx["merged"]:  # their texts and reporters' messages are shown: a read of each
@@ -139,7 +144,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lead_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     try:
         name, contact = services.lead_reveal_reporter(
             lead=lead, actor=request.user, request=request
@@ -158,7 +163,7 @@ def lead_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable A4 archive sheet of a concluded lead (conclusion and signatures)."""
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     if lead.concluded_at is None:
         raise PermissionDenied
     audit_record(

@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from rectify.access import lead_import_jobs_visible_to, lead_offices_for, role_required
+from rectify.access import role_required
 from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Role
 
+from ..access import lead_import_jobs_visible_to, lead_offices_for
 from ..ledger.columns import COLUMNS
 from ..ledger.jobs import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 from ..models import LeadImportJob

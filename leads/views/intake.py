@@ -20,6 +20,14 @@ from rectify import access
 from rectify.pagination import keyset_page
 
 from .. import forms, selectors, services
+from ..access import (
+    LEAD_OFFICE_ROLES,
+    can_decide_subject_candidate,
+    can_manage_lead,
+    can_read_original_report,
+    get_lead_for_user,
+    lead_offices_for,
+)
 from ..models import Lead, LeadStatus
 from ..services import attachments
 from ..workflow import LeadWorkflowError
@@ -31,7 +39,7 @@ S = LeadStatus
 # --- intake (L1, L2) --------------------------------------------------------------------
 
 
-@access.role_required(*access.LEAD_OFFICE_ROLES)
+@access.role_required(*LEAD_OFFICE_ROLES)
 def intake_queue(request: HttpRequest) -> HttpResponse:
     leads = selectors.intake_queue(request.user)
     page = keyset_page(leads, ordering=("received_date", "id"), cursor=request.GET.get("after"))
@@ -48,13 +56,13 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*access.LEAD_OFFICE_ROLES)
+@access.role_required(*LEAD_OFFICE_ROLES)
 def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     existing = None
-    offices = access.lead_offices_for(request.user)
+    offices = lead_offices_for(request.user)
     if pk is not None:
-        existing = access.get_lead_for_user(request.user, pk)
-        if existing.status != S.UNREGISTERED or not access.can_manage_lead(request.user, existing):
+        existing = get_lead_for_user(request.user, pk)
+        if existing.status != S.UNREGISTERED or not can_manage_lead(request.user, existing):
             raise PermissionDenied
     initial = {}
     if existing:
@@ -147,12 +155,11 @@ RECUSED_NOTICE = gettext_lazy(
 def detail_context(user, lead: Lead) -> dict:
     """What the lead page shows of intake's follow-ups (no reads of the original here: the
     original has its own audited page)."""
-    manage = access.can_manage_lead(user, lead)
+    manage = can_manage_lead(user, lead)
     pending = selectors.subject_candidates_for(user, [lead.pk]).get(lead.pk) if manage else None
     return {
         "subject_pending": pending,
-        "has_original": access.can_read_original_report(user, lead)
-        and selectors.has_original(lead),
+        "has_original": can_read_original_report(user, lead) and selectors.has_original(lead),
         "can_edit_details": manage and lead.is_writable and lead.status != LeadStatus.UNREGISTERED,
     }
 
@@ -160,8 +167,8 @@ def detail_context(user, lead: Lead) -> dict:
 @login_required
 def lead_original(request: HttpRequest, pk: int) -> HttpResponse:
     """The public report as submitted (text, subject, category, the reporter's files)."""
-    lead = access.get_lead_for_user(request.user, pk)
-    if not access.can_read_original_report(request.user, lead):
+    lead = get_lead_for_user(request.user, pk)
+    if not can_read_original_report(request.user, lead):
         raise PermissionDenied
     original = selectors.original_of(lead)
     if original is None:
@@ -180,10 +187,10 @@ def lead_original(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def subject_decide(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     """确认为此人 / 排除 for one candidate; back to the queue or the lead page."""
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     candidate = selectors.subject_candidate(lead, candidate_pk)
     # An officer outside the user's scope is not theirs to see: same 404 as a missing one.
-    if candidate is None or not access.can_decide_subject_candidate(request.user, lead, candidate):
+    if candidate is None or not can_decide_subject_candidate(request.user, lead, candidate):
         raise Http404
     decision = request.POST.get("decision")
     if decision not in ("confirm", "rule_out"):
@@ -210,9 +217,9 @@ def subject_decide(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResp
 @login_required
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit summary, category and subjects of a registered lead (old → new on the timeline)."""
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     if not (
-        access.can_manage_lead(request.user, lead)
+        can_manage_lead(request.user, lead)
         and lead.is_writable
         and lead.status != LeadStatus.UNREGISTERED
     ):

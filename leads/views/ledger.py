@@ -16,6 +16,7 @@ from rectify.models import AuditVerb, Role
 from rectify.pagination import keyset_page
 
 from .. import selectors
+from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from ..ledger.exporter import ledger_xlsx
 from ..models import Channel, LeadCategory, LeadStatus
 from ..rules.leniency import leniency_counts, leniency_for
@@ -51,9 +52,9 @@ def _figure_cards(figures: selectors.LedgerFigures) -> list[tuple[str, str, str,
     return cards
 
 
-@access.role_required(*access.LEAD_READER_ROLES)
+@access.role_required(*LEAD_READER_ROLES)
 def ledger(request: HttpRequest) -> HttpResponse:
-    visible = access.leads_visible_to(request.user)
+    visible = leads_visible_to(request.user)
     leads = selectors.with_list_relations(selectors.ledger_filter(visible, request.GET))
     page = keyset_page(
         leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
@@ -80,12 +81,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "figure_cards": _figure_cards(figures),
             "leniency": leniency,
             "leniency_figure": leniency_figure,
-            "office_tools": access.has_role(request.user, *access.LEAD_OFFICE_ROLES),
+            "office_tools": access.has_role(request.user, *LEAD_OFFICE_ROLES),
             "can_screen": access.has_role(request.user, Role.INTAKE, Role.OFFICE, Role.LEADER),
             "statuses": S.choices,
             "categories": LeadCategory.choices,
             "channels": Channel.objects.all(),
-            "units": access.units_visible_to(request.user, access.LEAD_READER_ROLES)
+            "units": access.units_visible_to(request.user, LEAD_READER_ROLES)
             .filter(depth__lte=6)
             .order_by("path")[:300],
             "params": request.GET,
@@ -124,7 +125,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """URL name `leads:ledger_export`; pass the ledger page's query string along."""
-    leads = ledger_filter(access.leads_visible_to(request.user), request.GET)
+    leads = ledger_filter(leads_visible_to(request.user), request.GET)
     params = {k: v for k, v in request.GET.items() if k != "after"}
     audit_record(
         actor=request.user,

@@ -25,6 +25,23 @@ from rectify.models import AuditVerb
 from rectify.pagination import keyset_page
 
 from .. import selectors, services
+from ..access import (
+    LEAD_BOARD_ROLES,
+    LEAD_OFFICE_ROLES,
+    LEAD_READER_ROLES,
+    RISK_OFFICER_ROLES,
+    can_add_accountability,
+    can_change_jurisdiction,
+    can_list_supervision,
+    can_manage_lead,
+    can_write_lead_risk,
+    can_write_supervision_note,
+    get_lead_for_user,
+    get_officer_for_risk,
+    leads_visible_to,
+    risk_notes_visible_to,
+    risk_officers_visible_to,
+)
 from ..forms.lead import AssignForm
 from ..forms.oversight import (
     AccountabilityForm,
@@ -47,24 +64,22 @@ def detail_context(user, lead) -> dict:
     """The oversight card of the lead page (templates/leads/partials/_oversight.html), under
     one `ov` key. A handful of queries, whatever the lead's history."""
     writable = lead.is_writable
-    manage = access.can_manage_lead(user, lead)
-    can_list = writable and lead.is_open and access.can_list_supervision(user, lead)
+    manage = can_manage_lead(user, lead)
+    can_list = writable and lead.is_open and can_list_supervision(user, lead)
     can_jurisdiction = (
-        writable
-        and lead.status in (S.HANDLING, S.HELD)
-        and access.can_change_jurisdiction(user, lead)
+        writable and lead.status in (S.HANDLING, S.HELD) and can_change_jurisdiction(user, lead)
     )
-    can_risk = writable and access.can_write_lead_risk(user, lead)
-    can_accountability = access.can_add_accountability(user, lead)
+    can_risk = writable and can_write_lead_risk(user, lead)
+    can_accountability = can_add_accountability(user, lead)
     selectors.with_flags([lead])
     subject_ids = [s.officer_id for s in lead.subjects.all() if s.officer_id]
     assessable = []
-    if access.has_role(user, *access.RISK_OFFICER_ROLES):
+    if access.has_role(user, *RISK_OFFICER_ROLES):
         ids = subject_ids + ([lead.handler_id] if lead.handler_id else [])
-        assessable = list(access.risk_officers_visible_to(user).filter(pk__in=ids))
+        assessable = list(risk_officers_visible_to(user).filter(pk__in=ids))
     units = []
     if can_accountability:
-        units = access.units_visible_to(user, access.LEAD_OFFICE_ROLES).order_by("path")[:300]
+        units = access.units_visible_to(user, LEAD_OFFICE_ROLES).order_by("path")[:300]
     # One list per kind (optgroups: it works without JavaScript), 300 units at most each.
     targets = (
         [
@@ -80,9 +95,7 @@ def detail_context(user, lead) -> dict:
             "writable": writable,
             "can_list": can_list,
             "can_unlist": writable and lead.supervisor_id is not None and can_list,
-            "can_note": writable
-            and lead.is_screened
-            and access.can_write_supervision_note(user, lead),
+            "can_note": writable and lead.is_screened and can_write_supervision_note(user, lead),
             "can_jurisdiction": can_jurisdiction,
             "needs_handler": manage
             and writable
@@ -133,7 +146,7 @@ def _lead_post(
 ) -> HttpResponse:
     """Load the visible lead (404), check the permission (403), validate the form, call the
     service; errors come back as messages on the lead page."""
-    lead = access.get_lead_for_user(request.user, pk)
+    lead = get_lead_for_user(request.user, pk)
     if not allowed(request.user, lead):
         raise PermissionDenied
     form = (
@@ -161,7 +174,7 @@ def _jurisdiction_target(lead, kind: str, pk: int):
 
 
 def _unit(user, pk):
-    unit = access.units_visible_to(user, access.LEAD_OFFICE_ROLES).filter(pk=pk).first()
+    unit = access.units_visible_to(user, LEAD_OFFICE_ROLES).filter(pk=pk).first()
     if unit is None:
         raise LeadWorkflowError(NO_SUCH_UNIT)
     return unit
@@ -186,7 +199,7 @@ def supervision_list(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_list_supervision,
+        allowed=can_list_supervision,
         form_class=ListSupervisionForm,
         run=run,
         success=_("已挂牌督办"),
@@ -204,7 +217,7 @@ def supervision_unlist(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_list_supervision,
+        allowed=can_list_supervision,
         form_class=UnlistSupervisionForm,
         run=run,
         success=_("已撤销挂牌督办"),
@@ -226,7 +239,7 @@ def supervision_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_write_supervision_note,
+        allowed=can_write_supervision_note,
         form_class=SupervisionNoteForm,
         run=run,
         success=_("督办意见已记录"),
@@ -255,7 +268,7 @@ def jurisdiction_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_change_jurisdiction,
+        allowed=can_change_jurisdiction,
         form_class=JurisdictionForm,
         run=run,
         success=_("管辖已变更"),
@@ -281,18 +294,18 @@ def lead_risk_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_write_lead_risk,
+        allowed=can_write_lead_risk,
         form_class=RiskNoteForm,
         run=run,
         success=_("风险研判已记录"),
     )
 
 
-@access.role_required(*access.RISK_OFFICER_ROLES)
+@access.role_required(*RISK_OFFICER_ROLES)
 def officer_risk(request: HttpRequest, pk: int) -> HttpResponse:
     """Risk notes about one officer (office staff and leaders of the officer's subtree; never
     about oneself: 404), and the form to add one."""
-    officer = access.get_officer_for_risk(request.user, pk)
+    officer = get_officer_for_risk(request.user, pk)
     form = RiskNoteForm(request.POST or None, auto_id="risk-%s")
     if request.method == "POST":
         if not form.is_valid():
@@ -314,13 +327,13 @@ def officer_risk(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("风险研判已记录"))
                 return redirect("leads:officer_risk", pk=officer.pk)
     notes = list(
-        access.risk_notes_visible_to(request.user)
+        risk_notes_visible_to(request.user)
         .filter(officer=officer)
         .select_related("actor")
         .order_by("-at", "-id")
     )
     leads = list(
-        access.leads_visible_to(request.user)
+        leads_visible_to(request.user)
         .filter(subjects__officer=officer)
         .select_related("handling_unit")
         .distinct()
@@ -342,13 +355,11 @@ def officer_risk(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access.role_required(*access.LEAD_READER_ROLES)
+@access.role_required(*LEAD_READER_ROLES)
 def risk_notes(request: HttpRequest) -> HttpResponse:
-    """All risk notes the user may read (rectify.access.risk_notes_visible_to), by level and
+    """All risk notes the user may read (leads.access.risk_notes_visible_to), by level and
     by what they are about."""
-    notes = access.risk_notes_visible_to(request.user).select_related(
-        "lead", "officer__unit", "actor"
-    )
+    notes = risk_notes_visible_to(request.user).select_related("lead", "officer__unit", "actor")
     level = request.GET.get("level")
     if level in RiskLevel.values:
         notes = notes.filter(level=level)
@@ -394,14 +405,14 @@ def accountability_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _lead_post(
         request,
         pk,
-        allowed=access.can_add_accountability,
+        allowed=can_add_accountability,
         form_class=AccountabilityForm,
         run=run,
         success=_("追责问责已记录"),
     )
 
 
-@access.role_required(*access.LEAD_BOARD_ROLES)
+@access.role_required(*LEAD_BOARD_ROLES)
 def oversight_board(request: HttpRequest) -> HttpResponse:
     """督办 / 逾期: the user's untouched and overdue leads with whom they have reached up the
     responsibility chain. Keyset pages, oldest first; constant queries per page."""
@@ -431,7 +442,7 @@ def oversight_board(request: HttpRequest) -> HttpResponse:
             "page": page,
             "figures": selectors.board_figures(request.user, today=today),
             "params": request.GET,
-            "units": access.units_visible_to(request.user, access.LEAD_BOARD_ROLES)
+            "units": access.units_visible_to(request.user, LEAD_BOARD_ROLES)
             .filter(depth__lte=6)
             .order_by("path")[:300],
             "levels": range(5),

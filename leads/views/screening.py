@@ -1,7 +1,7 @@
 """Smart screening pages (L3): the as-you-type duplicate check and the screening page; the
 handler conflict warnings (L4) shown as the handler is chosen.
 
-Every query goes through rectify.access.leads_visible_to(user) — recusal applies.
+Every query goes through leads.access.leads_visible_to(user) — recusal applies.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from rectify import access
 from rectify.access import role_required
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer, Role
@@ -22,6 +21,7 @@ from rectify.params import id_value, ids_param
 from selfcheck import access as selfcheck_access
 
 from .. import selectors
+from ..access import can_manage_lead, get_lead_for_user, leads_visible_to
 from ..forms.lead import SPLIT
 from ..models import Lead
 from ..rules import conflicts
@@ -72,7 +72,7 @@ def _subject_leads(user):
     from ..models import LeadSubject
 
     return LeadSubject.objects.filter(
-        lead__in=access.leads_visible_to(user).values("id"), officer__isnull=False
+        lead__in=leads_visible_to(user).values("id"), officer__isnull=False
     )
 
 
@@ -96,7 +96,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         lead_id=OuterRef("pk"), officer__isnull=False
     ).exclude(officer_id__in=declared)
     leads = (
-        access.leads_visible_to(request.user)
+        leads_visible_to(request.user)
         .filter(Exists(undeclared_subject))
         .select_related("office", "channel")
     )
@@ -106,7 +106,7 @@ def screening(request: HttpRequest) -> HttpResponse:
     leniency = leniency_for(page.items)
     # L12 figure: among visible leads about a registered officer on one of the six problems,
     # how many the officer had self-declared in time vs how many investigation found.
-    figure = leniency_counts(access.leads_visible_to(request.user))
+    figure = leniency_counts(leads_visible_to(request.user))
     audit_record(
         actor=request.user,
         action="leads.screening.viewed",
@@ -157,8 +157,8 @@ def assign_conflicts_hint(request: HttpRequest, pk: int) -> HttpResponse:
     """The partial with the conflict warnings for the handler number typed so far (no write;
     the assign action checks again). Audited when it shows conflicts: they come from the
     handler's self-check."""
-    lead = access.get_lead_for_user(request.user, pk)
-    if not access.can_manage_lead(request.user, lead):
+    lead = get_lead_for_user(request.user, pk)
+    if not can_manage_lead(request.user, lead):
         raise PermissionDenied
     number = request.GET.get("handler", "").strip()
     handler = selectors.officer_by_number(request.user, number)

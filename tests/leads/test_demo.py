@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from leads import selectors
+from leads.access import leads_visible_to
 from leads.models import Lead, LeadStatus, Signature
-from rectify.access import leads_visible_to
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from leads import services
+from leads.access import risk_notes_visible_to
 from leads.models import EventKind, LeadEvent, RiskLevel, RiskNote
 from leads.workflow import LeadWorkflowError
-from rectify.access import risk_notes_visible_to
 from rectify.models import AuditEvent, Role
 from tests.factories import OfficerFactory, grant
 

@@ -10,10 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import services
+from leads import access, services
 from leads.ledger import import_ledger
 from leads.models import CandidateState, Lead, LeadSubjectCandidate
-from rectify import access
 from rectify.models import AuditEvent, Role
 from tests.factories import OfficerFactory, UserFactory, grant
 from tests.leads.test_import_ledger import canonical_xlsx, row

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
+from leads.access import leads_visible_to
 from leads.models import EventKind, JurisdictionChange, JurisdictionKind, LeadEvent, LeadStatus
 from leads.workflow import LeadWorkflowError
-from rectify.access import leads_visible_to
 from rectify.models import AuditEvent
 from tests.factories import UnitFactory
 

@@ -198,7 +198,7 @@ def test_recusal_office_staff_who_is_a_subject_cannot_reach_the_lead(client, org
 
 
 def test_recusal_applies_to_superusers_too(org, register):
-    from rectify.access import leads_visible_to
+    from leads.access import leads_visible_to
 
     OfficerFactory(unit=org.district_a, user=org.admin, number="ADM1")
     assert not leads_visible_to(org.admin).exists()

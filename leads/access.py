@@ -1,0 +1,237 @@
+"""Who may see and do what to a lead: the leads app's object rules, built on the unit and
+role primitives of rectify.access (scope_paths, unit_q, holds_role_over).
+
+Intake and office staff see the leads of their office's jurisdiction; leaders those of
+offices in their subtree; a handler the leads assigned to them; a unit head the leads
+handled in their subtree; the leader named for listed supervision the lead they supervise.
+RECUSAL: nobody, superusers included, sees a lead in which they are a subject (by officer or
+by an unresolved identity match). Visible sets are id subqueries, so every scoped list costs
+the same number of queries; `get_<obj>_for_user` gives 404 for what the user may not see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from rectify.access import audited_lookup, holds_role_over, officers_visible_to, unit_q
+from rectify.models import Office, Officer, Role, Unit
+
+from .models import (
+    CandidateState,
+    Escalation,
+    Lead,
+    LeadAttachment,
+    LeadImportJob,
+    LeadSubject,
+    LeadSubjectCandidate,
+    RiskNote,
+)
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
+
+# --- ledger import jobs ----------------------------------------------------------------------
+LEAD_IMPORTERS = (Role.INTAKE, Role.OFFICE)
+
+
+def lead_offices_for(user: AnyUser) -> QuerySet[Office]:
+    """Offices whose leads the user registers and imports: intake/office staff of the
+    office's jurisdiction."""
+    return Office.objects.filter(unit_q(user, LEAD_IMPORTERS, prefix="jurisdiction__")).order_by(
+        "short_name"
+    )
+
+
+def lead_import_jobs_visible_to(user: AnyUser) -> QuerySet[LeadImportJob]:
+    """The user's own uploads to offices they still import for: a job's preview and
+    problem list are cut to what its uploader may see (recusal, reporter), so nobody
+    else reads them."""
+    offices = lead_offices_for(user).values("id")
+    return LeadImportJob.objects.filter(office__in=offices, created_by_id=user.pk).order_by(
+        "-created_at", "-id"
+    )
+
+
+# --- leads ------------------------------------------------------------------------------------
+# Intake and office staff see the leads of their office's jurisdiction; leaders those of
+# offices in their subtree; a handler the leads assigned to them; a unit head the leads
+# handled in their subtree. RECUSAL: nobody — superusers included — sees a lead in which
+# they are a subject. Only intake staff may reveal reporter identity.
+
+LEAD_OFFICE_ROLES = (Role.INTAKE, Role.OFFICE)
+LEAD_READER_ROLES = (Role.INTAKE, Role.OFFICE, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER)
+
+
+def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
+    if not getattr(user, "is_authenticated", False):
+        return Lead.objects.none()
+    # Conditions on the lead's own columns against small subqueries (no joins): PostgreSQL
+    # can then walk the ledger's (received_date, id) index for the first page instead of
+    # joining and sorting every lead (bench leads_ledger).
+    me = Officer.objects.filter(user_id=user.pk).values("id")
+    offices = Office.objects.filter(
+        unit_q(user, (Role.INTAKE, Role.OFFICE, Role.LEADER), prefix="jurisdiction__")
+    ).values("id")
+    headed = Unit.objects.filter(unit_q(user, [Role.UNIT_HEAD])).values("id")
+    q = (
+        Q(office_id__in=offices)
+        | Q(handler_id__in=me)
+        | Q(handling_unit_id__in=headed)
+        # L6: the leader named for listed supervision (挂牌督办) follows the lead.
+        | Q(supervisor_id__in=me)
+    )
+    recused = LeadSubject.objects.filter(officer_id__in=me).values("lead_id")
+    # Recusal by identity: a subject typed as a name or number that may mean me (matched
+    # against the whole register when the subjects were written), until intake rules the
+    # match out. A maintained table, so this stays one indexed id subquery.
+    named = (
+        LeadSubjectCandidate.objects.filter(officer_id__in=me)
+        .exclude(state=CandidateState.RULED_OUT)
+        .values("lead_id")
+    )
+    return Lead.objects.filter(q).exclude(Q(pk__in=recused) | Q(pk__in=named))
+
+
+@audited_lookup("leads.lead")
+def get_lead_for_user(user: AnyUser, pk: int) -> Lead:
+    lead = (
+        leads_visible_to(user)
+        .filter(pk=pk)
+        .select_related(
+            "office__jurisdiction",
+            "channel",
+            "subject_unit",
+            "handling_unit",
+            "handler__unit",
+            "merged_into",
+        )
+        .first()
+    )
+    if lead is None:
+        raise Http404
+    return lead
+
+
+def can_manage_lead(user: AnyUser, lead: Lead) -> bool:
+    """Intake/office staff of the lead's office jurisdiction (triage, replies, crossing off)."""
+    return holds_role_over(user, lead.office.jurisdiction, LEAD_OFFICE_ROLES)
+
+
+def can_handle_lead(user: AnyUser, lead: Lead) -> bool:
+    """The lead's own handler (progress notes, conclusion)."""
+    return bool(lead.handler_id and lead.handler.user_id == getattr(user, "pk", None))
+
+
+def can_reveal_reporter(user: AnyUser, lead: Lead) -> bool:
+    """Intake staff of the lead's office jurisdiction (the lead must already be visible)."""
+    return holds_role_over(user, lead.office.jurisdiction, [Role.INTAKE])
+
+
+def can_read_original_report(user: AnyUser, lead: Lead) -> bool:
+    """原始举报内容 of a public report: intake and office staff of the lead's office."""
+    return can_manage_lead(user, lead)
+
+
+def can_decide_subject_candidate(
+    user: AnyUser, lead: Lead, candidate: LeadSubjectCandidate
+) -> bool:
+    """Confirm or rule out an officer a typed subject may mean: intake/office staff of the
+    lead's office, and only for officers they may see (nobody is shown an officer outside
+    their scope). A candidate who is the user is never theirs to decide (and the lead is
+    invisible to them anyway)."""
+    if not can_manage_lead(user, lead) or candidate.officer.user_id == getattr(user, "pk", None):
+        return False
+    return officers_visible_to(user).filter(pk=candidate.officer_id).exists()
+
+
+# --- leads: oversight (L6 listed supervision and jurisdiction, L7 supervision notes,
+# L10 escalations and accountability, L11 risk notes) ------------------------------------------
+# Office staff (intake/office of the lead's office) list supervision, change jurisdiction and
+# attach accountability. Leaders whose subtree holds the lead's office may list supervision
+# and write supervision notes (督办), as may the leader named as supervisor. Risk notes on a
+# lead: its handler and office staff; on an officer: office staff and leaders whose subtree
+# holds the officer. Nobody ever sees a risk note about themself, and recusal applies to
+# everything reached through a lead.
+
+LEAD_BOARD_ROLES = (Role.INTAKE, Role.OFFICE, Role.UNIT_HEAD, Role.LEADER)
+RISK_OFFICER_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def is_lead_leader(user: AnyUser, lead: Lead) -> bool:
+    """A leader whose subtree holds the lead's office (the lead must already be visible)."""
+    return holds_role_over(user, lead.office.jurisdiction, [Role.LEADER])
+
+
+def can_list_supervision(user: AnyUser, lead: Lead) -> bool:
+    return can_manage_lead(user, lead) or is_lead_leader(user, lead)
+
+
+def can_write_supervision_note(user: AnyUser, lead: Lead) -> bool:
+    is_supervisor = bool(
+        lead.supervisor_id and lead.supervisor.user_id == getattr(user, "pk", None)
+    )
+    return can_list_supervision(user, lead) or is_supervisor
+
+
+def can_change_jurisdiction(user: AnyUser, lead: Lead) -> bool:
+    return can_manage_lead(user, lead)
+
+
+def can_add_accountability(user: AnyUser, lead: Lead) -> bool:
+    return can_manage_lead(user, lead)
+
+
+def can_write_lead_risk(user: AnyUser, lead: Lead) -> bool:
+    return can_manage_lead(user, lead) or can_handle_lead(user, lead)
+
+
+def risk_officers_visible_to(user: AnyUser) -> QuerySet[Officer]:
+    """Officers the user may assess (and read assessments of): office staff and leaders of
+    the officer's subtree; never the user themself."""
+    if not getattr(user, "is_authenticated", False):
+        return Officer.objects.none()
+    q = unit_q(user, RISK_OFFICER_ROLES, prefix="unit__")
+    return Officer.objects.filter(q).exclude(user_id=user.pk).select_related("unit")
+
+
+@audited_lookup("rectify.officer")
+def get_officer_for_risk(user: AnyUser, pk: int) -> Officer:
+    officer = risk_officers_visible_to(user).filter(pk=pk).first()
+    if officer is None:
+        raise Http404
+    return officer
+
+
+def risk_notes_visible_to(user: AnyUser) -> QuerySet[RiskNote]:
+    """Notes on leads the user can see (leads_visible_to, recusal included), plus notes on
+    officers of the user's office/leader subtree; never a note about the user themself."""
+    if not getattr(user, "is_authenticated", False):
+        return RiskNote.objects.none()
+    on_lead = Q(lead__isnull=False, lead__in=leads_visible_to(user).values("id"))
+    on_officer = Q(lead__isnull=True, officer__isnull=False) & unit_q(
+        user, RISK_OFFICER_ROLES, prefix="officer__unit__"
+    )
+    return RiskNote.objects.filter(on_lead | on_officer).exclude(officer__user_id=user.pk)
+
+
+def escalations_visible_to(user: AnyUser) -> QuerySet[Escalation]:
+    """Escalations (L10) of the leads the user can see."""
+    return Escalation.objects.filter(lead__in=leads_visible_to(user).values("id"))
+
+
+def can_attach_to_lead(user: AnyUser, lead: Lead) -> bool:
+    """Intake/office staff who manage the lead, and its handler, while it is writable."""
+    return lead.is_writable and (can_manage_lead(user, lead) or can_handle_lead(user, lead))
+
+
+def can_remove_lead_attachment(user: AnyUser, lead: Lead, attachment: LeadAttachment) -> bool:
+    """Managing staff remove any file; the handler only the files they uploaded. Nobody
+    removes a file the reporter sent with a public report (part of the original report)."""
+    if not lead.is_writable or attachment.from_reporter:
+        return False
+    if can_manage_lead(user, lead):
+        return True
+    return can_handle_lead(user, lead) and attachment.uploaded_by_id == user.pk
