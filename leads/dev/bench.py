@@ -14,7 +14,12 @@ import time
 
 from django.core.management.base import CommandParser
 from django.db import connection
+from django.db.models import F
+from django.test import Client
 
+from leads.models import Channel, Lead, LeadCategory, LeadStatus, LeadSubject
+from leads.rules.screening import lead_grams_sync, similar_leads
+from leads.services import lead_subject_candidates_sync
 from rectify.models import Office, Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
 
 PEOPLE = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
@@ -53,10 +58,6 @@ def add_arguments(parser: CommandParser) -> None:
 def build(options, rng: random.Random) -> dict:
     """The synthetic office: a district, `--officers` officers, `--leads` leads (with subjects
     and n-gram rows). Returns what the benchmarks need."""
-    from leads.models import Channel, Lead, LeadSubject
-    from leads.rules.screening import lead_grams_sync
-    from leads.services import lead_subject_candidates_sync
-
     start = time.perf_counter()
     region = Unit.objects.add_root(
         {
@@ -133,8 +134,6 @@ def _timed(fn, repeat: int) -> dict:
 
 
 def run(options) -> dict:
-    from leads.rules.screening import similar_leads
-
     rng = random.Random(7)
     built = build(options, rng)
     user, texts, subjects = built["user"], built["texts"], built["subjects"]
@@ -169,11 +168,6 @@ def run_ledger(options) -> dict:
     """`bench leads_ledger`: the pages an office and a leader open every day, end to end
     (view, queries, template) through the test client, on `--leads` leads of which a third
     are in handling (a tenth of those overdue), a third concluded and the rest unscreened."""
-    from django.db.models import F
-    from django.test import Client
-
-    from leads.models import Lead, LeadCategory, LeadStatus
-
     rng = random.Random(11)
     built = build(options, rng)
     region, user, officers = built["region"], built["user"], built["officers"]

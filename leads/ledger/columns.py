@@ -11,6 +11,7 @@ from rectify.excel import (
 )
 
 from ..forms.lead import TEXT_MAX
+from ..models import LeadCategory, LeadImportVocabulary, LeadStatus
 
 COLUMNS = [
     "线索编号",
@@ -84,8 +85,8 @@ SYNONYMS: dict[str, list[str]] = {
 }
 REQUIRED = ("线索编号", "受理日期", "反映内容摘要")
 
-# Status words -> LeadStatus values. The labels of LeadStatus are added by
-# `register_choices`; an office adds its own in LeadImportVocabulary.
+# Status words -> LeadStatus values. A copy per import adds the labels
+# of LeadStatus (`Vocabulary.default`); an office adds its own in LeadImportVocabulary.
 STATUS_WORDS: dict[str, str] = {
     "未处置": "registered",
     "待处置": "registered",
@@ -218,8 +219,6 @@ class Vocabulary:
 
     @classmethod
     def default(cls) -> Vocabulary:
-        from ..models import LeadCategory, LeadStatus
-
         vocab = cls(
             status={fold_word(k): v for k, v in STATUS_WORDS.items()},
             category={fold_word(k): v for k, v in CATEGORY_WORDS.items()},
@@ -235,8 +234,6 @@ class Vocabulary:
 
     @classmethod
     def for_office(cls, office) -> Vocabulary:
-        from ..models import LeadImportVocabulary
-
         vocab = cls.default()
         own = LeadImportVocabulary.objects.filter(office=office).first() if office else None
         if own is not None:

@@ -19,6 +19,7 @@ from rectify.excel import xlsx_response
 from rectify.models import AuditVerb
 
 from ..access import can_reveal_reporter
+from ..models import LeadSubject
 from .columns import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
 SUBJECT_SEPARATOR = "、"
@@ -27,8 +28,6 @@ SUBJECT_SEPARATOR = "、"
 def ledger_queryset(leads):
     """The export's rows (already scoped by leads.access.leads_visible_to), with their
     relations loaded in a constant number of queries."""
-    from ..models import LeadSubject
-
     return (
         leads.select_related(
             "office__jurisdiction", "channel", "subject_unit", "handling_unit", "handler"

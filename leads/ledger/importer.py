@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
+from rectify.audit import audit_record
 from rectify.excel import (
     ExcelError,
     RowError,
 )
+from rectify.models import AuditVerb
 
+from ..models import UNSCREENED, EventKind, Lead, LeadEvent, LeadStatus, LeadSubject
+from ..rules.screening import lead_grams_sync
+from ..services.intake import lead_subject_candidates_sync
+from ..workflow import LeadWorkflowError, lead_transition
 from .columns import COLUMNS, NOT_WRITABLE, REPORTER_FIELDS, REPORTER_NOT_COMPARED, Vocabulary
 from .parse import ParsedSheet, read_workbook
 from .resolve import (
     ImportResult,
     RowPlan,
-    _kept_text,
-    _lifecycle,
     _plan_row,
     _Register,
     _transition_reason,
@@ -47,16 +52,6 @@ def import_ledger(
     event, and each changed lead one audit event. `progress(processed, total)` feeds the
     web import's progress bar. Raises rectify.excel.ExcelError for an unreadable file.
     """
-    from django.db import transaction
-
-    from rectify.audit import audit_record
-    from rectify.models import AuditVerb
-
-    from ..models import EventKind, Lead, LeadEvent, LeadSubject
-    from ..rules.screening import lead_grams_sync
-    from ..services.intake import lead_subject_candidates_sync
-    from ..workflow import LeadWorkflowError
-
     vocabulary = Vocabulary.for_office(office)
     if parsed is None:
         parsed = read_workbook(upload, vocabulary=vocabulary)
@@ -160,12 +155,6 @@ def _update_lead(plan: RowPlan, actor, user, source: str, sheet: str):
     """Write one planned update of an existing lead: the changed fields (each a timeline
     event with old and new value), then the status through lead_transition, then one
     audit event for the lead."""
-    from rectify.audit import audit_record
-    from rectify.models import AuditVerb
-
-    from ..models import EventKind, Lead, LeadEvent, LeadSubject
-    from ..workflow import LeadWorkflowError, lead_transition
-
     lead = Lead.objects.select_for_update().get(pk=plan.lead_id)
     if not lead.is_writable:
         raise _Refused(RowError(sheet, plan.row, "线索编号", plan.number, NOT_WRITABLE))
@@ -218,3 +207,20 @@ def _update_lead(plan: RowPlan, actor, user, source: str, sheet: str):
         },
     )
     return lead
+
+
+def _lifecycle(lead) -> None:
+    """A new lead from an office's old ledger gets the timestamps its status implies, so
+    closure rates, overdue flags and crossing off work on it as on leads registered here.
+    (Existing leads change status only through lead_transition, which sets them.)"""
+    now = timezone.now()
+    done = lead.status in (LeadStatus.CONCLUDED, LeadStatus.CROSSED_OFF)
+    lead.registered_at = lead.registered_at or now
+    lead.screened_at = None if lead.status in UNSCREENED else (lead.screened_at or now)
+    lead.concluded_at = (lead.concluded_at or now) if done else None
+    if lead.status == LeadStatus.CROSSED_OFF:
+        lead.crossed_off_at = lead.crossed_off_at or now
+
+
+def _kept_text(plan: RowPlan) -> str:
+    return "；".join(f"{k}：{v}" for k, v in plan.kept.items())

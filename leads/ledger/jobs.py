@@ -9,6 +9,7 @@ emptied; the job keeps its counts, preview and problem list.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.db import transaction
@@ -116,8 +117,6 @@ def import_jobs_expire(*, now=None) -> int:
     """Cancel previews left unconfirmed for PREVIEW_KEPT_HOURS and delete their uploads.
     A filtered update: idempotent, and safe beside a confirmation (which claims the job
     by the same status)."""
-    import datetime as dt
-
     cutoff = (now or timezone.now()) - dt.timedelta(hours=PREVIEW_KEPT_HOURS)
     return LeadImportJob.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff).update(
         status=ImportStatus.CANCELLED, content=b"", finished_at=timezone.now()

@@ -4,18 +4,20 @@ leads the importer may see, and plan each row as create / update / unchanged / e
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
 from rectify.excel import (
     RowError,
 )
+from rectify.models import Office, Officer, Unit
 
 from ..access import can_reveal_reporter, leads_visible_to
+from ..models import Channel, Lead, LeadConclusion
+from ..workflow import GUARDS, ILLEGAL_MOVE, NOT_CONCLUDED, allowed
 from .columns import (
     CHANNEL_WORDS,
     FIELD_LABELS,
@@ -142,10 +144,6 @@ class _Register:
     missing one, whatever it is."""
 
     def __init__(self, office, numbers: list[str], actor, vocabulary: Vocabulary):
-        from rectify.models import Office, Officer, Unit
-
-        from ..models import Channel, Lead
-
         root = office.jurisdiction
         self.office = office
         self.vocabulary = vocabulary
@@ -237,8 +235,6 @@ def _same(lead, name: str, word: str) -> tuple[Any, str] | None:
 
 def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportResult):
     """Resolve one parsed row and decide what importing it means."""
-    from ..models import LeadConclusion
-
     sheet = parsed.sheet
 
     def err(column: str, value: Any, reason: str) -> None:
@@ -430,10 +426,6 @@ def _transition_reason(plan: RowPlan) -> str:
 def _transition_problem(lead, plan: RowPlan) -> str | None:
     """The workflow's answer to this status change, asked on a copy carrying the row's new
     values (nothing is written): the same table and guards lead_transition applies."""
-    import copy
-
-    from ..workflow import GUARDS, ILLEGAL_MOVE, NOT_CONCLUDED, allowed
-
     probe = copy.copy(lead)
     for name, value in plan.values.items():
         setattr(probe, name, value)
@@ -441,22 +433,3 @@ def _transition_problem(lead, plan: RowPlan) -> str | None:
         return NOT_CONCLUDED if plan.status_to == "crossed_off" else ILLEGAL_MOVE
     guard = GUARDS.get(plan.status_to)
     return guard(probe, _transition_reason(plan)) if guard else None
-
-
-def _lifecycle(lead) -> None:
-    """A new lead from an office's old ledger gets the timestamps its status implies, so
-    closure rates, overdue flags and crossing off work on it as on leads registered here.
-    (Existing leads change status only through lead_transition, which sets them.)"""
-    from ..models import UNSCREENED, LeadStatus
-
-    now = timezone.now()
-    done = lead.status in (LeadStatus.CONCLUDED, LeadStatus.CROSSED_OFF)
-    lead.registered_at = lead.registered_at or now
-    lead.screened_at = None if lead.status in UNSCREENED else (lead.screened_at or now)
-    lead.concluded_at = (lead.concluded_at or now) if done else None
-    if lead.status == LeadStatus.CROSSED_OFF:
-        lead.crossed_off_at = lead.crossed_off_at or now
-
-
-def _kept_text(plan: RowPlan) -> str:
-    return "；".join(f"{k}：{v}" for k, v in plan.kept.items())

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify.models import Officer, Unit, UnitKind
+from selfcheck.selectors import declared_ties
 
 from ..workflow import LeadWorkflowError
 
@@ -157,7 +158,6 @@ def handler_conflicts(
             )
 
     # 3. a relative, enterprise or counterparty the officer declared is named in the lead
-    from selfcheck.selectors import declared_ties
 
     declared = {
         n: kind

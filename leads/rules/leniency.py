@@ -17,9 +17,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from rectify.models import ChronicProblem
+from selfcheck.selectors import declarations_before, declared_before_day
+
+from ..models import LeadSubject
 
 DECLARED, LATE, NOT_DECLARED, NA = "declared", "late", "not_declared", "na"
 LABELS = {
@@ -74,10 +78,6 @@ def _lead_state(states: list[str]) -> str:
 def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
     """{lead id: LeniencyResult} for Lead objects (or anything with pk, category,
     received_date). Two queries whatever the number of leads."""
-    from selfcheck.selectors import declarations_before
-
-    from ..models import LeadSubject
-
     leads = list(leads)
     chronic = set(ChronicProblem.values)
     relevant = {lead.pk: lead for lead in leads if lead.category in chronic and lead.received_date}
@@ -122,12 +122,6 @@ def leniency_counts(leads) -> dict[str, int]:
     declared), "na": not applicable}. One aggregate query, computed in the database (the same
     rule as `leniency_for`: a lead is "declared" when any registered subject officer declared
     its category in the window before the day it was received)."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
-    from selfcheck.selectors import declared_before_day
-
-    from ..models import LeadSubject
-
     officers = LeadSubject.objects.filter(lead_id=OuterRef("pk"), officer__isnull=False)
     in_time = officers.filter(
         declared_before_day(

@@ -31,7 +31,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Count
+
 from ..access import leads_visible_to
+from ..models import Lead, LeadGram, LeadSubject
 
 # Everything that is not a letter or digit (CJK ideographs are letters) is a separator.
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
@@ -98,8 +102,6 @@ def lead_grams_sync(*, leads) -> None:
     """Rewrite the gram rows of the given leads from their summaries (bulk, no query per
     lead). Leads' services call this after saving a summary; `backfill_lead_grams` runs it
     over the whole table."""
-    from ..models import LeadGram
-
     leads = list(leads)
     if not leads:
         return
@@ -133,10 +135,6 @@ def similar_leads(
     grams, one for same-officer leads, one to load the (visible) candidates — whatever
     the size of the ledger.
     """
-    from django.db.models import Count
-
-    from ..models import LeadGram, LeadSubject
-
     query = grams(text or "")
     officer_ids = [int(i) for i in officer_ids if i]
     scores: dict[int, float] = {}
@@ -193,10 +191,6 @@ def similar_leads(
 
 def backfill_grams(*, batch: int = 2000) -> int:
     """Rebuild the gram rows of every lead, in batches (each batch one transaction)."""
-    from django.db import transaction
-
-    from ..models import Lead
-
     done = 0
     last = 0
     while True:

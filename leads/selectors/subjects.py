@@ -8,8 +8,11 @@ from rectify import access
 
 from ..access import leads_visible_to
 from ..models import (
+    CandidateState,
     Lead,
+    LeadSubjectCandidate,
 )
+from ..services.common import SubjectInput
 
 
 def subjects_of(lead: Lead) -> list:
@@ -17,8 +20,6 @@ def subjects_of(lead: Lead) -> list:
 
 
 def subject_candidate(lead: Lead, pk: int):
-    from ..models import LeadSubjectCandidate
-
     return (
         LeadSubjectCandidate.objects.filter(lead=lead, pk=pk)
         .select_related("officer__unit", "lead")
@@ -35,8 +36,6 @@ def subject_candidates_for(user, lead_ids) -> dict[int, dict]:
     the lead page: per lead, the candidates the user may see (with the officer and unit)
     and how many others there are outside the user's scope (counted, never named). Two
     queries."""
-    from ..models import CandidateState, LeadSubjectCandidate
-
     rows = list(
         LeadSubjectCandidate.objects.filter(
             lead_id__in=list(lead_ids), state=CandidateState.PENDING
@@ -71,8 +70,6 @@ def officer_by_number(user, number: str):
 def match_subjects(user, tokens: list[str], unit_text: str = "") -> list:
     """Subjects typed as officer numbers or names, matched against the officers the user may
     see (a name only when it is unambiguous); the rest is kept as free text. One query."""
-    from ..services.common import SubjectInput
-
     if not tokens:
         return []
     officers = list(

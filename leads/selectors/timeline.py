@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from ..access import leads_visible_to
 from ..models import (
     PUBLIC_KINDS,
+    EventKind,
     Lead,
+    LeadEvent,
+    LeadOriginal,
 )
 from .deadlines import S
 
@@ -25,8 +28,6 @@ def public_timeline(lead: Lead):
 def merged_leads(user, lead: Lead) -> list[Lead]:
     """The duplicates merged into `lead` that the user may see (recusal applies to each),
     with their reporters' messages in `reporter_messages`, oldest first (two queries)."""
-    from ..models import EventKind, LeadEvent
-
     return list(
         leads_visible_to(user)
         .filter(merged_into=lead)
@@ -66,14 +67,10 @@ def public_status(lead: Lead) -> str:
 
 
 def has_original(lead: Lead) -> bool:
-    from ..models import LeadOriginal
-
     return lead.is_public and LeadOriginal.objects.filter(lead=lead).exists()
 
 
 def original_of(lead: Lead):
-    from ..models import LeadOriginal
-
     return LeadOriginal.objects.filter(lead=lead).first()
 
 

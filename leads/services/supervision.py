@@ -38,6 +38,7 @@ from ..models import (
     LeadEvent,
     LeadStatus,
 )
+from ..rules import conflicts
 from ..selectors.board import _link, responsible_unit, with_flags
 from ..selectors.deadlines import flagged_q
 from ..workflow import LeadWorkflowError, lock
@@ -231,8 +232,6 @@ def lead_change_jurisdiction(
     one afterwards (the lead shows "待指定承办人"). A handler with conflicts of interest
     needs `override_reason` (leads.conflicts, as for an assignment). Higher-level handling
     goes up the tree; cross and other-place handling go outside the old unit's subtree."""
-    from ..rules import conflicts
-
     reason = _required(reason)
     if kind not in JurisdictionKind.values:
         raise LeadWorkflowError(JURISDICTION_KIND)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from leads.rules.leniency import NA, leniency_for
+
 register = template.Library()
 
 
 @register.inclusion_tag("leads/partials/_leniency_badge.html")
 def leniency_badge(lead, leniency=None, quiet=False):
     """`quiet=True` (ledger rows) shows nothing where leniency does not apply."""
-    from leads.rules.leniency import NA, leniency_for
-
     if leniency is None:
         leniency = leniency_for([lead])
     result = leniency.get(lead.pk)

@@ -29,6 +29,7 @@ from ..access import (
     lead_offices_for,
 )
 from ..models import Lead, LeadStatus
+from ..rules.screening import similar_leads
 from ..services import attachments
 from ..workflow import LeadWorkflowError
 from .ledger import _audit_list_read
@@ -137,8 +138,6 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def _similar_for(user, *, text: str, tokens=(), exclude=None, officer_ids=()):
     """L3 screening for the register form and the lead page (works without JavaScript)."""
-    from ..rules.screening import similar_leads
-
     ids = list(officer_ids)
     if tokens:
         ids += [s.officer.pk for s in selectors.match_subjects(user, list(tokens), "") if s.officer]

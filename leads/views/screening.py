@@ -19,12 +19,14 @@ from rectify.models import AuditVerb, Campaign, Officer, Role
 from rectify.pagination import keyset_page
 from rectify.params import id_value, ids_param
 from selfcheck import access as selfcheck_access
+from selfcheck.selectors import officer_ids_with_any_declaration
 
 from .. import selectors
 from ..access import can_manage_lead, get_lead_for_user, leads_visible_to
 from ..forms.lead import SPLIT
-from ..models import Lead
+from ..models import Lead, LeadSubject
 from ..rules import conflicts
+from ..rules.leniency import leniency_counts, leniency_for
 from ..rules.screening import similar_leads
 from ..selectors.subjects import match_subjects
 
@@ -69,8 +71,6 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 
 def _subject_leads(user):
-    from ..models import LeadSubject
-
     return LeadSubject.objects.filter(
         lead__in=leads_visible_to(user).values("id"), officer__isnull=False
     )
@@ -79,11 +79,6 @@ def _subject_leads(user):
 @role_required(*SCREENERS)
 def screening(request: HttpRequest) -> HttpResponse:
     """Officers named in several leads; leads against officers who declared nothing."""
-    from selfcheck.selectors import officer_ids_with_any_declaration
-
-    from ..models import LeadSubject
-    from ..rules.leniency import leniency_counts, leniency_for
-
     repeated = list(
         _subject_leads(request.user)
         .values("officer_id", "officer__name", "officer__number", "officer__unit__name")
