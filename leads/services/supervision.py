@@ -230,7 +230,7 @@ def lead_change_jurisdiction(
     """Move the lead to another handling unit. The old handler loses it at once: the new
     handler (of `to_unit`'s subtree) is set here, or — if none is given — the office assigns
     one afterwards (the lead shows "待指定承办人"). A handler with conflicts of interest
-    needs `override_reason` (leads.conflicts, as for an assignment). Higher-level handling
+    needs `override_reason` (leads.rules.conflicts, as for an assignment). Higher-level handling
     goes up the tree; cross and other-place handling go outside the old unit's subtree."""
     reason = _required(reason)
     if kind not in JurisdictionKind.values:
