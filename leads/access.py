@@ -235,3 +235,18 @@ def can_remove_lead_attachment(user: AnyUser, lead: Lead, attachment: LeadAttach
     if can_manage_lead(user, lead):
         return True
     return can_handle_lead(user, lead) and attachment.uploaded_by_id == user.pk
+
+
+def get_import_job_for_user(user, pk: int) -> LeadImportJob:
+    """One of the user's own import jobs (lead_import_jobs_visible_to), without the uploaded
+    file; 404 for anybody else's. Not audited: jobs carry no case content of their own."""
+    job = (
+        lead_import_jobs_visible_to(user)
+        .select_related("office")
+        .defer("content")
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

@@ -33,6 +33,8 @@ from .ledger import (
     NOT_RECEIVED,
     LedgerFigures,
     figure_params,
+    import_jobs_recent,
+    ledger_channels,
     ledger_figures,
     ledger_filter,
     with_list_relations,
@@ -41,6 +43,10 @@ from .queues import (
     awaiting_signature,
     intake_queue,
     my_leads,
+)
+from .screening import (
+    leads_about_undeclared_officers,
+    officers_named_repeatedly,
 )
 from .subjects import (
     lead_is_visible,
@@ -53,14 +59,22 @@ from .subjects import (
 from .timeline import (
     has_original,
     lead_timeline,
+    live_signatures_of,
     merged_leads,
     original_files,
     original_of,
     public_status,
     public_timeline,
+    signatures_of,
 )
 
 __all__ = [
+    "import_jobs_recent",
+    "ledger_channels",
+    "live_signatures_of",
+    "signatures_of",
+    "leads_about_undeclared_officers",
+    "officers_named_repeatedly",
     "BOARD_KINDS",
     "DISPOSED_STATUSES",
     "FIGURE_DEFINITIONS",

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy
 from rectify.models import ChronicProblem, Unit
 from rectify.params import date_param, id_param
 
-from ..access import leads_visible_to
+from ..access import lead_import_jobs_visible_to, leads_visible_to
 from ..models import (
     FOCUS_AREAS,
     OPEN_STATUSES,
+    Channel,
+    LeadImportJob,
     LeadSubject,
 )
 from .deadlines import S, overdue_q
@@ -133,3 +135,13 @@ def ledger_figures(
         merged=Count("id", filter=Q(status=S.MERGED)),
     )
     return LedgerFigures(**{k: v or 0 for k, v in row.items()})
+
+
+def ledger_channels() -> QuerySet[Channel]:
+    """The channels offered by the ledger filter."""
+    return Channel.objects.all()
+
+
+def import_jobs_recent(user, *, limit: int = 10) -> QuerySet[LeadImportJob]:
+    """The user's latest import jobs, without their files (the import page's list)."""
+    return lead_import_jobs_visible_to(user).select_related("office").defer("content")[:limit]

@@ -12,6 +12,7 @@ from ..models import (
     Lead,
     LeadEvent,
     LeadOriginal,
+    Signature,
 )
 from .deadlines import S
 
@@ -77,3 +78,13 @@ def original_of(lead: Lead):
 def original_files(lead: Lead) -> QuerySet:
     """The files the reporter sent with the public report (without their contents)."""
     return lead.attachments.filter(from_reporter=True).defer("content").order_by("id")
+
+
+def signatures_of(lead: Lead) -> list[Signature]:
+    """Every signature of the lead, voided ones included (the page shows the history)."""
+    return list(Signature.objects.filter(lead=lead).select_related("signer"))
+
+
+def live_signatures_of(lead: Lead) -> QuerySet[Signature]:
+    """The signatures not voided (the archive sheet)."""
+    return Signature.objects.filter(lead=lead, voided_at__isnull=True)

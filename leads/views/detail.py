@@ -20,7 +20,7 @@ from ..access import (
     can_reveal_reporter,
     get_lead_for_user,
 )
-from ..models import LeadConclusion, LeadStatus, Signature, SignatureRole
+from ..models import LeadConclusion, LeadStatus, SignatureRole
 from ..workflow import LeadWorkflowError
 from . import attachments, intake, screening
 from .ledger import _audit_list_read
@@ -36,7 +36,7 @@ def _detail_context(request, lead, **extra) -> dict:
     user = request.user
     manage = can_manage_lead(user, lead)
     handle = can_handle_lead(user, lead)
-    signatures = list(Signature.objects.filter(lead=lead).select_related("signer"))
+    signatures = selectors.signatures_of(lead)
     live = {s.role: s for s in signatures if s.binds(lead)}
     can_sign_handler = lead.status == S.SIGNING and handle and SignatureRole.HANDLER not in live
     can_sign_head = (
@@ -173,7 +173,7 @@ def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         target=lead,
         request=request,
     )
-    signatures = Signature.objects.filter(lead=lead, voided_at__isnull=True)
+    signatures = selectors.live_signatures_of(lead)
     return render(
         request,
         "leads/archive_sheet.html",

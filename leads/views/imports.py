@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,8 @@ from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Role
 
-from ..access import lead_import_jobs_visible_to, lead_offices_for
+from .. import selectors
+from ..access import get_import_job_for_user, lead_offices_for
 from ..ledger.columns import COLUMNS
 from ..ledger.jobs import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 from ..models import LeadImportJob
@@ -66,21 +67,8 @@ def lead_import(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         return redirect("leads:import_job", pk=job.pk)
-    jobs = lead_import_jobs_visible_to(request.user).select_related("office").defer("content")[:10]
+    jobs = selectors.import_jobs_recent(request.user)
     return render(request, "leads/import.html", {"form": form, "jobs": jobs})
-
-
-def _get_job(request, pk: int) -> LeadImportJob:
-    job = (
-        lead_import_jobs_visible_to(request.user)
-        .select_related("office")
-        .defer("content")
-        .filter(pk=pk)
-        .first()
-    )
-    if job is None:
-        raise Http404
-    return job
 
 
 PREVIEW_ROWS = 500  # rows listed on the page; the .xlsx problem list has every one
@@ -106,7 +94,7 @@ def _preview_context(job: LeadImportJob) -> dict:
 def lead_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress page, then the preview with 确认导入, then the outcome; htmx polls the
     same URL while a task runs and gets only the status partial."""
-    job = _get_job(request, pk)
+    job = get_import_job_for_user(request.user, pk)
     template = "leads/import_progress.html" if request.htmx else "leads/import_job.html"
     return render(request, template, _preview_context(job))
 
@@ -114,7 +102,7 @@ def lead_import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORTERS)
 def lead_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk)
+    job = get_import_job_for_user(request.user, pk)
     try:
         import_job_confirm(job=job, actor=request.user, request=request)
     except ImportJobError as exc:
@@ -125,7 +113,7 @@ def lead_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*IMPORTERS)
 def lead_import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk)
+    job = get_import_job_for_user(request.user, pk)
     try:
         import_job_cancel(job=job, actor=request.user, request=request)
     except ImportJobError as exc:
@@ -135,7 +123,7 @@ def lead_import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*IMPORTERS)
 def lead_import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk)
+    job = get_import_job_for_user(request.user, pk)
     audit_record(
         actor=request.user,
         action="leads.import.errors_exported",

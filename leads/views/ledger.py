@@ -18,7 +18,7 @@ from rectify.pagination import keyset_page
 from .. import selectors
 from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from ..ledger.exporter import ledger_xlsx
-from ..models import Channel, LeadCategory, LeadStatus
+from ..models import LeadCategory, LeadStatus
 from ..rules.leniency import leniency_counts, leniency_for
 from ..selectors.ledger import ledger_filter
 
@@ -85,7 +85,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "can_screen": access.has_role(request.user, Role.INTAKE, Role.OFFICE, Role.LEADER),
             "statuses": S.choices,
             "categories": LeadCategory.choices,
-            "channels": Channel.objects.all(),
+            "channels": selectors.ledger_channels(),
             "units": access.units_visible_to(request.user, LEAD_READER_ROLES)
             .filter(depth__lte=6)
             .order_by("path")[:300],

@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rectify.access import role_required
 from rectify.audit import audit_record
-from rectify.models import AuditVerb, Campaign, Officer, Role
+from rectify.models import AuditVerb, Officer, Role
 from rectify.pagination import keyset_page
 from rectify.params import id_value, ids_param
 from selfcheck import access as selfcheck_access
-from selfcheck.selectors import officer_ids_with_any_declaration
 
 from .. import selectors
 from ..access import can_manage_lead, get_lead_for_user, leads_visible_to
 from ..forms.lead import SPLIT
-from ..models import Lead, LeadSubject
+from ..models import Lead
 from ..rules import conflicts
 from ..rules.leniency import leniency_counts, leniency_for
 from ..rules.screening import similar_leads
@@ -70,31 +68,11 @@ def similar(request: HttpRequest) -> HttpResponse:
     return render(request, "leads/partials/_similar.html", {"results": results, "text": text})
 
 
-def _subject_leads(user):
-    return LeadSubject.objects.filter(
-        lead__in=leads_visible_to(user).values("id"), officer__isnull=False
-    )
-
-
 @role_required(*SCREENERS)
 def screening(request: HttpRequest) -> HttpResponse:
     """Officers named in several leads; leads against officers who declared nothing."""
-    repeated = list(
-        _subject_leads(request.user)
-        .values("officer_id", "officer__name", "officer__number", "officer__unit__name")
-        .annotate(n=Count("lead_id", distinct=True))
-        .filter(n__gte=2)
-        .order_by("-n", "officer__name")[:100]
-    )
-    declared = officer_ids_with_any_declaration(campaign=Campaign.current())
-    undeclared_subject = LeadSubject.objects.filter(
-        lead_id=OuterRef("pk"), officer__isnull=False
-    ).exclude(officer_id__in=declared)
-    leads = (
-        leads_visible_to(request.user)
-        .filter(Exists(undeclared_subject))
-        .select_related("office", "channel")
-    )
+    repeated = selectors.officers_named_repeatedly(request.user)
+    leads = selectors.leads_about_undeclared_officers(request.user)
     page = keyset_page(
         leads, ordering=("-received_date", "-id"), cursor=request.GET.get("after"), size=50
     )
