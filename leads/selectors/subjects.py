@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from rectify import access
+from rectify.models import Officer
 
 from ..access import leads_visible_to
 from ..models import (
@@ -12,7 +15,15 @@ from ..models import (
     Lead,
     LeadSubjectCandidate,
 )
-from ..services.common import SubjectInput
+
+
+@dataclass
+class SubjectInput:
+    """A subject as typed: a name, and the register officer it means when known."""
+
+    name: str
+    officer: Officer | None = None
+    unit_name: str = ""
 
 
 def subjects_of(lead: Lead) -> list:

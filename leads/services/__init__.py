@@ -6,6 +6,7 @@ through `leads.workflow.lead_transition` only.
 
 from __future__ import annotations
 
+from ..selectors.subjects import SubjectInput
 from .attachments import (
     ACCEPT,
     BAD_TYPE,
@@ -58,7 +59,6 @@ from .common import (
     RECEIVED_IN_FUTURE,
     REPORTER_MESSAGE_MAX,
     REPORTER_MESSAGE_TOO_LONG,
-    SubjectInput,
     reason_required,
 )
 from .handling import (

@@ -4,12 +4,8 @@ events and the activity clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from rectify.models import Officer
 
 from ..models import (
     Lead,
@@ -48,13 +44,6 @@ CANDIDATE_DECIDED = _("该同名干警已确认或已排除")
 NOT_EDITABLE = _("该线索已办结或归档，不能再修改登记信息")
 
 # Receipt codes: 20 symbols of Crockford's base32 (100 bits), shown in groups of four.
-
-
-@dataclass
-class SubjectInput:
-    name: str
-    officer: Officer | None = None
-    unit_name: str = ""
 
 
 def _ensure_writable(lead: Lead) -> None:

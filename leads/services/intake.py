@@ -28,6 +28,7 @@ from ..models import (
     LeadSubjectCandidate,
 )
 from ..rules.screening import lead_grams_sync
+from ..selectors.subjects import SubjectInput
 from ..workflow import (
     LeadWorkflowError,
     lead_transition,
@@ -39,7 +40,6 @@ from .common import (
     NOT_INTAKE,
     RECEIVED_IN_FUTURE,
     S,
-    SubjectInput,
     _event,
     _touch,
 )

@@ -22,6 +22,7 @@ from ..models import (
     receipt_hash,
 )
 from ..rules.screening import lead_grams_sync
+from ..selectors.subjects import SubjectInput
 from ..workflow import (
     LeadWorkflowError,
     lock,
@@ -32,7 +33,6 @@ from .common import (
     REPORTER_MESSAGE_MAX,
     REPORTER_MESSAGE_TOO_LONG,
     S,
-    SubjectInput,
     _event,
 )
 from .intake import _set_subjects
