@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from types import ModuleType
+
 from django.apps import AppConfig
+from django.core.management.base import CommandParser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +19,14 @@ class LeadsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from rectify.audit_display import OBJECT_KINDS, ObjectKind
+        from rectify.management.commands.bench import BENCHMARKS
 
         from .access import leads_visible_to
 
         post_migrate.connect(_ensure_channels, sender=self)
+        # `manage.py bench leads_similar|leads_ledger` (L3, L5/L10 at scale).
+        BENCHMARKS["leads_similar"] = (_bench_arguments, _bench("run"))
+        BENCHMARKS["leads_ledger"] = (_bench_arguments, _bench("run_ledger"))
         # The audit log's entry for leads (rectify imports no app), as selfcheck does.
         OBJECT_KINDS["leads.lead"] = ObjectKind(
             label=str,
@@ -25,6 +34,20 @@ class LeadsConfig(AppConfig):
             url=lambda o: reverse("leads:detail", args=[o.pk]),
             visible=leads_visible_to,
         )
+
+
+def _bench_arguments(parser: CommandParser) -> None:
+    _bench_module().add_arguments(parser)
+
+
+def _bench(name: str) -> Callable[[dict], dict]:
+    return lambda options: getattr(_bench_module(), name)(options)
+
+
+def _bench_module() -> ModuleType:
+    # Loaded when a benchmark runs, not in every web and worker process (it builds synthetic
+    # provinces with the test client).
+    return importlib.import_module("leads.dev.bench")
 
 
 # The twelve channels the speech names (L1). Migration 0002 seeds them; post_migrate puts

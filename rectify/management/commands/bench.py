@@ -168,33 +168,11 @@ def _scope_args(parser: CommandParser) -> None:
     parser.add_argument("--repeat", type=int, default=5)
 
 
+# name -> (add_arguments, run). Apps add theirs from AppConfig.ready() (leads: leads_similar,
+# leads_ledger), so the core names no app.
 BENCHMARKS: dict[str, tuple[Callable[[CommandParser], None], Callable[[dict], dict]]] = {
     "scope": (_scope_args, bench_scope),
 }
-
-
-def _leads_similar_args(parser: CommandParser) -> None:
-    from leads.dev.bench import add_arguments
-
-    add_arguments(parser)
-
-
-def _leads_similar(options: dict[str, Any]) -> dict:
-    from leads.dev.bench import run
-
-    return run(options)
-
-
-BENCHMARKS["leads_similar"] = (_leads_similar_args, _leads_similar)  # L3 similar leads at scale
-
-
-def _leads_ledger(options: dict[str, Any]) -> dict:
-    from leads.dev.bench import run_ledger
-
-    return run_ledger(options)
-
-
-BENCHMARKS["leads_ledger"] = (_leads_similar_args, _leads_ledger)  # L5/L10 pages at scale
 
 
 class _Rollback(Exception):
