@@ -83,6 +83,14 @@ def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
         # L6: the leader named for listed supervision (挂牌督办) follows the lead.
         | Q(supervisor_id__in=me)
     )
+    return Lead.objects.filter(q).exclude(recused_q(user))
+
+
+def recused_q(user: AnyUser, *, prefix: str = "") -> Q:
+    """RECUSAL: a Q matching rows whose lead (reached through `prefix`, e.g. `source_lead__`)
+    names the user as a subject, by officer or by an identity match not yet ruled out. For
+    other apps' objects derived from a lead: `.exclude(recused_q(user, prefix=...))`."""
+    me = Officer.objects.filter(user_id=user.pk).values("id")
     recused = LeadSubject.objects.filter(officer_id__in=me).values("lead_id")
     # Recusal by identity: a subject typed as a name or number that may mean me (matched
     # against the whole register when the subjects were written), until intake rules the
@@ -92,7 +100,10 @@ def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
         .exclude(state=CandidateState.RULED_OUT)
         .values("lead_id")
     )
-    return Lead.objects.filter(q).exclude(Q(pk__in=recused) | Q(pk__in=named))
+    key = f"{prefix}pk" if prefix else "pk"
+    if prefix.endswith("__"):
+        key = f"{prefix}id"
+    return Q(**{f"{key}__in": recused}) | Q(**{f"{key}__in": named})
 
 
 @audited_lookup("leads.lead")

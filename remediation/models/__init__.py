@@ -1,0 +1,45 @@
+"""Remediation models, one module per part of the app; re-exported so that
+`from remediation.models import Item` works."""
+
+from .plans import (
+    AcceptanceAttempt,
+    Accountability,
+    AttemptDecision,
+    Disposition,
+    Document,
+    Evidence,
+    EvidenceStatus,
+    Item,
+    ItemKind,
+    ItemOrigin,
+    ItemStatus,
+    Measure,
+    MeasureNote,
+    MeasureStatus,
+    Plan,
+    ResponsibilityLevel,
+)
+from .surveys import RemediationPolicy, SurveyBatch, SurveyCode, SurveyResponse
+
+__all__ = [
+    "AcceptanceAttempt",
+    "Accountability",
+    "AttemptDecision",
+    "Disposition",
+    "Document",
+    "Evidence",
+    "EvidenceStatus",
+    "Item",
+    "ItemKind",
+    "ItemOrigin",
+    "ItemStatus",
+    "Measure",
+    "MeasureNote",
+    "MeasureStatus",
+    "Plan",
+    "RemediationPolicy",
+    "ResponsibilityLevel",
+    "SurveyBatch",
+    "SurveyCode",
+    "SurveyResponse",
+]

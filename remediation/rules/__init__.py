@@ -1,0 +1,1 @@
+"""Pure rules of remediation (no database): the three don'ts, deadlines."""

@@ -1,0 +1,1 @@
+"""Read side of remediation: lists, figures and summaries (no writes)."""

@@ -1,0 +1,1 @@
+"""Write side of remediation: every change goes through a function here."""
