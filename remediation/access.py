@@ -24,7 +24,7 @@ from django.http import Http404
 
 from leads.access import recused_q
 from rectify.access import audited_lookup, holds_role_over, unit_q
-from rectify.models import Officer, Role
+from rectify.models import Officer, Role, Unit
 
 from .models import Item, Measure, Plan
 
@@ -108,3 +108,42 @@ def can_manage_plans_of(user: AnyUser, unit: object) -> bool:
 def can_waive_survey(user: AnyUser, item: Item) -> bool:
     """A leader of the item's subtree may waive condition (2) with a reason."""
     return holds_role_over(user, item.unit, [Role.LEADER])
+
+
+# --- closure and escalation (R5, R6) ---------------------------------------------------
+
+
+def can_record_accountability(user: AnyUser, item: Item) -> bool:
+    """The supervising office records who was dealt with, or that nobody is to blame."""
+    return can_manage_item(user, item)
+
+
+def can_escalate_item(user: AnyUser, item: Item) -> bool:
+    """Whoever works on the item may escalate it to the superior unit (the service checks
+    that there is one and that the item is not already escalated or accepted)."""
+    return can_work_on_item(user, item)
+
+
+# What each closure action needs; the item page asks it which forms to draw and each
+# action view asks it before calling its service.
+ITEM_CLOSURE_ACTIONS = {
+    "submit": can_work_on_item,
+    "accept": can_manage_item,
+    "return": can_manage_item,
+    "accountability": can_record_accountability,
+    "no_one_to_blame": can_record_accountability,
+    "waive_survey": can_waive_survey,
+    "escalate": can_escalate_item,
+}
+
+
+def item_visible_to(user: AnyUser, item: Item) -> bool:
+    """Whether `user` may open `item` (used to link a linked item, or to name it only)."""
+    return items_visible_to(user).filter(pk=item.pk).exists()
+
+
+def superior_unit(unit: Unit) -> Unit | None:
+    """The unit an item of `unit` escalates to: its parent; a region root has none."""
+    if unit.depth <= 1:
+        return None
+    return Unit.objects.filter(path=unit.parent_path()).first()

@@ -87,3 +87,77 @@ def officer_with_login(unit: Unit, username: str, *, role: str = Role.OFFICER, *
     officer = OfficerFactory(unit=unit, user=user, **kwargs)
     grant(user, role, unit)
     return officer
+
+
+# --- remediation: closure and escalation (R5, R6) ---------------------------------------
+# Plans, items, measures, evidence and survey responses as the closure tests need them.
+
+
+class RemediationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Document"
+
+    name = "佐证.pdf"
+    content_type = "application/pdf"
+    size = 4
+    sha256 = "0" * 64
+    content = b"%PDF"
+
+
+class RemediationPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Plan"
+        django_get_or_create = ("campaign", "unit", "problem")
+
+    campaign = factory.LazyFunction(Campaign.current)
+    problem = "interference"
+    title = factory.Sequence(lambda n: f"整治方案{n}")
+    goal = "整治到位"
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+
+
+class RemediationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Item"
+
+    plan = factory.SubFactory(RemediationPlanFactory)
+    unit = factory.LazyAttribute(lambda o: o.plan.unit)
+    responsible_unit = factory.LazyAttribute(lambda o: o.unit)
+    number = factory.Sequence(lambda n: f"ZG-{n:04d}")
+    description = "执法不规范问题"
+    kind = "frequent"
+    origin = "inspection"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class RemediationMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Measure"
+
+    item = factory.SubFactory(RemediationItemFactory)
+    text = "建立执法台账"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+
+
+class RemediationEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Evidence"
+
+    item = factory.SubFactory(RemediationItemFactory)
+    document = factory.SubFactory(RemediationDocumentFactory)
+    note = "整改台账"
+
+
+def survey_responses(item: object, scores: list[int]) -> None:
+    """One answered one-time code per score, on the item's own survey batch."""
+    from remediation.models import SurveyBatch, SurveyCode, SurveyResponse
+
+    batch = SurveyBatch.objects.create(
+        campaign=item.plan.campaign, unit=item.unit, item=item, size=len(scores)
+    )
+    for i, score in enumerate(scores):
+        code = SurveyCode.objects.create(
+            batch=batch, digest=f"{batch.pk:08d}{i:056d}", used_at=timezone.now()
+        )
+        SurveyResponse.objects.create(code=code, unit=item.unit, item=item, satisfaction=score)

@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "leads.tasks.leads_escalate_overdue",
         "schedule": crontab(minute=40, hour=1),
     },
+    "remediation-send-reminders": {
+        "task": "remediation.tasks.remediation_send_reminders",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "leads-import-expire": {
         "task": "leads.tasks.lead_import_expire",
         "schedule": crontab(minute=5),
