@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify import access
 from rectify.models import Role
-from rectify.ui import NavItem, Panel, PanelLine
+from rectify.ui import NavItem, PageSection, Panel, PanelLine, SectionProvider, collect_sections
 
 from . import selectors
 from .access import LEAD_BOARD_ROLES, LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from .models import UNSCREENED, LeadStatus
+
+# Sections other apps add to a lead's page (remediation: the items generated from it).
+LEAD_PAGE_SECTIONS: list[SectionProvider] = []
+
+
+def lead_page_sections(user, lead) -> list[PageSection]:
+    return collect_sections(LEAD_PAGE_SECTIONS, user, lead)
 
 
 def nav_items(user) -> list[NavItem]:

@@ -4,9 +4,10 @@ adds its pages without touching shared templates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,26 @@ class Panel:
     lines: list[PanelLine] = field(default_factory=list)
     order: int = 100
     note: str = ""
+
+
+@dataclass
+class PageSection:
+    """A section a higher app adds to a lower app's page (the items generated from a lead
+    on the lead's page): a template included there with `section` as its context. The
+    lower app keeps a list of callables `(user, obj) -> PageSection | None` that the
+    higher app fills from its AppConfig.ready(), so the lower app imports nothing of it."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+SectionProvider = Callable[[Any, Any], "PageSection | None"]
+
+
+def collect_sections(providers: list[SectionProvider], user: AnyUser, obj: object) -> list:
+    sections = [s for s in (provider(user, obj) for provider in providers) if s is not None]
+    return sorted(sections, key=lambda s: s.order)
 
 
 def _collect(attr: str, user: AnyUser) -> list:

@@ -22,13 +22,21 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from leads.access import recused_q
-from rectify.access import audited_lookup, holds_role_over, unit_q
+from leads.access import can_manage_lead, leads_visible_to, recused_q
+from rectify.access import audited_lookup, holds_role_over, unit_q, units_visible_to
 from rectify.models import Officer, Role, Unit
+from selfcheck.access import can_review_report, selfchecks_visible_to
 
-from .models import Item, Measure, Plan
+from .models import Evidence, Item, Measure, Plan
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    # leads.Lead and selfcheck.SelfCheckReport: remediation reaches those apps only
+    # through their ports, so the type names are aliases, not imports.
+    from django.db.models import Model as Lead
+    from django.db.models import Model as SelfCheckReport
+
     from rectify.models import AnyUser
 
 ITEM_MANAGER_ROLES = (Role.OFFICE,)
@@ -63,7 +71,9 @@ def get_item_for_user(user: AnyUser, pk: int) -> Item:
     item = (
         items_visible_to(user)
         .filter(pk=pk)
-        .select_related("plan", "unit", "responsible_unit", "responsible_person")
+        .select_related(
+            "plan__campaign", "plan__unit", "unit", "responsible_unit", "responsible_person"
+        )
         .first()
     )
     if item is None:
@@ -147,3 +157,100 @@ def superior_unit(unit: Unit) -> Unit | None:
     if unit.depth <= 1:
         return None
     return Unit.objects.filter(path=unit.parent_path()).first()
+
+
+# --- plans, items, measures, evidence and generation from leads and self-checks -------------
+# Workers of an item also include the owners of its measures (they report progress and
+# upload evidence for what they own). Sources are shown only to who may see them.
+
+
+def can_see_plan(user: AnyUser, plan: Plan) -> bool:
+    """The same rule as plans_visible_to, for a plan already loaded (no query)."""
+    return holds_role_over(user, plan.unit, ITEM_READER_ROLES)
+
+
+def plan_units_for(user: AnyUser) -> QuerySet[Unit]:
+    """Units whose plans the user may create (office staff of their jurisdiction)."""
+    return units_visible_to(user, ITEM_MANAGER_ROLES)
+
+
+def is_measure_owner(user: AnyUser, item: Item) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Measure.objects.filter(item=item, owner__user_id=user.pk).exists()
+
+
+def can_contribute_to_item(user: AnyUser, item: Item) -> bool:
+    """Progress notes and evidence: the item's workers and the owners of its measures."""
+    return can_work_on_item(user, item) or is_measure_owner(user, item)
+
+
+def can_note_measure(user: AnyUser, measure: Measure) -> bool:
+    """A progress note on one measure: its owner, or a worker of its item."""
+    owner = measure.owner
+    if owner is not None and owner.user_id == getattr(user, "pk", None):
+        return True
+    return can_work_on_item(user, measure.item)
+
+
+ITEM_ACTIONS: dict[str, Callable[[AnyUser, Item], bool]] = {
+    "edit": can_manage_item,
+    "add_measure": can_work_on_item,
+    "change_measure": can_work_on_item,
+    "note": can_contribute_to_item,
+    "upload_evidence": can_contribute_to_item,
+    "review_evidence": can_manage_item,
+}
+
+
+def item_actions_for(user: AnyUser, item: Item) -> dict[str, bool]:
+    """Which of ITEM_ACTIONS the user may do to `item` (the item page's buttons)."""
+    return {name: predicate(user, item) for name, predicate in ITEM_ACTIONS.items()}
+
+
+def get_measure_of_item(item: Item, pk: int) -> Measure:
+    """A measure of an item already loaded with `get_item_for_user` (404 otherwise)."""
+    measure = Measure.objects.filter(item=item, pk=pk).select_related("owner").first()
+    if measure is None:
+        raise Http404
+    measure.item = item
+    return measure
+
+
+def get_evidence_of_item(item: Item, pk: int) -> Evidence:
+    """Evidence of an item already loaded with `get_item_for_user` (404 otherwise)."""
+    evidence = Evidence.objects.filter(item=item, pk=pk).select_related("document").first()
+    if evidence is None:
+        raise Http404
+    evidence.item = item
+    return evidence
+
+
+def can_see_source_lead(user: AnyUser, item: Item) -> bool:
+    """The source lead is linked only for those who may see the lead itself."""
+    if item.source_lead_id is None:
+        return False
+    return leads_visible_to(user).filter(pk=item.source_lead_id).exists()
+
+
+def can_see_source_report(user: AnyUser, item: Item) -> bool:
+    if item.source_report_id is None:
+        return False
+    return selfchecks_visible_to(user).filter(pk=item.source_report_id).exists()
+
+
+def lead_unit(lead: Lead) -> Unit | None:
+    """The unit whose problem a lead shows: the subject's unit, else the handling unit."""
+    return lead.subject_unit or lead.handling_unit
+
+
+def can_generate_from_lead(user: AnyUser, lead: Lead) -> bool:
+    """生成整改问题 from a lead: who manages the lead and the plans of its unit."""
+    unit = lead_unit(lead)
+    return bool(unit and can_manage_lead(user, lead) and can_manage_plans_of(user, unit))
+
+
+def can_generate_from_report(user: AnyUser, report: SelfCheckReport) -> bool:
+    """生成整改问题 from a self-check declaration: the report's reviewers (who alone read
+    declarations besides the officer)."""
+    return can_review_report(user, report)

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class RemediationConfig(AppConfig):
     name = "remediation"
     verbose_name = _("整改落实")
+
+    def ready(self) -> None:
+        # The pages of leads and self-check reports show what remediation made of them
+        # through registries of their own (they never import remediation).
+        from leads.ui import LEAD_PAGE_SECTIONS
+        from selfcheck.ui import REPORT_PAGE_SECTIONS
+
+        from .selectors.closure import closure_part, escalation_part
+        from .selectors.items import ITEM_PAGE_PARTS
+        from .ui import lead_section, report_section
+
+        if lead_section not in LEAD_PAGE_SECTIONS:
+            LEAD_PAGE_SECTIONS.append(lead_section)
+        if report_section not in REPORT_PAGE_SECTIONS:
+            REPORT_PAGE_SECTIONS.append(report_section)
+        # The item page's parts beyond plans and measures (acceptance, escalation).
+        for part in (closure_part, escalation_part):
+            if part not in ITEM_PAGE_PARTS:
+                ITEM_PAGE_PARTS.append(part)

@@ -1,5 +1,6 @@
-"""Remediation in the audit trail: its action codes (`remediation.<model>.<verb>`, sorted
-by model) and the one helper that audits reads of item pages and lists."""
+"""Special remediation in the audit trail: its action codes (`remediation.<model>.<verb>`,
+constants, sorted by model so that parts added by other engineers merge cleanly) and the one
+helper that audits reads and exports of item pages, lists and files."""
 
 from __future__ import annotations
 
@@ -13,10 +14,22 @@ ACCEPTANCE_ACCEPTED = "remediation.acceptance.accepted"
 ACCEPTANCE_RETURNED = "remediation.acceptance.returned"
 ACCEPTANCE_SUBMITTED = "remediation.acceptance.submitted"
 ACCOUNTABILITY_RECORDED = "remediation.accountability.recorded"
+DOCUMENT_DOWNLOADED = "remediation.document.downloaded"
+EVIDENCE_ADDED = "remediation.evidence.added"
+EVIDENCE_REVIEWED = "remediation.evidence.reviewed"
+ITEM_CHANGED = "remediation.item.changed"
+ITEM_CREATED = "remediation.item.created"
 ITEM_ESCALATED = "remediation.item.escalated"
+ITEM_LIST_READ = "remediation.item.list_read"
 ITEM_READ = "remediation.item.read"
 ITEM_SURVEY_WAIVED = "remediation.item.survey_waived"
+MEASURE_ADDED = "remediation.measure.added"
+MEASURE_CHANGED = "remediation.measure.changed"
+MEASURE_NOTE_ADDED = "remediation.measure.note_added"
+PLAN_CHANGED = "remediation.plan.changed"
 PLAN_CREATED = "remediation.plan.created"
+PLAN_LIST_READ = "remediation.plan.list_read"
+PLAN_READ = "remediation.plan.read"
 REMINDER_SENT = "remediation.reminder.sent"
 
 
@@ -31,7 +44,8 @@ def audit_read(
     data: dict | None = None,
     verb: str = AuditVerb.READ,
 ) -> AuditEvent:
-    """Record that `actor` read (or, with verb EXPORT, exported) remediation data."""
+    """Record that `actor` read (or, with verb EXPORT, exported) remediation data: item and
+    plan pages, the ledger's pages (the ids shown) and every file downloaded."""
     return audit_record(
         actor=actor,
         action=action,

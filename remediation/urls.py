@@ -1,10 +1,48 @@
 from django.urls import path
 
-from .views import closure
+from .views import closure, items, ledger, plans, work
 
 app_name = "remediation"
 
-urlpatterns: list = [
+urlpatterns = [
+    # the ledger and my work
+    path("", ledger.ledger, name="ledger"),
+    path("mine/", ledger.my_items, name="my_items"),
+    # plans
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/document/", plans.plan_document, name="plan_document"),
+    path("plans/<int:plan_pk>/items/new/", items.item_create, name="item_create"),
+    # items
+    path("items/<int:pk>/", items.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", items.item_edit, name="item_edit"),
+    path("items/<int:pk>/measures/", work.measure_add, name="measure_add"),
+    path(
+        "items/<int:pk>/measures/<int:measure_pk>/status/",
+        work.measure_status,
+        name="measure_status",
+    ),
+    path("items/<int:pk>/measures/<int:measure_pk>/notes/", work.measure_note, name="measure_note"),
+    path("items/<int:pk>/evidence/", work.evidence_upload, name="evidence_upload"),
+    path(
+        "items/<int:pk>/evidence/<int:evidence_pk>/",
+        work.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "items/<int:pk>/evidence/<int:evidence_pk>/review/",
+        work.evidence_review,
+        name="evidence_review",
+    ),
+    # 生成整改问题 from a lead or a self-check declaration
+    path("generate/lead/<int:lead_pk>/", items.item_from_lead, name="item_from_lead"),
+    path(
+        "generate/selfcheck/<int:report_pk>/<slug:key>/",
+        items.item_from_report,
+        name="item_from_report",
+    ),
     # Closure and escalation of an item (R5, R6): one URL per action.
     path("items/<int:pk>/closure/", closure.item_closure, name="item_closure"),
     path("items/<int:pk>/submit/", closure.item_submit, name="item_submit"),

@@ -11,11 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from rectify import access
 from rectify.models import Campaign, Role
 from rectify.selectors import officer_for_user
-from rectify.ui import NavItem, Panel, PanelLine
+from rectify.ui import NavItem, PageSection, Panel, PanelLine, SectionProvider, collect_sections
 
 from . import access as rules
 from .models import CaseStatus, Notice, ReportStatus, SelfCheckReport
 from .selectors import unit_figures
+
+# Sections other apps add to a self-check report's page (remediation: 生成整改问题).
+REPORT_PAGE_SECTIONS: list[SectionProvider] = []
+
+
+def report_page_sections(
+    user: AbstractBaseUser | AnonymousUser, report: SelfCheckReport
+) -> list[PageSection]:
+    return collect_sections(REPORT_PAGE_SECTIONS, user, report)
 
 
 def nav_items(user: AbstractBaseUser | AnonymousUser) -> list[NavItem]:

@@ -161,3 +161,42 @@ def survey_responses(item: object, scores: list[int]) -> None:
             batch=batch, digest=f"{batch.pk:08d}{i:056d}", used_at=timezone.now()
         )
         SurveyResponse.objects.create(code=code, unit=item.unit, item=item, satisfaction=score)
+
+
+# --- remediation: plans, items, measures (engineer RA) ------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan for a chronic problem; pass `campaign` and `unit`."""
+
+    class Meta:
+        model = "remediation.Plan"
+
+    problem = "interference"
+    title = factory.Sequence(lambda n: f"整治方案{n}")
+    goal = "杜绝违反“三个规定”问题"
+    start_date = factory.LazyFunction(timezone.localdate)
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    """An item of `plan` (unit and responsible unit follow the plan)."""
+
+    class Meta:
+        model = "remediation.Item"
+
+    unit = factory.LazyAttribute(lambda o: o.plan.unit)
+    responsible_unit = factory.LazyAttribute(lambda o: o.plan.unit)
+    number = factory.Sequence(lambda n: f"ZG-T-{n:05d}")
+    description = factory.Sequence(lambda n: f"问题描述{n}")
+    kind = "frequent"
+    origin = "inspection"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remediation.Measure"
+
+    text = factory.Sequence(lambda n: f"整改措施{n}")
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))

@@ -12,7 +12,7 @@ from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
-from .. import forms, selectors, services
+from .. import forms, selectors, services, ui
 from ..access import (
     LEAD_OFFICE_ROLES,
     can_handle_lead,
@@ -127,6 +127,7 @@ def _detail_context(request, lead, **extra) -> dict:
     if can_sign_head:
         ctx.update(screening.sign_conflicts_context(user, lead))
     ctx.update(oversight_context(user, lead))
+    ctx["page_sections"] = ui.lead_page_sections(user, lead)
     ctx.update(extra)
     return ctx
 

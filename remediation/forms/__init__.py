@@ -1,2 +1,24 @@
 """Input validation of remediation pages (one module per part); cross-object rules live in
 remediation.services so imports and commands get the same checks."""
+
+from .items import (
+    EvidenceForm,
+    EvidenceReviewForm,
+    ItemForm,
+    LedgerFilterForm,
+    MeasureForm,
+    MeasureNoteForm,
+    MeasureStatusForm,
+    PlanForm,
+)
+
+__all__ = [
+    "EvidenceForm",
+    "EvidenceReviewForm",
+    "ItemForm",
+    "LedgerFilterForm",
+    "MeasureForm",
+    "MeasureNoteForm",
+    "MeasureStatusForm",
+    "PlanForm",
+]

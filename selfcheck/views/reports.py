@@ -14,7 +14,7 @@ from rectify.pagination import keyset_page
 from rectify.params import int_param
 
 from .. import access as rules
-from .. import audit, selectors, services
+from .. import audit, selectors, services, ui
 from ..forms import (
     AnswerForm,
     ReturnForm,
@@ -55,6 +55,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_late": selectors.report_is_late(report),
         "deadline": report.campaign.deadline_for(report.officer),
         "relations": dict(Relation.choices),
+        "page_sections": ui.report_page_sections(request.user, report),
     }
     return render(request, "selfcheck/report_detail.html", context)
 

@@ -1,0 +1,140 @@
+"""The problem ledger (问题台账): every item the user may see, filtered, searched and paged
+by keyset, with figures per unit subtree; and "my items" of responsible persons and
+measure owners. Overdue is computed from the deadline against today, never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ..access import items_visible_to
+from ..models import Item, ItemStatus, Measure
+from .plans import problem_q
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser, Unit
+
+LEDGER_ORDERING = ("-created_at", "-id")
+TAGS = {"hotspot": "is_hotspot", "blocking": "is_blocking", "difficulty": "is_difficulty"}
+
+
+def overdue_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """Not yet accepted and past its deadline (computed, never written by a read)."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status": ItemStatus.ACCEPTED})
+
+
+@dataclass
+class LedgerFilters:
+    problem: str = ""
+    unit: Unit | None = None
+    kind: str = ""
+    tag: str = ""
+    status: str = ""
+    overdue: bool = False
+    origin: str = ""
+    owner: str = ""  # 警号 of the responsible person or of a measure owner
+    q: str = ""
+
+
+def ledger_items(user: AnyUser, filters: LedgerFilters) -> QuerySet[Item]:
+    """Visible items matching `filters` (each filter one condition or id subquery)."""
+    qs = items_visible_to(user)
+    f = filters
+    if f.problem:
+        qs = qs.filter(problem_q(f.problem, prefix="plan__"))
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.tag in TAGS:
+        qs = qs.filter(**{TAGS[f.tag]: True})
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.overdue:
+        qs = qs.filter(overdue_q())
+    if f.origin:
+        qs = qs.filter(origin=f.origin)
+    if f.owner:
+        owned = Measure.objects.filter(owner__number=f.owner).values("item_id")
+        qs = qs.filter(Q(responsible_person__number=f.owner) | Q(pk__in=owned))
+    if f.q:
+        qs = qs.filter(Q(number__startswith=f.q) | Q(description__contains=f.q))
+    return qs
+
+
+def ledger_page_rows(qs: QuerySet[Item]) -> QuerySet[Item]:
+    return qs.select_related("plan", "unit", "responsible_unit", "responsible_person")
+
+
+FIGURE_KEYS = ("total", "open", "in_progress", "rectified", "accepted", "overdue")
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit | None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURE_KEYS, 0))
+
+
+def ledger_figures(qs: QuerySet[Item], *, root: Unit | None, units: list[Unit]) -> dict[str, Any]:
+    """Counts of the filtered items: a total and one row per child of `root` (or of each
+    top unit of the user's scope), by subtree. One grouped aggregate over the filtered
+    scope, rolled up in Python; province-scale counters are a later issue's business."""
+    today = timezone.localdate()
+    rows = (
+        qs.order_by()
+        .values("unit__path")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status=ItemStatus.OPEN)),
+            in_progress=Count("id", filter=Q(status=ItemStatus.IN_PROGRESS)),
+            rectified=Count("id", filter=Q(status=ItemStatus.RECTIFIED)),
+            accepted=Count("id", filter=Q(status=ItemStatus.ACCEPTED)),
+            overdue=Count("id", filter=overdue_q(today)),
+        )
+    )
+    total = UnitFigures(unit=root)
+    if root is not None:
+        groups = [u for u in units if u.depth == root.depth + 1 and u.is_within(root)]
+    else:
+        top = min((u.depth for u in units), default=0)
+        groups = [u for u in units if u.depth == top]
+    per_unit = {u.path: UnitFigures(unit=u) for u in groups}
+    for row in rows:
+        path = row["unit__path"]
+        for key in FIGURE_KEYS:
+            total.counts[key] += row[key]
+        for group_path, figures in per_unit.items():
+            if path.startswith(group_path):
+                for key in FIGURE_KEYS:
+                    figures.counts[key] += row[key]
+                break
+    return {"total": total, "rows": [f for f in per_unit.values() if f.counts["total"]]}
+
+
+def my_items(user: AnyUser) -> QuerySet[Item]:
+    """Items the user is responsible for or owns a measure of (recusal applies)."""
+    if not getattr(user, "is_authenticated", False):
+        return Item.objects.none()
+    owned = Measure.objects.filter(owner__user_id=user.pk).values("item_id")
+    return items_visible_to(user).filter(Q(responsible_person__user_id=user.pk) | Q(pk__in=owned))
+
+
+def my_measures(user: AnyUser) -> QuerySet[Measure]:
+    if not getattr(user, "is_authenticated", False):
+        return Measure.objects.none()
+    return (
+        Measure.objects.filter(owner__user_id=user.pk, item__in=items_visible_to(user).values("pk"))
+        .exclude(item__status=ItemStatus.ACCEPTED)
+        .select_related("item")
+        .order_by("deadline", "id")
+    )
+
+
+def has_remediation_work(user: AnyUser) -> bool:
+    """Whether the user is responsible for an item or owns a measure (the nav entry)."""
+    return my_items(user).exists()
