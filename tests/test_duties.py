@@ -17,12 +17,10 @@ import pytest
 DUTIES = Path(__file__).resolve().parents[2] / "shared" / "domain" / "DUTIES.md"
 TESTS = Path(__file__).resolve().parent
 
-# Not built yet: special remediation (R1–R8) and organisation and leadership (O1–O7) have
+# Not built yet: special remediation (R7, R8) and organisation and leadership (O1–O7) have
 # not been asked for by any issue. Remove an id from here when its issue is filed. O2 is
 # not here: the responsibility chain it needs is in the core and has its test.
-NOT_YET_ASKED = frozenset(
-    {f"R{n}" for n in range(1, 9)} - {"R5", "R6"} | {f"O{n}" for n in range(1, 8)} - {"O2"}
-)
+NOT_YET_ASKED = frozenset({"R7", "R8"} | {f"O{n}" for n in range(1, 8)} - {"O2"})
 
 _DUTY_ROW = re.compile(r"^\|\s*([A-Z]\d+)\s*\|", re.MULTILINE)
 _TEST_IDS = re.compile(r"^test_((?:[a-z]\d+_)+)")
