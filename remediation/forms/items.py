@@ -13,7 +13,6 @@ from rectify.models import Officer
 from rectify.params import validate_date_range
 
 from ..models import EvidenceStatus, ItemKind, ItemOrigin, ItemStatus, MeasureStatus
-from ..selectors.ledger import LedgerFilters
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -219,21 +218,22 @@ class LedgerFilterForm(forms.Form):
             (v, label[:18]) for v, label in problems
         ]
 
-    def filters(self) -> LedgerFilters:
-        """The valid filters; a garbage value is dropped (the list still renders)."""
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (selectors.ledger.LedgerFilters' fields); a garbage value is
+        dropped and the list still renders."""
         # Django keeps the valid fields in cleaned_data when others are invalid.
         data: dict[str, Any] = {}
         if self.is_bound:
             self.is_valid()
             data = self.cleaned_data
-        return LedgerFilters(
-            problem=data.get("problem") or "",
-            unit=self.units.get(data.get("unit") or ""),
-            kind=data.get("kind") or "",
-            tag=data.get("tag") or "",
-            status=data.get("status") or "",
-            overdue=bool(data.get("overdue")),
-            origin=data.get("origin") or "",
-            owner=(data.get("owner") or "").strip(),
-            q=(data.get("q") or "").strip(),
-        )
+        return {
+            "problem": data.get("problem") or "",
+            "unit": self.units.get(data.get("unit") or ""),
+            "kind": data.get("kind") or "",
+            "tag": data.get("tag") or "",
+            "status": data.get("status") or "",
+            "overdue": bool(data.get("overdue")),
+            "origin": data.get("origin") or "",
+            "owner": (data.get("owner") or "").strip(),
+            "q": (data.get("q") or "").strip(),
+        }

@@ -26,7 +26,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     campaign = plan_selectors.current_campaign()
     problems = plan_selectors.problem_choices(campaign, [u.path for u in units[:1]])
     form = LedgerFilterForm(request.GET or None, units=units, problems=problems)
-    filters = form.filters()
+    filters = ledger_selectors.LedgerFilters(**form.filters())
     qs = ledger_selectors.ledger_items(user, filters)
     page = keyset_page(
         ledger_selectors.ledger_page_rows(qs),
