@@ -192,6 +192,13 @@ class Officer(models.Model):
         Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="officers"
     )
     position = models.CharField(_("职务"), max_length=100, blank=True)
+    # Since when the officer holds `position` where no applied rotation says so (R8 tenure).
+    post_since = models.DateField(
+        _("现岗位任职起始日期"),
+        null=True,
+        blank=True,
+        help_text=_("用于敏感岗位到期轮岗提示；经系统记录的交流轮岗以其生效日期为准"),
+    )
     is_leading_cadre = models.BooleanField(_("领导干部"), default=False)
     is_active = models.BooleanField(_("在职"), default=True)
     user = models.OneToOneField(

@@ -23,11 +23,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from leads.access import can_manage_lead, leads_visible_to, recused_q
-from rectify.access import audited_lookup, holds_role_over, unit_q, units_visible_to
+from rectify.access import audited_lookup, holds_role_over, scope_paths, unit_q, units_visible_to
 from rectify.models import Officer, Role, Unit
 from selfcheck.access import can_review_report, selfchecks_visible_to
 
-from .models import Evidence, Item, Measure, Plan
+from .models import Evidence, Item, Measure, Meeting, Plan, Rotation, Rule
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -254,3 +254,112 @@ def can_generate_from_report(user: AnyUser, report: SelfCheckReport) -> bool:
     """生成整改问题 from a self-check declaration: the report's reviewers (who alone read
     declarations besides the officer)."""
     return can_review_report(user, report)
+
+
+# --- outputs: rules (R7), rotations (R8), meetings (O3) ------------------------------------
+# Rules hold no case content: office staff, unit heads and leaders of the issuing unit's
+# subtree read them; office staff of that subtree create, edit, issue and repeal them.
+# Rotations: readers of either the from or the to unit see them. They are recorded by the
+# office whose jurisdiction holds BOTH units: a district office moves officers inside its
+# district, a move across districts is recorded by the office of their shared ancestor (the
+# city's), which also sees both sides. So nobody moves an officer into a unit they cannot
+# see, nor takes an officer from a unit outside their jurisdiction.
+# Meetings: readers of the meeting's unit; office staff and leaders of it record them.
+# RECUSAL: a subject of any linked lead does not see the meeting at all; a linked lead is
+# shown only to those who may see it (the page asks leads.access.leads_visible_to).
+
+OUTPUT_READER_ROLES = ITEM_READER_ROLES
+RULE_MANAGER_ROLES = (Role.OFFICE,)
+ROTATION_MANAGER_ROLES = (Role.OFFICE,)
+MEETING_WRITER_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def rules_visible_to(user: AnyUser) -> QuerySet[Rule]:
+    if not getattr(user, "is_authenticated", False):
+        return Rule.objects.none()
+    return Rule.objects.filter(unit_q(user, OUTPUT_READER_ROLES, prefix="unit__"))
+
+
+@audited_lookup("remediation.rule")
+def get_rule_for_user(user: AnyUser, pk: int) -> Rule:
+    rule = (
+        rules_visible_to(user)
+        .filter(pk=pk)
+        .select_related("unit", "document", "revises")
+        .defer("document__content")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def can_manage_rules_of(user: AnyUser, unit: object) -> bool:
+    """Office staff of the unit's subtree create and edit its rules."""
+    return holds_role_over(user, unit, RULE_MANAGER_ROLES)  # type: ignore[arg-type]
+
+
+def can_manage_rule(user: AnyUser, rule: Rule) -> bool:
+    return can_manage_rules_of(user, rule.unit)
+
+
+def rotations_visible_to(user: AnyUser) -> QuerySet[Rotation]:
+    if not getattr(user, "is_authenticated", False):
+        return Rotation.objects.none()
+    return Rotation.objects.filter(
+        unit_q(user, OUTPUT_READER_ROLES, prefix="from_unit__")
+        | unit_q(user, OUTPUT_READER_ROLES, prefix="to_unit__")
+    )
+
+
+@audited_lookup("remediation.rotation")
+def get_rotation_for_user(user: AnyUser, pk: int) -> Rotation:
+    rotation = (
+        rotations_visible_to(user)
+        .filter(pk=pk)
+        .select_related("officer__unit", "from_unit", "to_unit")
+        .first()
+    )
+    if rotation is None:
+        raise Http404
+    return rotation
+
+
+def can_record_rotation(user: AnyUser, from_unit: object, to_unit: object) -> bool:
+    """Office staff whose jurisdiction holds both units (see the section comment)."""
+    return holds_role_over(user, from_unit, ROTATION_MANAGER_ROLES) and holds_role_over(  # type: ignore[arg-type]
+        user,
+        to_unit,  # type: ignore[arg-type]
+        ROTATION_MANAGER_ROLES,
+    )
+
+
+def can_record_rotations(user: AnyUser) -> bool:
+    return bool(scope_paths(user, ROTATION_MANAGER_ROLES))
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    recused = Meeting.leads.through.objects.filter(recused_q(user, prefix="lead__")).values(
+        "meeting_id"
+    )
+    return Meeting.objects.filter(unit_q(user, OUTPUT_READER_ROLES, prefix="unit__")).exclude(
+        pk__in=recused
+    )
+
+
+@audited_lookup("remediation.meeting")
+def get_meeting_for_user(user: AnyUser, pk: int) -> Meeting:
+    meeting = meetings_visible_to(user).filter(pk=pk).select_related("unit").first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def can_record_meetings_of(user: AnyUser, unit: object) -> bool:
+    return holds_role_over(user, unit, MEETING_WRITER_ROLES)  # type: ignore[arg-type]
+
+
+def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    return can_record_meetings_of(user, meeting.unit)

@@ -14,13 +14,15 @@ class RemediationConfig(AppConfig):
 
         from .selectors.closure import closure_part, escalation_part
         from .selectors.items import ITEM_PAGE_PARTS
+        from .selectors.outputs import item_outputs_part, lead_meetings_section
         from .ui import lead_section, report_section
 
-        if lead_section not in LEAD_PAGE_SECTIONS:
-            LEAD_PAGE_SECTIONS.append(lead_section)
+        for section in (lead_section, lead_meetings_section):
+            if section not in LEAD_PAGE_SECTIONS:
+                LEAD_PAGE_SECTIONS.append(section)
         if report_section not in REPORT_PAGE_SECTIONS:
             REPORT_PAGE_SECTIONS.append(report_section)
-        # The item page's parts beyond plans and measures (acceptance, escalation).
-        for part in (closure_part, escalation_part):
+        # The item page's parts beyond plans and measures (acceptance, escalation, rules and meetings).
+        for part in (closure_part, escalation_part, item_outputs_part):
             if part not in ITEM_PAGE_PARTS:
                 ITEM_PAGE_PARTS.append(part)

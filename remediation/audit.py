@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from rectify.audit import audit_record
 from rectify.models import AuditEvent, AuditVerb
 
+# --- acceptance, accountability, items, plans, reminders (R5, R6) ---
 ACCEPTANCE_ACCEPTED = "remediation.acceptance.accepted"
 ACCEPTANCE_RETURNED = "remediation.acceptance.returned"
 ACCEPTANCE_SUBMITTED = "remediation.acceptance.submitted"
@@ -31,6 +32,31 @@ PLAN_CREATED = "remediation.plan.created"
 PLAN_LIST_READ = "remediation.plan.list_read"
 PLAN_READ = "remediation.plan.read"
 REMINDER_SENT = "remediation.reminder.sent"
+
+# --- documents (plan documents, evidence files, rule documents) ---
+DOCUMENT_DOWNLOADED = "remediation.document.downloaded"
+
+# --- meetings (O3) ---
+MEETING_CREATED = "remediation.meeting.created"
+MEETING_LIST_READ = "remediation.meeting.list_read"
+MEETING_READ = "remediation.meeting.read"
+MEETING_UPDATED = "remediation.meeting.updated"
+
+# --- rotations (R8) ---
+ROTATION_APPLIED = "remediation.rotation.applied"
+ROTATION_CREATED = "remediation.rotation.created"
+ROTATION_LIST_READ = "remediation.rotation.list_read"
+ROTATION_OVERDUE_READ = "remediation.rotation.overdue_read"
+ROTATION_READ = "remediation.rotation.read"
+
+# --- rules (R7) ---
+RULE_CREATED = "remediation.rule.created"
+RULE_ISSUED = "remediation.rule.issued"
+RULE_LIST_READ = "remediation.rule.list_read"
+RULE_READ = "remediation.rule.read"
+RULE_REPEALED = "remediation.rule.repealed"
+RULE_REVISED = "remediation.rule.revised"
+RULE_UPDATED = "remediation.rule.updated"
 
 
 def audit_read(

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:
+    # One entry: plans, rules, rotations and meetings are tabs of the remediation pages
+    # (templates/remediation/_tabs.html), so the top bar stays one line at 1366 px.
     if access.has_role(user, *ITEM_READER_ROLES):
         return [NavItem(_("专项整治"), reverse("remediation:ledger"), order=30)]
     if getattr(user, "is_authenticated", False) and has_remediation_work(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import closure, items, ledger, plans, work
+from .views import closure, items, ledger, meetings, plans, rotations, rules, work
 
 app_name = "remediation"
 
@@ -60,4 +60,22 @@ urlpatterns = [
     ),
     path("items/<int:pk>/waive-survey/", closure.item_waive_survey, name="item_waive_survey"),
     path("items/<int:pk>/escalate/", closure.item_escalate, name="item_escalate"),
+    # rules produced (R7)
+    path("rules/", rules.rule_list, name="rule_list"),
+    path("rules/new/", rules.rule_create, name="rule_create"),
+    path("rules/<int:pk>/", rules.rule_detail, name="rule_detail"),
+    path("rules/<int:pk>/edit/", rules.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/issue/", rules.rule_issue, name="rule_issue"),
+    path("rules/<int:pk>/repeal/", rules.rule_repeal, name="rule_repeal"),
+    path("rules/<int:pk>/document/", rules.rule_document, name="rule_document"),
+    # rotations (R8)
+    path("rotations/", rotations.rotation_list, name="rotation_list"),
+    path("rotations/new/", rotations.rotation_create, name="rotation_create"),
+    path("rotations/overdue/", rotations.rotation_overdue, name="rotation_overdue"),
+    path("rotations/<int:pk>/", rotations.rotation_detail, name="rotation_detail"),
+    # meeting records (O3)
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
 ]

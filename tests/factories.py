@@ -200,3 +200,11 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 
     text = factory.Sequence(lambda n: f"整改措施{n}")
     deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+
+
+# --- remediation: outputs (rules R7, rotations R8, meetings O3) --------------------------
+
+
+def outputs_item(unit: Unit, number: str, **kwargs) -> object:
+    """A remediation item (and its plan) in `unit`, for the outputs tests."""
+    return RemediationItemFactory(plan__unit=unit, number=number, **kwargs)

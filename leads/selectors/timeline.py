@@ -17,6 +17,10 @@ from ..models import (
 from .deadlines import S
 
 
+# Records other apps keep about a lead (remediation's meetings), shown on the lead's page.
+# Each entry is a callable (user, lead) -> list of entries with `day`, `kind`, `title`,
+# `url` and `text`; it must apply its own need-to-know rules. Filled from AppConfig.ready
+# of the app above (leads never imports it).
 def lead_timeline(lead: Lead):
     return lead.events.select_related("actor").order_by("at", "id")
 

@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "leads.tasks.lead_import_expire",
         "schedule": crontab(minute=5),
     },
+    # Just after midnight: rotations taking effect today move officers before office hours.
+    "remediation-apply-rotations": {
+        "task": "remediation.tasks.remediation_apply_rotations",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------

@@ -1,6 +1,7 @@
 """Remediation models, one module per part of the app; re-exported so that
 `from remediation.models import Item` works."""
 
+from .outputs import Meeting, MeetingKind, Rotation, RotationKind, Rule, RuleStatus
 from .plans import (
     AcceptanceAttempt,
     Accountability,
@@ -36,9 +37,15 @@ __all__ = [
     "Measure",
     "MeasureNote",
     "MeasureStatus",
+    "Meeting",
+    "MeetingKind",
     "Plan",
     "RemediationPolicy",
     "ResponsibilityLevel",
+    "Rotation",
+    "RotationKind",
+    "Rule",
+    "RuleStatus",
     "SurveyBatch",
     "SurveyCode",
     "SurveyResponse",
