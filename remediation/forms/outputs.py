@@ -16,7 +16,7 @@ from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.params import validate_date_range
 
 from ..access import OUTPUT_READER_ROLES
-from ..models import MeetingKind, RotationKind, Rule
+from ..models import MeetingKind, RotationKind, Rule, RuleStatus
 from ..selectors.outputs import (
     rule_revision_choices,
     visible_items_by_number,
@@ -119,9 +119,20 @@ class RuleForm(_ItemNumbersMixin, _UnitForm):
     )
     document = forms.FileField(label=_("制度文件"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rule: Rule | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if rule is not None and rule.status != RuleStatus.DRAFT:
+            # What was issued stays as issued; only the item links may still change.
+            for name in list(self.fields):
+                if name != "item_numbers":
+                    del self.fields[name]
+            self._revisable = {}
+            return
         self._revisable = {str(r.pk): r for r in rule_revision_choices(self.user)}
+        if rule is not None:
+            del self.fields["unit"]  # a rule stays with the unit that made it
+        if rule is not None and rule.revises is not None:
+            self._revisable[str(rule.revises.pk)] = rule.revises
         self.fields["revises"].choices = [("", _("（新制定）"))] + [
             (pk, f"{r.title}（{r.unit.name}，{r.issued_on or ''}）")
             for pk, r in self._revisable.items()

@@ -130,11 +130,11 @@ def rule_update(
             changed.append("document")
         rule.full_clean()
         rule.save()
-    elif (title, issued_on, summary, revises, upload) != (
+    elif (title, issued_on, summary, getattr(revises, "pk", None), upload) != (
         rule.title,
         rule.issued_on,
         rule.summary,
-        rule.revises,
+        rule.revises_id,
         None,
     ):
         raise RuleError(RULE_NOT_DRAFT)

@@ -124,9 +124,11 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "revises": rule.revises_id or "",
         "item_numbers": "，".join(i.number for i in selectors.rule_items(request.user, rule)),
     }
-    form = RuleForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = RuleForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial, rule=rule
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {**initial, "revises": rule.revises, "document": None, **form.cleaned_data}
         try:
             services.rule_update(
                 rule=rule,

@@ -107,6 +107,31 @@ def test_r7_revision_marks_earlier_revised(org):
 
 
 @pytest.mark.django_db
+def test_r7_issued_revision_keeps_its_text_but_takes_more_items(org, client):
+    today = timezone.localdate()
+    first = rule_services.rule_create(
+        actor=org.office_staff, unit=org.court_a, title="旧制度", issued_on=today, issue=True
+    )
+    second = rule_services.rule_create(
+        actor=org.office_staff,
+        unit=org.court_a,
+        title="新制度",
+        issued_on=today,
+        revises=first,
+        issue=True,
+    )
+    item = outputs_item(org.court_a, "ZZ-A-050")
+    login(client, org.office_staff)
+    url = reverse("remediation:rule_edit", args=[second.pk])
+    assert 'name="title"' not in client.get(url).content.decode()
+    response = client.post(url, {"item_numbers": "ZZ-A-050", "title": "改名"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.title == "新制度" and list(second.items.all()) == [item]
+    assert second.revises == first
+
+
+@pytest.mark.django_db
 def test_r7_rule_form_refuses_invisible_item_and_bad_file_in_chinese(org, client):
     outputs_item(org.court_b, "ZZ-B-001")  # another district's item: not choosable
     login(client, org.office_staff)
