@@ -27,7 +27,7 @@ from rectify.access import audited_lookup, holds_role_over, scope_paths, unit_q,
 from rectify.models import Officer, Role, Unit
 from selfcheck.access import can_review_report, selfchecks_visible_to
 
-from .models import Evidence, Item, Measure, Meeting, Plan, Rotation, Rule
+from .models import Evidence, Item, Measure, Meeting, Plan, Rotation, Rule, RuleStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -363,3 +363,32 @@ def can_record_meetings_of(user: AnyUser, unit: object) -> bool:
 
 def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return can_record_meetings_of(user, meeting.unit)
+
+
+# Choosers of the outputs' forms: only what the user may see can be linked.
+
+
+def rule_revision_choices(user: AnyUser) -> QuerySet[Rule]:
+    """Issued rules the user manages: what a new rule may revise."""
+    from_units = Unit.objects.filter(unit_q(user, RULE_MANAGER_ROLES)).values("id")
+    return (
+        rules_visible_to(user)
+        .filter(status=RuleStatus.ISSUED, unit_id__in=from_units)
+        .select_related("unit")
+        .order_by("-issued_on", "-id")[:200]
+    )
+
+
+def visible_items_by_number(user: AnyUser, numbers: list[str]) -> dict[str, Item]:
+    """The visible items among `numbers` (one query): the item chooser of rules and
+    meetings resolves typed numbers only among what the user may see."""
+    if not numbers:
+        return {}
+    found = items_visible_to(user).filter(number__in=numbers).select_related("unit")
+    return {item.number: item for item in found}
+
+
+def visible_leads_by_number(user: AnyUser, numbers: list[str]) -> dict[str, object]:
+    if not numbers:
+        return {}
+    return {lead.number: lead for lead in leads_visible_to(user).filter(number__in=numbers)}

@@ -15,13 +15,13 @@ from rectify.access import units_visible_to
 from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.params import validate_date_range
 
-from ..access import OUTPUT_READER_ROLES
-from ..models import MeetingKind, RotationKind, Rule, RuleStatus
-from ..selectors.outputs import (
+from ..access import (
+    OUTPUT_READER_ROLES,
     rule_revision_choices,
     visible_items_by_number,
     visible_leads_by_number,
 )
+from ..models import MeetingKind, RotationKind, Rule, RuleStatus
 
 NUMBERS_MAX = 50
 UNKNOWN_ITEMS = _("找不到以下整改问题编号（或不在您的查看范围内）：%(numbers)s")

@@ -21,7 +21,6 @@ from rectify.ui import PageSection
 
 from ..access import (
     OUTPUT_READER_ROLES,
-    RULE_MANAGER_ROLES,
     items_visible_to,
     meetings_visible_to,
     rotations_visible_to,
@@ -111,32 +110,6 @@ def with_rule_relations(rules: QuerySet[Rule]) -> QuerySet[Rule]:
 def rule_items(user: AnyUser, rule: Rule) -> list[Item]:
     """The rule's items the user may see (the others are counted, not shown)."""
     return list(items_visible_to(user).filter(rules=rule).select_related("unit").order_by("number"))
-
-
-def rule_revision_choices(user: AnyUser) -> QuerySet[Rule]:
-    """Issued rules the user manages: what a new rule may revise."""
-    from_units = units_visible_to(user, RULE_MANAGER_ROLES).values("id")
-    return (
-        rules_visible_to(user)
-        .filter(status=RuleStatus.ISSUED, unit_id__in=from_units)
-        .select_related("unit")
-        .order_by("-issued_on", "-id")[:200]
-    )
-
-
-def visible_items_by_number(user: AnyUser, numbers: list[str]) -> dict[str, Item]:
-    """The visible items among `numbers` (one query): the item chooser of rules and
-    meetings resolves typed numbers only among what the user may see."""
-    if not numbers:
-        return {}
-    found = items_visible_to(user).filter(number__in=numbers).select_related("unit")
-    return {item.number: item for item in found}
-
-
-def visible_leads_by_number(user: AnyUser, numbers: list[str]) -> dict[str, object]:
-    if not numbers:
-        return {}
-    return {lead.number: lead for lead in leads_visible_to(user).filter(number__in=numbers)}
 
 
 # --- rotations (R8) ------------------------------------------------------------------------
