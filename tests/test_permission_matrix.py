@@ -91,6 +91,43 @@ def _talk(org) -> dict:
 
 # (url name, kwargs(org) -> dict, {user: expected status}); users not listed expect the
 # "*" entry, or 403.
+_OUTPUT_READERS = ("office_staff", "unit_head", "chief", "outsider")
+
+
+def _outputs(org) -> dict:
+    """One rule, rotation and meeting of district A (created once per test)."""
+    from django.utils import timezone
+
+    from remediation.models import MeetingKind, RotationKind
+    from remediation.services.meetings import meeting_save
+    from remediation.services.rotations import rotation_create
+    from remediation.services.rules import rule_create
+
+    cached = getattr(org, "_outputs", None)
+    if cached is None:
+        today = timezone.localdate()
+        rule = rule_create(actor=org.office_staff, unit=org.court_a, title="矩阵制度")
+        rotation = rotation_create(
+            actor=org.office_staff,
+            officer=org.officer_a2,
+            to_unit=org.police_a,
+            to_post="民警",
+            effective_date=today,
+            reason="矩阵",
+            kind=RotationKind.ROTATION,
+        )
+        meeting = meeting_save(
+            actor=org.office_staff,
+            unit=org.district_a,
+            date=today,
+            kind=MeetingKind.CONSULTATION,
+            title="矩阵会商",
+            decisions="议定",
+        )
+        cached = org._outputs = {"rule": rule.pk, "rotation": rotation.pk, "meeting": meeting.pk}
+    return cached
+
+
 PAGES = [
     ("home", lambda org: {}, dict.fromkeys(USERS, 200)),
     (
@@ -207,6 +244,49 @@ PAGES = [
             "chief": 403,
             "*": 404,
         },
+    ),
+    # remediation outputs (R7, R8, O3): readers are office staff, unit heads and leaders;
+    # a rule of 甲区法院, a meeting of 甲区, a rotation 甲区一派出所 → 甲区公安分局.
+    *[
+        (name, lambda org: {}, dict.fromkeys(_OUTPUT_READERS, 200))
+        for name in (
+            "remediation:rule_list",
+            "remediation:rotation_list",
+            "remediation:rotation_overdue",
+            "remediation:meeting_list",
+        )
+    ],
+    ("remediation:rule_create", lambda org: {}, {"office_staff": 200, "outsider": 200}),
+    ("remediation:rotation_create", lambda org: {}, {"office_staff": 200, "outsider": 200}),
+    (
+        "remediation:meeting_create",
+        lambda org: {},
+        {"office_staff": 200, "chief": 200, "outsider": 200},
+    ),
+    (
+        "remediation:rule_detail",
+        lambda org: {"pk": _outputs(org)["rule"]},
+        {"office_staff": 200, "chief": 200, "*": 404},
+    ),
+    (
+        "remediation:rule_edit",
+        lambda org: {"pk": _outputs(org)["rule"]},
+        {"office_staff": 200, "chief": 403, "*": 404},
+    ),
+    (
+        "remediation:rotation_detail",
+        lambda org: {"pk": _outputs(org)["rotation"]},
+        {"office_staff": 200, "chief": 200, "unit_head": 200, "*": 404},
+    ),
+    (
+        "remediation:meeting_detail",
+        lambda org: {"pk": _outputs(org)["meeting"]},
+        {"office_staff": 200, "chief": 200, "*": 404},
+    ),
+    (
+        "remediation:meeting_edit",
+        lambda org: {"pk": _outputs(org)["meeting"]},
+        {"office_staff": 200, "chief": 200, "*": 404},
     ),
 ]
 
