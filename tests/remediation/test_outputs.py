@@ -572,3 +572,21 @@ def test_it_ignores_garbage_filters(org, client):
             reverse(url), {"unit": "²", "from": "2026-99-99", "after": "garbage", "kind": "x"}
         )
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_seeds_demo_outputs_once(org):
+    import random
+
+    from remediation.dev.outputs_demo import seed_outputs
+
+    staff = UserFactory(username="office")
+    grant(staff, Role.OFFICE, org.district_a, org.office_a)
+    for i in range(12):
+        OfficerFactory(unit=org.court_a, number=f"DEMO{i:02d}")
+    seed_outputs(campaign=org.campaign, rng=random.Random(1))
+    counts = (Rule.objects.count(), Rotation.objects.count(), Meeting.objects.count())
+    assert counts[0] >= 2 and counts[1] == 4 and counts[2] == len(MeetingKind.choices)
+    assert Rule.objects.filter(status=RuleStatus.REVISED).count() == 1
+    seed_outputs(campaign=org.campaign, rng=random.Random(1))
+    assert (Rule.objects.count(), Rotation.objects.count(), Meeting.objects.count()) == counts

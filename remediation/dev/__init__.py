@@ -1,0 +1,1 @@
+"""Demo data of remediation (called by `manage.py seed_demo` through remediation.demo)."""
