@@ -128,6 +128,20 @@ def header_key(value: Any) -> str:
     return re.sub(r"[\s*:：()（）\[\]【】]", "", text).lower()
 
 
+_PUNCT = re.compile(r"[\s、，,。.;；:：“”\"'‘’()（）《》<>【】\[\]—\-]+")
+
+
+def fold_word(value: Any) -> str:
+    """A vocabulary word folded for lookup: NFKC, no spaces or punctuation."""
+    return _PUNCT.sub("", clean_text(value)).lower()
+
+
+def unit_words(unit: Any) -> list[str]:
+    """Every name a unit answers to in an import: full name, code, aliases (简称)."""
+    aliases = [a for a in re.split(r"[、，,;；\n]+", getattr(unit, "aliases", "") or "") if a]
+    return [unit.name, unit.code, *aliases]
+
+
 _CN_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from rectify.excel import (
     clean_text,
+    fold_word,
 )
 
 from ..forms.lead import TEXT_MAX
@@ -198,12 +199,6 @@ CATEGORY_WORDS: dict[str, str] = {
 COMMISSION_WORDS = ("纪工委", "纪委监委", "纪检监察", "纪委", "监委", "监察委", "纪检组")
 
 _NAME_SPLIT = re.compile(r"[、，,;；/\s]+")
-_PUNCT = re.compile(r"[\s、，,。.;；:：“”\"'‘’()（）《》<>【】\[\]—\-]+")
-
-
-def fold_word(value: Any) -> str:
-    """A vocabulary word folded for lookup: NFKC, no spaces or punctuation."""
-    return _PUNCT.sub("", clean_text(value)).lower()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 
 from rectify.excel import (
     RowError,
+    unit_words,
 )
 from rectify.models import Office, Officer, Unit
 
@@ -128,12 +129,6 @@ def _by_folded(rows, *keys) -> dict[str, list]:
                 if row not in out[word]:
                     out[word].append(row)
     return out
-
-
-def unit_words(unit) -> list[str]:
-    """Every name a unit answers to: full name, code, aliases (简称)."""
-    aliases = [a for a in re.split(r"[、，,;；\n]+", getattr(unit, "aliases", "") or "") if a]
-    return [unit.name, unit.code, *aliases]
 
 
 class _Register:
