@@ -1,6 +1,7 @@
 """Remediation models, one module per part of the app; re-exported so that
 `from remediation.models import Item` works."""
 
+from .imports import ListImportStatus, ProblemListImport
 from .outputs import Meeting, MeetingKind, Rotation, RotationKind, Rule, RuleStatus
 from .plans import (
     AcceptanceAttempt,
@@ -34,12 +35,14 @@ __all__ = [
     "ItemKind",
     "ItemOrigin",
     "ItemStatus",
+    "ListImportStatus",
     "Measure",
     "MeasureNote",
     "MeasureStatus",
     "Meeting",
     "MeetingKind",
     "Plan",
+    "ProblemListImport",
     "RemediationPolicy",
     "ResponsibilityLevel",
     "Rotation",
