@@ -27,7 +27,17 @@ from rectify.access import audited_lookup, holds_role_over, scope_paths, unit_q,
 from rectify.models import Officer, Role, Unit
 from selfcheck.access import can_review_report, selfchecks_visible_to
 
-from .models import Evidence, Item, Measure, Meeting, Plan, Rotation, Rule, RuleStatus
+from .models import (
+    Evidence,
+    Item,
+    Measure,
+    Meeting,
+    Plan,
+    ProblemListImport,
+    Rotation,
+    Rule,
+    RuleStatus,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -392,3 +402,18 @@ def visible_leads_by_number(user: AnyUser, numbers: list[str]) -> dict[str, obje
     if not numbers:
         return {}
     return {lead.number: lead for lead in leads_visible_to(user).filter(number__in=numbers)}
+
+
+# --- problem-list Excel import (R4) -------------------------------------------------------
+
+
+def get_list_import_for_user(user: AnyUser, pk: int) -> ProblemListImport:
+    """An import job is seen only by its uploader (its preview names the items)."""
+    job = (
+        ProblemListImport.objects.filter(pk=pk, created_by_id=getattr(user, "pk", None))
+        .select_related("unit")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

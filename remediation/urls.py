@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import closure, items, ledger, meetings, plans, rotations, rules, work
+from .views import closure, excel, items, ledger, meetings, plans, rotations, rules, work
 
 app_name = "remediation"
 
@@ -8,6 +8,18 @@ urlpatterns = [
     # the ledger and my work
     path("", ledger.ledger, name="ledger"),
     path("mine/", ledger.my_items, name="my_items"),
+    # Excel: the ledger export and the problem-list import (preview, confirm)
+    path("export.xlsx", excel.ledger_export, name="ledger_export"),
+    path("import/", excel.list_import, name="list_import"),
+    path("import/template.xlsx", excel.list_import_template, name="list_import_template"),
+    path("import/<int:pk>/", excel.list_import_job, name="list_import_job"),
+    path("import/<int:pk>/confirm/", excel.list_import_confirm_view, name="list_import_confirm"),
+    path("import/<int:pk>/cancel/", excel.list_import_cancel_view, name="list_import_cancel"),
+    path(
+        "import/<int:pk>/problems.xlsx",
+        excel.list_import_problems_xlsx,
+        name="list_import_problems",
+    ),
     # plans
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),

@@ -1,6 +1,7 @@
 """Input validation of remediation pages (one module per part); cross-object rules live in
 remediation.services so imports and commands get the same checks."""
 
+from .imports import ProblemListImportForm
 from .items import (
     EvidenceForm,
     EvidenceReviewForm,
@@ -21,4 +22,5 @@ __all__ = [
     "MeasureNoteForm",
     "MeasureStatusForm",
     "PlanForm",
+    "ProblemListImportForm",
 ]

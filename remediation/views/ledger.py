@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from rectify.access import role_required
+from rectify.access import has_role, role_required
 from rectify.pagination import keyset_page
 
-from ..access import ITEM_READER_ROLES
+from ..access import ITEM_MANAGER_ROLES, ITEM_READER_ROLES
 from ..audit import ITEM_LIST_READ, audit_read
 from ..forms import LedgerFilterForm
 from ..selectors import ledger as ledger_selectors
@@ -45,7 +45,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "remediation/ledger.html",
-        {"page": page, "form": form, "figures": figures, "today": timezone.localdate()},
+        {
+            "page": page,
+            "form": form,
+            "figures": figures,
+            "today": timezone.localdate(),
+            "can_import": has_role(user, *ITEM_MANAGER_ROLES),
+        },
     )
 
 
