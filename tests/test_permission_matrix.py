@@ -288,7 +288,27 @@ PAGES = [
         lambda org: {"pk": _outputs(org)["meeting"]},
         {"office_staff": 200, "chief": 200, "*": 404},
     ),
+    # remediation Excel (R4): office staff import problem lists; readers export the ledger;
+    # an import job is its uploader's alone (404 to other office staff).
+    ("remediation:list_import", lambda org: {}, {"office_staff": 200, "outsider": 200}),
+    ("remediation:list_import_template", lambda org: {}, {"office_staff": 200, "outsider": 200}),
+    (
+        "remediation:list_import_job",
+        lambda org: {"pk": _list_import(org)},
+        {"office_staff": 200, "outsider": 404},
+    ),
+    ("remediation:ledger_export", lambda org: {}, dict.fromkeys(_OUTPUT_READERS, 200)),
 ]
+
+
+def _list_import(org) -> int:
+    """An import job uploaded by org.office_staff (its preview shows a file error)."""
+    from remediation.models import ProblemListImport
+
+    job = ProblemListImport.objects.create(
+        unit=org.district_a, created_by=org.office_staff, filename="清单.xlsx", status="failed"
+    )
+    return job.pk
 
 
 def _cases():
