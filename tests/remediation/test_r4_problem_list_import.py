@@ -358,3 +358,38 @@ def _client(org, username: str = "office_a"):
     client = Client()
     client.force_login(User.objects.get(username=username))
     return client
+
+
+def test_r1_r2_r3_one_cause_column_and_one_tag_cell_are_read(org, plan):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["问题编号", "单位", "顽瘴痼疾", "问题描述", "问题类型", "标签", "成因分析", "时限"])
+    ws.append(
+        [
+            "ZG-甲-700",
+            "甲区公安分局",
+            "违反防止干预司法“三个规定”",
+            "一列成因的问题",
+            "典型性",
+            "群众反映强烈的热点、影响“四化”建设的难点",
+            "理想信念：信念不牢\n纪律观念：规矩意识差",
+            "2026.6.30",
+        ]
+    )
+    ws.append(
+        ["ZG-甲-701", "甲区公安分局", "三个规定", "未分方面", "多发", "", "学习不够", "20260630"]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    result = import_problem_list(upload=out.getvalue(), root=org.district_a, actor=org.office_staff)
+    assert result.created == 2
+    assert {(w.row, w.column) for w in result.warnings} == {
+        (2, "问题来源"),
+        (3, "问题来源"),
+        (3, "成因分析"),
+    }
+    item = Item.objects.get(number="ZG-甲-700")
+    assert item.kind == "typical" and item.is_hotspot and item.is_difficulty
+    assert not item.is_blocking
+    assert item.cause_ideals == "信念不牢" and item.cause_discipline == "规矩意识差"
+    assert Item.objects.get(number="ZG-甲-701").cause_ideals == "学习不够"
