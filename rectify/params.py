@@ -152,8 +152,18 @@ def decimal_value(
 # --- keyset cursors ---------------------------------------------------------------------
 
 
+class _CursorEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts datetimes to milliseconds (ECMA-262); a cursor must keep every
+    microsecond, or rows stored within the millisecond after a page's last row are skipped."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps(list(values), cls=DjangoJSONEncoder).encode()
+    raw = json.dumps(list(values), cls=_CursorEncoder).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
