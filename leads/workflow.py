@@ -4,6 +4,7 @@ function that writes `Lead.status`: `lead_transition`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,11 @@ from .models import (
     Signature,
     SignatureRole,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import AnyUser
 
 S = LeadStatus
 
@@ -53,7 +59,12 @@ NOT_CONCLUDED = _("只有已办结的线索才能销号")
 ARCHIVED = _("线索已归档，只读，不能修改")
 
 
-class LeadWorkflowError(Exception):
+class LeadError(Exception):
+    """Any refusal of the leads app (STYLE.md §8); `str(exc)` is a Chinese message fit for
+    the user. Views catch this when they mean any refusal."""
+
+
+class LeadWorkflowError(LeadError):
     """An illegal move; `str(exc)` is a constant message fit for the user."""
 
 
@@ -137,7 +148,14 @@ def lock(lead: Lead) -> Lead:
 
 
 @transaction.atomic
-def lead_transition(*, lead: Lead, to: str, actor, reason: str = "", request=None) -> Lead:
+def lead_transition(
+    *,
+    lead: Lead,
+    to: str,
+    actor: AnyUser | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Lead:
     locked = lock(lead)
     if locked.archived_at and to != S.CROSSED_OFF:
         raise LeadWorkflowError(ARCHIVED)

@@ -20,12 +20,13 @@ from rectify.excel import ExcelError
 from rectify.models import AuditVerb
 
 from ..models import ImportStatus, LeadImportJob
+from ..workflow import LeadError
 from .importer import import_ledger
 
 NOT_CONFIRMABLE = "只能确认本人上传、预览无错误且尚未导入的文件"
 
 
-class ImportJobError(Exception):
+class ImportJobError(LeadError):
     """A job cannot do what was asked; `str(exc)` is a message for the user."""
 
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from rectify.models import Officer, Unit, UnitKind
 from selfcheck.selectors import declared_ties
 
-from ..workflow import LeadWorkflowError
+from ..workflow import LeadError
 
 # Shorter declared names ("李", "某") would match almost any summary.
 MIN_NAME_LENGTH = 2
@@ -47,7 +47,7 @@ CONFLICT_NEEDS_REASON = gettext_lazy(
 _SPACE = re.compile(r"\s+")
 
 
-class HandlerConflictError(LeadWorkflowError):
+class HandlerConflictError(LeadError):
     """Assigning a handler with conflicts and no override reason."""
 
     def __init__(self, conflicts: list[str]):

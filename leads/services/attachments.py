@@ -32,7 +32,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from ..models import EventKind, Lead, LeadAttachment
-from ..workflow import LeadWorkflowError, lock
+from ..workflow import LeadError, lock
 from .common import _ensure_writable, _event, reason_required
 
 TOO_LARGE = gettext_lazy("文件“%(name)s”大小为 %(size)s，超过上限 %(limit)s")
@@ -76,7 +76,7 @@ _NAME_MAX = 200
 _PUBLIC_NAME = "举报材料"
 
 
-class AttachmentError(LeadWorkflowError):
+class AttachmentError(LeadError):
     """A file that cannot be attached; the message says why, naming the file."""
 
 

@@ -22,7 +22,7 @@ from .. import forms
 from ..access import can_attach_to_lead, can_remove_lead_attachment, get_lead_for_user
 from ..models import Lead, LeadStatus
 from ..services import attachments
-from ..workflow import LeadWorkflowError
+from ..workflow import LeadError
 
 S = LeadStatus
 
@@ -55,7 +55,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             stored = attachments.attachments_add(
                 lead=lead, actor=request.user, uploads=form.cleaned_data["files"], request=request
             )
-        except LeadWorkflowError as exc:
+        except LeadError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -113,7 +113,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except LeadWorkflowError as exc:
+        except LeadError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已删除附件：%(name)s") % {"name": attachment.name})

@@ -31,7 +31,7 @@ from ..access import (
 from ..models import Lead, LeadStatus
 from ..rules.screening import similar_leads
 from ..services import attachments
-from ..workflow import LeadWorkflowError
+from ..workflow import LeadError
 from .ledger import _audit_list_read
 
 S = LeadStatus
@@ -108,7 +108,7 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 attachments.attachments_add(
                     lead=lead, actor=request.user, uploads=data["attachments"], request=request
                 )
-        except LeadWorkflowError as exc:
+        except LeadError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("线索已登记：%(n)s") % {"n": lead.number})
@@ -202,7 +202,7 @@ def subject_decide(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResp
                 confirm=decision == "confirm",
                 request=request,
             )
-        except LeadWorkflowError as exc:
+        except LeadError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -245,7 +245,7 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 subjects=typed,
                 request=request,
             )
-        except LeadWorkflowError as exc:
+        except LeadError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("登记信息已修改，修改记录已写入办理过程"))

@@ -18,12 +18,12 @@ from rectify.net import client_ip
 
 from .. import crypto, forms, selectors, services
 from ..services import attachments
-from ..workflow import LeadWorkflowError
+from ..workflow import LeadError
 
 # --- public reporting (no login, no JS, nothing about the client stored) -------------------
 
 
-def _client_bucket(request, what: str) -> str:
+def _client_bucket(request: HttpRequest, what: str) -> str:
     """A cache key for rate limiting: a salted hash of the client address, kept only in the
     cache for an hour — never written to the database or the report."""
     raw = (client_ip(request) or "") + settings.SECRET_KEY
@@ -34,7 +34,7 @@ def _client_bucket(request, what: str) -> str:
 RATE_WINDOW = 3600  # seconds
 
 
-def _rate_wait(request, what: str, limit: int) -> int:
+def _rate_wait(request: HttpRequest, what: str, limit: int) -> int:
     """Seconds until the client may submit again (0: now). The window opens at the first
     counted submission and lasts an hour."""
     state = cache.get(_client_bucket(request, what))
@@ -43,7 +43,7 @@ def _rate_wait(request, what: str, limit: int) -> int:
     return max(1, int(state["until"] - time.time()))
 
 
-def _rate_count(request, what: str) -> None:
+def _rate_count(request: HttpRequest, what: str) -> None:
     """Count one submission in the client's window (approximate under races, which is
     enough to slow down a flood)."""
     key = _client_bucket(request, what)
@@ -53,7 +53,7 @@ def _rate_count(request, what: str) -> None:
     cache.set(key, state, timeout=max(1, int(state["until"] - now)))
 
 
-def _wait_message(text: str, seconds: int, **params) -> str:
+def _wait_message(text: str, seconds: int, **params: object) -> str:
     return text % {"minutes": max(1, math.ceil(seconds / 60)), **params}
 
 
@@ -96,7 +96,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                         attachments.attachment_add(
                             lead=lead, actor=None, upload=d["attachment"], anonymise=True
                         )
-            except LeadWorkflowError as exc:
+            except LeadError as exc:
                 form.add_error("attachment", str(exc))
             else:
                 _rate_count(request, "report")
@@ -155,7 +155,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
             try:
                 services.reporter_rate(lead=lead, rating=rate.cleaned_data["rating"])
                 notice = _("感谢您的评价")
-            except LeadWorkflowError as exc:
+            except LeadError as exc:
                 notice = str(exc)
     response = render(
         request,
