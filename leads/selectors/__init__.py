@@ -39,6 +39,17 @@ from .ledger import (
     ledger_filter,
     with_list_relations,
 )
+from .oversight import (
+    UNIT_CHOICES_MAX,
+    assessable_officers,
+    lead_oversight_history,
+    merge_target,
+    officer_leads,
+    officer_risk_notes,
+    risk_notes_for,
+    unit_choice,
+    unit_choices,
+)
 from .queues import (
     awaiting_signature,
     intake_queue,
@@ -47,6 +58,7 @@ from .queues import (
 from .screening import (
     leads_about_undeclared_officers,
     officers_named_repeatedly,
+    similar_for,
 )
 from .subjects import (
     lead_is_visible,
@@ -69,12 +81,22 @@ from .timeline import (
 )
 
 __all__ = [
+    "UNIT_CHOICES_MAX",
+    "assessable_officers",
+    "lead_oversight_history",
+    "merge_target",
+    "officer_leads",
+    "officer_risk_notes",
+    "risk_notes_for",
+    "unit_choice",
+    "unit_choices",
     "import_jobs_recent",
     "ledger_channels",
     "live_signatures_of",
     "signatures_of",
     "leads_about_undeclared_officers",
     "officers_named_repeatedly",
+    "similar_for",
     "BOARD_KINDS",
     "DISPOSED_STATUSES",
     "FIGURE_DEFINITIONS",

@@ -4,6 +4,9 @@ officers who declared nothing in the current campaign. Both start from leads_vis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from rectify.models import Campaign
@@ -11,6 +14,11 @@ from selfcheck.selectors import officer_ids_with_any_declaration
 
 from ..access import leads_visible_to
 from ..models import Lead, LeadSubject
+from ..rules.screening import Similar, similar_leads
+from .subjects import match_subjects
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 
 def officers_named_repeatedly(user, *, limit: int = 100) -> list[dict]:
@@ -39,3 +47,20 @@ def leads_about_undeclared_officers(user) -> QuerySet[Lead]:
         .filter(Exists(undeclared_subject))
         .select_related("office", "channel")
     )
+
+
+def similar_for(
+    user: AnyUser,
+    *,
+    text: str,
+    tokens: Iterable[str] = (),
+    exclude: int | None = None,
+    officer_ids: Iterable[int] = (),
+) -> list[Similar]:
+    """L3 screening for the register form and the lead page (works without JavaScript)."""
+    ids = list(officer_ids)
+    if tokens:
+        ids += [s.officer.pk for s in match_subjects(user, list(tokens), "") if s.officer]
+    if len((text or "").strip()) < 4 and not ids:
+        return []
+    return similar_leads(text=text, officer_ids=ids, exclude_id=exclude, user=user)

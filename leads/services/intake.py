@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -34,6 +35,7 @@ from ..workflow import (
     lead_transition,
     lock,
 )
+from .attachments import attachments_add
 from .common import (
     CANDIDATE_DECIDED,
     NOT_EDITABLE,
@@ -43,6 +45,9 @@ from .common import (
     _event,
     _touch,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 # --- numbering ------------------------------------------------------------------------
 
@@ -233,9 +238,12 @@ def lead_register(
     reporter_name: str = "",
     reporter_contact: str = "",
     lead: Lead | None = None,
+    uploads: Iterable[UploadedFile] = (),
     request=None,
 ) -> Lead:
-    """Register a new lead, or (`lead=` an unregistered public report) register that one."""
+    """Register a new lead, or (`lead=` an unregistered public report) register that one,
+    with the files uploaded alongside: the lead and its files, or neither (one transaction,
+    so a refused file leaves no numbered lead behind)."""
     if received_date > timezone.localdate():  # it would also be numbered in that year
         raise LeadWorkflowError(RECEIVED_IN_FUTURE)
     if lead is not None:
@@ -276,6 +284,7 @@ def lead_register(
     )
     if was_public:
         lead_transition(lead=lead, to=S.REGISTERED, actor=actor, reason=_("登记网上举报"))
+    attachments_add(lead=lead, actor=actor, uploads=uploads, request=request)
     return lead
 
 

@@ -214,6 +214,23 @@ def jurisdiction_targets(*, lead: Lead, kind: str) -> QuerySet[Unit]:
     return units.order_by("path")
 
 
+def jurisdiction_choices(*, lead: Lead, limit: int = 300) -> list[tuple[str, str, list[Unit]]]:
+    """(kind, label, units) per kind of change: the form's optgroups (it works without
+    JavaScript), `limit` units at most each."""
+    return [
+        (value, label, list(jurisdiction_targets(lead=lead, kind=value)[:limit]))
+        for value, label in JurisdictionKind.choices
+    ]
+
+
+def jurisdiction_target(*, lead: Lead, kind: str, pk: int) -> Unit:
+    """The posted unit if the lead may move to it by `kind`; NOT_A_TARGET otherwise."""
+    unit = jurisdiction_targets(lead=lead, kind=kind).filter(pk=pk).first()
+    if unit is None:
+        raise LeadWorkflowError(NOT_A_TARGET)
+    return unit
+
+
 @transaction.atomic
 def lead_change_jurisdiction(
     *,
