@@ -11,6 +11,7 @@ the same number of queries; `get_<obj>_for_user` gives 404 for what the user may
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -25,9 +26,12 @@ from .models import (
     Lead,
     LeadAttachment,
     LeadImportJob,
+    LeadStatus,
     LeadSubject,
     LeadSubjectCandidate,
     RiskNote,
+    Signature,
+    SignatureRole,
 )
 
 if TYPE_CHECKING:
@@ -248,7 +252,7 @@ def can_remove_lead_attachment(user: AnyUser, lead: Lead, attachment: LeadAttach
     return can_handle_lead(user, lead) and attachment.uploaded_by_id == user.pk
 
 
-def get_import_job_for_user(user, pk: int) -> LeadImportJob:
+def get_import_job_for_user(user: AnyUser, pk: int) -> LeadImportJob:
     """One of the user's own import jobs (lead_import_jobs_visible_to), without the uploaded
     file; 404 for anybody else's. Not audited: jobs carry no case content of their own."""
     job = (
@@ -261,3 +265,188 @@ def get_import_job_for_user(user, pk: int) -> LeadImportJob:
     if job is None:
         raise Http404
     return job
+
+
+# --- what a user may do to a lead (STYLE.md §3) ------------------------------------------------
+# One predicate per action that can be posted on (or opened from) a lead's page. The page
+# draws a button or form exactly when its predicate holds (`lead_actions_for`), and each
+# action view checks the same predicate before calling its service (403 otherwise; the lead
+# itself is loaded with get_lead_for_user, so an invisible lead is a 404 first). The state
+# conditions here are the ones the page has always drawn by; the services check them again
+# under a row lock.
+
+S = LeadStatus
+_BEFORE_TRIAGE = (S.UNREGISTERED, S.REGISTERED, S.HELD)
+
+
+def is_unit_head_of(user: AnyUser, unit: Unit | None) -> bool:
+    """The main leader of `unit`: its primary responsible person, or a unit_head over it."""
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if (
+        unit.primary_responsible_id
+        and Officer.objects.filter(pk=unit.primary_responsible_id, user_id=user.pk).exists()
+    ):
+        return True
+    return holds_role_over(user, unit, [Role.UNIT_HEAD])
+
+
+def _live_signature_roles(lead: Lead) -> set[str]:
+    """Roles already signed for the lead's current conclusion text (voided ones do not count)."""
+    return {s.role for s in Signature.objects.filter(lead=lead) if s.binds(lead)}
+
+
+def _can_register(user: AnyUser, lead: Lead) -> bool:
+    """登记此举报: an unregistered (public) report, by its office's staff."""
+    return lead.status == S.UNREGISTERED and can_manage_lead(user, lead)
+
+
+def _can_triage(user: AnyUser, lead: Lead) -> bool:
+    """筛查处置 (assign, transfer, merge, hold, close) of a registered or held lead."""
+    return lead.status in (S.REGISTERED, S.HELD) and can_manage_lead(user, lead)
+
+
+def _can_close(user: AnyUser, lead: Lead) -> bool:
+    """予以了结: from the triage card, or before registering a public report."""
+    return _can_triage(user, lead) or _can_register(user, lead)
+
+
+def _can_merge_into(user: AnyUser, lead: Lead) -> bool:
+    """并入此线索 from the duplicate panel: this lead into a registered, unmerged one."""
+    return (
+        lead.is_writable
+        and lead.status in _BEFORE_TRIAGE
+        and lead.merged_into_id is None
+        and can_manage_lead(user, lead)
+    )
+
+
+def _can_name_handler(user: AnyUser, lead: Lead) -> bool:
+    """指定承办人 after a change of jurisdiction left the lead without a handler."""
+    return (
+        lead.status == S.HANDLING
+        and lead.handler_id is None
+        and lead.is_writable
+        and can_manage_lead(user, lead)
+    )
+
+
+def _can_feedback(user: AnyUser, lead: Lead) -> bool:
+    return lead.status == S.TRANSFERRED and can_manage_lead(user, lead)
+
+
+def _can_conclude(user: AnyUser, lead: Lead) -> bool:
+    return (
+        lead.status in (S.HANDLING, S.SIGNING) and lead.is_writable and can_handle_lead(user, lead)
+    )
+
+
+def _can_note(user: AnyUser, lead: Lead) -> bool:
+    """办理记录: the handler and the office staff, once the lead is screened."""
+    return (
+        lead.is_writable
+        and lead.is_screened
+        and (can_handle_lead(user, lead) or can_manage_lead(user, lead))
+    )
+
+
+def _can_sign_as_handler(user: AnyUser, lead: Lead) -> bool:
+    return (
+        lead.status == S.SIGNING
+        and can_handle_lead(user, lead)
+        and SignatureRole.HANDLER not in _live_signature_roles(lead)
+    )
+
+
+def _can_sign_as_head(user: AnyUser, lead: Lead) -> bool:
+    """The unit head's part: never the handler, whatever roles they also hold."""
+    return (
+        lead.status == S.SIGNING
+        and not can_handle_lead(user, lead)
+        and SignatureRole.UNIT_HEAD not in _live_signature_roles(lead)
+        and is_unit_head_of(user, lead.handling_unit)
+    )
+
+
+def _can_cross_off(user: AnyUser, lead: Lead) -> bool:
+    return lead.status == S.CONCLUDED and can_manage_lead(user, lead)
+
+
+def _can_reply(user: AnyUser, lead: Lead) -> bool:
+    return lead.is_public and can_manage_lead(user, lead)
+
+
+def _can_reveal(user: AnyUser, lead: Lead) -> bool:
+    return not lead.reporter_anonymous and can_reveal_reporter(user, lead)
+
+
+def _can_edit_details(user: AnyUser, lead: Lead) -> bool:
+    return lead.is_writable and lead.status != S.UNREGISTERED and can_manage_lead(user, lead)
+
+
+def _can_list(user: AnyUser, lead: Lead) -> bool:
+    return lead.is_writable and lead.is_open and can_list_supervision(user, lead)
+
+
+def _can_unlist(user: AnyUser, lead: Lead) -> bool:
+    return lead.supervisor_id is not None and _can_list(user, lead)
+
+
+def _can_supervision_note(user: AnyUser, lead: Lead) -> bool:
+    return lead.is_writable and lead.is_screened and can_write_supervision_note(user, lead)
+
+
+def _can_jurisdiction(user: AnyUser, lead: Lead) -> bool:
+    return (
+        lead.is_writable
+        and lead.status in (S.HANDLING, S.HELD)
+        and can_change_jurisdiction(user, lead)
+    )
+
+
+def _can_risk(user: AnyUser, lead: Lead) -> bool:
+    return lead.is_writable and can_write_lead_risk(user, lead)
+
+
+LEAD_ACTIONS: dict[str, Callable[[AnyUser, Lead], bool]] = {
+    # intake
+    "register": _can_register,
+    "edit": _can_edit_details,
+    "reveal": _can_reveal,
+    # triage (L3, L4)
+    "assign": _can_triage,
+    "transfer": _can_triage,
+    "merge": _can_triage,
+    "merge_into": _can_merge_into,
+    "hold": _can_triage,
+    "close": _can_close,
+    "feedback": _can_feedback,
+    # handling (L5, L7, L9)
+    "event": _can_note,
+    "conclude": _can_conclude,
+    "sign_handler": _can_sign_as_handler,
+    "sign_head": _can_sign_as_head,
+    "cross_off": _can_cross_off,
+    "reply": _can_reply,
+    "attach": can_attach_to_lead,
+    # oversight (L6, L7, L10, L11)
+    "supervision_list": _can_list,
+    "supervision_unlist": _can_unlist,
+    "supervision_note": _can_supervision_note,
+    "jurisdiction": _can_jurisdiction,
+    "name_handler": _can_name_handler,
+    "risk_add": _can_risk,
+    "accountability_add": can_add_accountability,
+}
+
+
+def lead_actions_for(user: AnyUser, lead: Lead) -> frozenset[str]:
+    """The names in LEAD_ACTIONS the user may do to the (visible) lead now: what its page
+    draws."""
+    return frozenset(name for name, may in LEAD_ACTIONS.items() if may(user, lead))
+
+
+def may_act(user: AnyUser, lead: Lead, *names: str) -> bool:
+    """Whether the user may do any of the actions `names` (several buttons post to one view:
+    the triage card's and the duplicate panel's 并案 both post to `leads:merge`)."""
+    return any(LEAD_ACTIONS[name](user, lead) for name in names)

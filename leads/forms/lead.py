@@ -16,7 +16,14 @@ from rectify.models import Office
 from rectify.params import ID_MAX
 from rectify.widgets import LimitedTextarea
 
-from ..models import Channel, DispositionForm, LeadCategory, LeadConclusion, LeadRoute
+from ..models import (
+    Channel,
+    DispositionForm,
+    LeadCategory,
+    LeadConclusion,
+    LeadRoute,
+    SignatureRole,
+)
 from ..services.attachments import ACCEPT as ATTACHMENT_ACCEPT
 from ..services.attachments import AttachmentError, check_upload
 from ..services.common import DEADLINE_IN_PAST, RECEIVED_IN_FUTURE
@@ -304,6 +311,50 @@ class MergeForm(forms.Form):
         if not data.get("into_id") and not (data.get("into") or "").strip():
             self.add_error("into", _("请填写主线索编号"))
         return data
+
+
+class BoundedTextField(forms.CharField):
+    """Free text within a stated limit: longer is refused with the limit and the count
+    (TEXT_TOO_LONG), never cut. Optional and unstripped: whether it may be empty is the
+    service's rule (REASON_REQUIRED, EMPTY_TEXT), shown as that service's refusal."""
+
+    def __init__(self, *, limit: int, **kwargs: object) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if len(value) > self.limit:
+            raise forms.ValidationError(
+                TEXT_TOO_LONG,
+                code="too_long",
+                params={"label": self.label, "max": self.limit, "n": len(value)},
+            )
+
+
+class ActionReasonForm(forms.Form):
+    """The reason posted with 暂存待查 and 予以了结 (the page draws its own textarea)."""
+
+    reason = BoundedTextField(label=_("理由"), limit=NOTE_MAX)
+
+
+class ReplyPostForm(forms.Form):
+    """The reply posted to the reporter (ReplyForm draws the box)."""
+
+    text = BoundedTextField(label=_("答复举报人"), limit=NOTE_MAX)
+
+
+class SignForm(forms.Form):
+    """签字背书: which part the signer signs for, and why despite conflicts (if any)."""
+
+    role = forms.ChoiceField(
+        label=_("签字身份"),
+        choices=SignatureRole.choices,
+        error_messages={"invalid_choice": _("签字身份无效"), "required": _("签字身份无效")},
+    )
+    override_reason = BoundedTextField(label=_("仍然签字的理由"), limit=1000)
 
 
 class ReasonForm(forms.Form):

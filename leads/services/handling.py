@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectify import access
 from rectify.audit import audit_record
-from rectify.models import AuditVerb, Officer, Role, Unit
+from rectify.models import AuditVerb
 
+from ..access import is_unit_head_of
 from ..models import (
     EventKind,
     Lead,
@@ -175,18 +175,6 @@ def lead_conclude(
             lead=lead, to=S.HANDLING, actor=actor, reason=_("结论改为非查否"), request=request
         )
     return lead_transition(lead=lead, to=S.CONCLUDED, actor=actor, request=request)
-
-
-def is_unit_head_of(user, unit: Unit) -> bool:
-    """The main leader of `unit`: its primary responsible person, or a unit_head over it."""
-    if unit is None or not getattr(user, "is_authenticated", False):
-        return False
-    if (
-        unit.primary_responsible_id
-        and Officer.objects.filter(pk=unit.primary_responsible_id, user_id=user.pk).exists()
-    ):
-        return True
-    return access.holds_role_over(user, unit, [Role.UNIT_HEAD])
 
 
 @transaction.atomic

@@ -1,4 +1,9 @@
-"""The actions on a lead posted from its page."""
+"""The actions posted from a lead's page (triage, handling, signatures, replies), one URL
+and one view each, in the shape of healthchecks' `pause`: load the lead with
+get_lead_for_user (404 when invisible), check the action's predicate in
+leads.access.LEAD_ACTIONS (403), validate the form (the page again with the errors, 422),
+call one service, and go back to the lead's page (PRG) with its message or its refusal.
+The oversight card's actions are in leads.views.supervision."""
 
 from __future__ import annotations
 
@@ -6,110 +11,104 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rectify import access
 
-from .. import forms, services
-from ..access import get_lead_for_user, leads_visible_to
-from ..models import LeadConclusion, LeadStatus
-from ..rules import conflicts
-from ..workflow import LeadWorkflowError
+from .. import forms, selectors, services
+from ..access import LEAD_ACTIONS, get_lead_for_user, may_act
+from ..models import Lead, LeadConclusion, SignatureRole
+from ..rules.conflicts import HandlerConflictError
+from ..workflow import LeadError
 from . import screening
-from .detail import _detail_context
+from .detail import back_to_lead, form_refused, lead_page, refusal_message
 
-S = LeadStatus
-
-
-ACTIONS = {}
+NO_SUCH_LEAD = gettext_lazy("找不到该编号的线索")
 
 
-def action(name):
-    def deco(fn):
-        ACTIONS[name] = fn
-        return fn
-
-    return deco
-
-
-def _need(flag: bool):
-    if not flag:
+def _lead_for(request: HttpRequest, pk: int, *names: str) -> Lead:
+    """The visible lead (404 otherwise) if the user may do one of the actions `names` to it
+    (403 otherwise)."""
+    lead = get_lead_for_user(request.user, pk)
+    if not may_act(request.user, lead, *names):
         raise PermissionDenied
+    return lead
 
 
-def _posted_text(request, name: str, limit: int, label: str) -> str:
-    """A free-text POST value within its stated limit: longer is refused, never cut."""
-    text = request.POST.get(name, "")
-    if len(text) > limit:
-        raise LeadWorkflowError(
-            forms.TEXT_TOO_LONG % {"label": label, "max": limit, "n": len(text)}
-        )
-    return text
+# --- triage (L3, L4) ----------------------------------------------------------------------
 
 
-@action("transfer")
-def _transfer(request, lead, ctx):
-    _need(ctx["can_triage"])
-    form = forms.TransferForm(request.POST)
+@login_required
+@require_POST
+def lead_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "transfer")
+    form = forms.TransferForm(request.POST, auto_id="transfer-%s")
     if not form.is_valid():
-        raise LeadWorkflowError(_("请填写接收机关和移交日期"))
+        return form_refused(request, lead, form, slot="transfer_form")
     d = form.cleaned_data
-    services.lead_transfer(
-        lead=lead,
-        actor=request.user,
-        body=d["body"],
-        date=d["date"],
-        reason=d["reason"],
-        request=request,
-    )
-    return _("已移交纪委监委")
+    try:
+        services.lead_transfer(
+            lead=lead,
+            actor=request.user,
+            body=d["body"],
+            date=d["date"],
+            reason=d["reason"],
+            request=request,
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已移交纪委监委"))
+    return back_to_lead(request, lead)
 
 
-@action("feedback")
-def _feedback(request, lead, ctx):
-    _need(ctx["can_feedback"])
-    form = forms.TransferFeedbackForm(request.POST)
+@login_required
+@require_POST
+def lead_transfer_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "feedback")
+    form = forms.TransferFeedbackForm(request.POST, auto_id="feedback-%s")
     if not form.is_valid():
-        raise LeadWorkflowError(_("请填写反馈结论和内容"))
-    services.lead_transfer_feedback(
-        lead=lead,
-        actor=request.user,
-        feedback=form.cleaned_data["feedback"],
-        conclusion=form.cleaned_data["conclusion"],
-        request=request,
+        return form_refused(request, lead, form, slot="feedback_form")
+    try:
+        services.lead_transfer_feedback(
+            lead=lead,
+            actor=request.user,
+            feedback=form.cleaned_data["feedback"],
+            conclusion=form.cleaned_data["conclusion"],
+            request=request,
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已登记纪委监委反馈"))
+    return back_to_lead(request, lead)
+
+
+@login_required
+@require_POST
+def lead_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """交办 from the triage card, or 指定承办人 from the oversight card once a change of
+    jurisdiction left the lead without a handler. Past deadlines and handler conflicts are
+    warnings: the page again with the values kept, to confirm on a second submit."""
+    lead = _lead_for(request, pk, "assign", "name_handler")
+    # The triage card has the confirmation box and the conflict list; the oversight card
+    # does not, so there these come back as plain refusals.
+    triage = LEAD_ACTIONS["assign"](request.user, lead)
+    slot = "assign_form" if triage else "ov.assign_form"
+    form = forms.AssignForm(
+        request.POST, auto_id="assign-%s" if triage else "ov-assign-%s", user=request.user
     )
-    return _("已登记纪委监委反馈")
-
-
-@action("assign")
-def _assign(request, lead, ctx):
-    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
-    form = forms.AssignForm(request.POST, user=request.user)
+    kept = {"assign_unit_value": request.POST.get("unit", "")}
     if not form.is_valid():
-        if "handler" in form.errors:  # unknown, ambiguous or out of scope: say which
-            raise LeadWorkflowError("；".join(form.errors["handler"]))
-        if services.DEADLINE_IN_PAST in form.errors.get("deadline", []):
-            if not ctx["can_triage"]:  # the 指定承办人 form shows its own checkbox
-                raise LeadWorkflowError(services.DEADLINE_IN_PAST)
-            # The page again with the values kept and the confirmation box: a second submit.
+        past = services.DEADLINE_IN_PAST in form.errors.get("deadline", [])
+        if triage and past and "handler" not in form.errors:
             messages.warning(request, services.DEADLINE_IN_PAST)
-            return render(
-                request,
-                "leads/detail.html",
-                _detail_context(
-                    request,
-                    lead,
-                    assign_form=forms.AssignForm(
-                        request.POST, auto_id="assign-%s", user=request.user
-                    ),
-                    assign_unit_value=request.POST.get("unit", ""),
-                    assign_confirm_past=True,
-                ),
-                status=422,
+            return lead_page(
+                request, lead, status=422, assign_form=form, assign_confirm_past=True, **kept
             )
-        raise LeadWorkflowError(_("请完整填写处置方式、承办单位、承办人和办理期限"))
+        return form_refused(request, lead, form, slot=slot, **kept)
     d = form.cleaned_data
     unit = access.get_unit_for_user(request.user, d["unit"])
     handler = d["handler"]
@@ -126,112 +125,164 @@ def _assign(request, lead, ctx):
             past_deadline_confirmed=d["confirm_past_deadline"],
             request=request,
         )
-    except conflicts.HandlerConflictError as exc:
-        if not ctx["can_triage"]:  # no assign form on the page to show the warnings in
-            raise LeadWorkflowError(f"{exc}：{'；'.join(exc.conflicts)}") from exc
+    except HandlerConflictError as exc:
+        if not triage:
+            messages.error(request, refusal_message(exc))
+            return back_to_lead(request, lead)
         # Not assigned: the page again, the values kept, the reasons and the override field.
         messages.warning(request, str(exc))
-        return render(
+        return lead_page(
             request,
-            "leads/detail.html",
-            _detail_context(
-                request,
-                lead,
-                assign_form=forms.AssignForm(request.POST, auto_id="assign-%s", user=request.user),
-                assign_unit_value=str(unit.pk),
-                **screening.assign_conflicts_context(request.user, lead, handler, handler.number),
-            ),
+            lead,
+            assign_form=form,
+            assign_unit_value=str(unit.pk),
+            **screening.assign_conflicts_context(request.user, lead, handler, handler.number),
         )
-    if d["override_reason"].strip():
-        return _("已交办（已记录回避提示及仍然交办的理由）")
-    return _("已交办")
-
-
-@action("merge")
-def _merge(request, lead, ctx):
-    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.UNREGISTERED))
-    form = forms.MergeForm(request.POST)
-    if not form.is_valid():
-        raise LeadWorkflowError(_("请填写主线索编号"))
-    d = form.cleaned_data
-    visible = leads_visible_to(request.user)
-    if d["into_id"]:
-        into = visible.filter(pk=d["into_id"]).first()
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
     else:
-        into = visible.filter(number=d["into"].strip()).first()
+        if d["override_reason"].strip():
+            messages.success(request, _("已交办（已记录回避提示及仍然交办的理由）"))
+        else:
+            messages.success(request, _("已交办"))
+    return back_to_lead(request, lead)
+
+
+@login_required
+@require_POST
+def lead_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """并案 from the triage card (by number) or 并入此线索 from the duplicate panel (by id)."""
+    lead = _lead_for(request, pk, "merge", "merge_into")
+    form = forms.MergeForm(request.POST, auto_id="merge-%s")
+    into = None
+    if form.is_valid():
+        d = form.cleaned_data
+        into = selectors.merge_target(request.user, pk=d["into_id"], number=d["into"])
+        if into is None:
+            form.add_error("into", NO_SUCH_LEAD)
     if into is None:
-        raise LeadWorkflowError(_("找不到该编号的线索"))
-    services.lead_merge(
-        lead=lead,
-        into=into,
-        actor=request.user,
-        reason=d["reason"],
-        request=request,
-    )
-    return _("已并入线索 %(n)s") % {"n": into.number}
+        return form_refused(request, lead, form, slot="merge_form")
+    try:
+        services.lead_merge(
+            lead=lead,
+            into=into,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已并入线索 %(n)s") % {"n": into.number})
+    return back_to_lead(request, lead)
 
 
-@action("hold")
-def _hold(request, lead, ctx):
-    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.HANDLING))
-    reason = _posted_text(request, "reason", forms.NOTE_MAX, _("理由"))
-    services.lead_hold(lead=lead, actor=request.user, reason=reason, request=request)
-    return _("已暂存待查")
-
-
-@action("close")
-def _close(request, lead, ctx):
-    _need(ctx["can_triage"] or (ctx["manage"] and lead.status == S.UNREGISTERED))
-    reason = _posted_text(request, "reason", forms.NOTE_MAX, _("理由"))
-    services.lead_close(lead=lead, actor=request.user, reason=reason, request=request)
-    return _("已予以了结")
-
-
-@action("event")
-def _event(request, lead, ctx):
-    _need(ctx["can_note"])
-    form = forms.EventForm(request.POST)
+@login_required
+@require_POST
+def lead_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "hold")
+    form = forms.ActionReasonForm(request.POST)
     if not form.is_valid():
-        raise LeadWorkflowError(_("请填写记录内容"))
-    d = form.cleaned_data
-    services.lead_add_event(
-        lead=lead,
-        actor=request.user,
-        kind=d["kind"],
-        text=d["text"],
-        participants=d["participants"],
-        conclusion=d["conclusion"],
-        request=request,
-    )
-    return _("已记录")
+        return form_refused(request, lead, form)
+    try:
+        services.lead_hold(
+            lead=lead, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已暂存待查"))
+    return back_to_lead(request, lead)
 
 
-@action("conclude")
-def _conclude(request, lead, ctx):
-    _need(ctx["can_conclude"])
-    form = forms.ConcludeForm(request.POST)
+@login_required
+@require_POST
+def lead_close(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "close")
+    form = forms.ActionReasonForm(request.POST)
     if not form.is_valid():
-        raise LeadWorkflowError(_("请选择办理结论并填写办理结果"))
+        return form_refused(request, lead, form)
+    try:
+        services.lead_close(
+            lead=lead, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已予以了结"))
+    return back_to_lead(request, lead)
+
+
+# --- handling (L5, L7, L9) ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def lead_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "event")
+    form = forms.EventForm(request.POST, auto_id="event-%s")
+    if not form.is_valid():
+        return form_refused(request, lead, form, slot="event_form")
     d = form.cleaned_data
-    services.lead_conclude(
-        lead=lead,
-        actor=request.user,
-        conclusion=d["conclusion"],
-        result=d["result"],
-        disposition_form=d["disposition_form"],
-        dealt_with=d["dealt_with"],
-        request=request,
-    )
-    if d["conclusion"] == LeadConclusion.UNFOUNDED:
-        return _("查否结论已提交，待承办人和承办单位主要负责人签字背书")
-    return _("已办结")
+    try:
+        services.lead_add_event(
+            lead=lead,
+            actor=request.user,
+            kind=d["kind"],
+            text=d["text"],
+            participants=d["participants"],
+            conclusion=d["conclusion"],
+            request=request,
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已记录"))
+    return back_to_lead(request, lead)
 
 
-@action("sign")
-def _sign(request, lead, ctx):
-    role = request.POST.get("role")
-    override_reason = _posted_text(request, "override_reason", 1000, _("仍然签字的理由"))
-    # Checked again in the service (own account, own part, exact text, conflicts).
+@login_required
+@require_POST
+def lead_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "conclude")
+    form = forms.ConcludeForm(request.POST, auto_id="conclude-%s")
+    if not form.is_valid():
+        return form_refused(request, lead, form, slot="conclude_form")
+    d = form.cleaned_data
+    try:
+        services.lead_conclude(
+            lead=lead,
+            actor=request.user,
+            conclusion=d["conclusion"],
+            result=d["result"],
+            disposition_form=d["disposition_form"],
+            dealt_with=d["dealt_with"],
+            request=request,
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        if d["conclusion"] == LeadConclusion.UNFOUNDED:
+            messages.success(request, _("查否结论已提交，待承办人和承办单位主要负责人签字背书"))
+        else:
+            messages.success(request, _("已办结"))
+    return back_to_lead(request, lead)
+
+
+@login_required
+@require_POST
+def lead_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """签字背书 as the handler or as the unit head (the posted `role`); the service checks
+    again (own account, own part, exact text, conflicts)."""
+    lead = _lead_for(request, pk, "sign_handler", "sign_head")
+    form = forms.SignForm(request.POST)
+    if not form.is_valid():
+        return form_refused(request, lead, form)
+    role = form.cleaned_data["role"]
+    as_head = role == SignatureRole.UNIT_HEAD
+    if not LEAD_ACTIONS["sign_head" if as_head else "sign_handler"](request.user, lead):
+        raise PermissionDenied
+    override_reason = form.cleaned_data["override_reason"]
     try:
         services.lead_sign(
             lead=lead,
@@ -240,45 +291,49 @@ def _sign(request, lead, ctx):
             override_reason=override_reason,
             request=request,
         )
-    except conflicts.HandlerConflictError as exc:
-        if not ctx["can_sign_head"]:
-            raise LeadWorkflowError(str(exc)) from exc
+    except HandlerConflictError as exc:
+        if not as_head:
+            messages.error(request, str(exc))
+            return back_to_lead(request, lead)
+        # The page again with the warnings (sign_conflicts) and the reason field.
         messages.warning(request, str(exc))
-        return render(request, "leads/detail.html", _detail_context(request, lead), status=422)
-    if override_reason.strip():
-        return _("已签字背书（已记录回避提示及仍然签字的理由）")
-    return _("已签字背书")
-
-
-@action("cross_off")
-def _cross_off(request, lead, ctx):
-    _need(ctx["manage"])
-    services.lead_cross_off(lead=lead, actor=request.user, request=request)
-    return _("已销号")
-
-
-@action("reply")
-def _reply(request, lead, ctx):
-    _need(ctx["can_reply"])
-    text = _posted_text(request, "text", forms.NOTE_MAX, _("答复举报人"))
-    services.lead_reply(lead=lead, actor=request.user, text=text, request=request)
-    return _("已答复举报人")
+        return lead_page(request, lead, status=422)
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        if override_reason.strip():
+            messages.success(request, _("已签字背书（已记录回避提示及仍然签字的理由）"))
+        else:
+            messages.success(request, _("已签字背书"))
+    return back_to_lead(request, lead)
 
 
 @login_required
 @require_POST
-def lead_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    lead = get_lead_for_user(request.user, pk)
-    handler = ACTIONS.get(name)
-    if handler is None:
-        raise PermissionDenied
-    ctx = _detail_context(request, lead)
+def lead_cross_off(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "cross_off")
     try:
-        done = handler(request, lead, ctx)
-    except LeadWorkflowError as exc:
-        messages.error(request, str(exc))
+        services.lead_cross_off(lead=lead, actor=request.user, request=request)
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
     else:
-        if isinstance(done, HttpResponse):  # the action re-renders the page itself
-            return done
-        messages.success(request, done)
-    return redirect("leads:detail", pk=lead.pk)
+        messages.success(request, _("已销号"))
+    return back_to_lead(request, lead)
+
+
+@login_required
+@require_POST
+def lead_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead_for(request, pk, "reply")
+    form = forms.ReplyPostForm(request.POST)
+    if not form.is_valid():
+        return form_refused(request, lead, form)
+    try:
+        services.lead_reply(
+            lead=lead, actor=request.user, text=form.cleaned_data["text"], request=request
+        )
+    except LeadError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        messages.success(request, _("已答复举报人"))
+    return back_to_lead(request, lead)

@@ -5,6 +5,7 @@ for its attachments too. Also the conflict hint shown while choosing a handler."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -19,22 +20,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import forms
-from ..access import can_attach_to_lead, can_remove_lead_attachment, get_lead_for_user
+from ..access import LEAD_ACTIONS, can_remove_lead_attachment, get_lead_for_user
 from ..models import Lead, LeadStatus
 from ..services import attachments
 from ..workflow import LeadError
 
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
+
 S = LeadStatus
 
 
-def attachment_context(user, lead: Lead) -> dict:
+def attachment_context(user: AnyUser, lead: Lead) -> dict[str, Any]:
     """What templates/leads/partials/_attachments.html needs (one query for the list)."""
     rows = list(attachments.attachments_of(lead))
     for row in rows:
         row.removable = can_remove_lead_attachment(user, lead, row)
     return {
         "attachments": rows,
-        "can_attach": can_attach_to_lead(user, lead),
         "attachment_limit": settings.LEADS_ATTACHMENTS_PER_LEAD,
         "attachment_form": forms.AttachmentUploadForm(),
     }
@@ -44,7 +47,7 @@ def attachment_context(user, lead: Lead) -> dict:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_lead_for_user(request.user, pk)
-    if not can_attach_to_lead(request.user, lead):
+    if not LEAD_ACTIONS["attach"](request.user, lead):
         raise PermissionDenied
     form = forms.AttachmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -1,92 +1,83 @@
-"""A lead's page, the reveal of the reporter's identity and the archive sheet."""
+"""A lead's page, the reveal of the reporter's identity and the archive sheet; and the two
+ways an action view answers when it does not redirect: the page again with a refused form,
+or with a warning to confirm (leads.views.actions, leads.views.supervision)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rectify import access
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from .. import forms, selectors, services, ui
-from ..access import (
-    LEAD_OFFICE_ROLES,
-    can_handle_lead,
-    can_manage_lead,
-    can_reveal_reporter,
-    get_lead_for_user,
-)
-from ..models import LeadConclusion, LeadStatus, SignatureRole
-from ..workflow import LeadWorkflowError
-from . import attachments, intake, screening
+from ..access import LEAD_OFFICE_ROLES, get_lead_for_user, lead_actions_for
+from ..models import Lead, LeadConclusion, LeadStatus
+from ..workflow import LeadError, LeadWorkflowError
+from . import attachments, intake, oversight, screening
 from .ledger import _audit_list_read
-from .oversight import detail_context as oversight_context
+
+if TYPE_CHECKING:
+    from django import forms as django_forms
+
+    from rectify.models import AnyUser
 
 S = LeadStatus
 
+# The actions drawn on the page's actions card (left out when none is allowed).
+CARD_ACTIONS = frozenset(
+    [
+        "register",
+        "assign",
+        "feedback",
+        "conclude",
+        "sign_handler",
+        "sign_head",
+        "cross_off",
+        "event",
+        "reply",
+    ]
+)
 
-# --- detail and actions --------------------------------------------------------------------
 
-
-def _detail_context(request, lead, **extra) -> dict:
-    user = request.user
-    manage = can_manage_lead(user, lead)
-    handle = can_handle_lead(user, lead)
+def detail_context(user: AnyUser, lead: Lead, **extra: Any) -> dict[str, Any]:
+    """Everything templates/leads/detail.html draws. Which buttons and forms it shows is
+    `allowed`, the names of leads.access.LEAD_ACTIONS the user may do now."""
+    allowed = lead_actions_for(user, lead)
     signatures = selectors.signatures_of(lead)
-    live = {s.role: s for s in signatures if s.binds(lead)}
-    can_sign_handler = lead.status == S.SIGNING and handle and SignatureRole.HANDLER not in live
-    can_sign_head = (
-        lead.status == S.SIGNING
-        and not handle
-        and SignatureRole.UNIT_HEAD not in live
-        and services.is_unit_head_of(user, lead.handling_unit)
-    )
-    writable = lead.is_writable
-    subjects = list(lead.subjects.select_related("officer__unit"))
+    subjects = selectors.subjects_of(lead)
     similar = []
-    if manage and lead.status in (S.UNREGISTERED, S.REGISTERED, S.HELD):  # L3 before triage
-        similar = intake._similar_for(
+    if allowed & {"register", "assign"}:  # L3: the office's staff, before triage
+        similar = selectors.similar_for(
             user,
             text=lead.summary,
             officer_ids=[s.officer_id for s in subjects if s.officer_id],
             exclude=lead.pk,
         )
-    # 并入此线索 from the duplicate panel: this lead into a registered, unmerged one.
-    can_merge = (
-        writable
-        and manage
-        and lead.status in (S.UNREGISTERED, S.REGISTERED, S.HELD)
-        and lead.merged_into_id is None
-    )
     for s in similar:
-        s.can_merge_into = can_merge and s.lead.status not in (S.UNREGISTERED, S.MERGED)
+        s.can_merge_into = "merge_into" in allowed and s.lead.status not in (
+            S.UNREGISTERED,
+            S.MERGED,
+        )
     ctx = {
         "lead": lead,
-        "merge_lead": lead if can_merge else None,
+        "allowed": allowed,
+        "has_actions": bool(allowed & CARD_ACTIONS),
+        "merge_lead": lead if "merge_into" in allowed else None,
         "subjects": subjects,
         "similar": similar,
         "merged": selectors.merged_leads(user, lead),
         "status_labels": dict(S.choices),
         "timeline": selectors.lead_timeline(lead),
         "signatures": signatures,
-        "live": live,
-        "manage": manage,
-        "handle": handle,
-        "writable": writable,
-        "can_reveal": can_reveal_reporter(user, lead) and not lead.reporter_anonymous,
-        "can_triage": manage and lead.status in (S.REGISTERED, S.HELD),
-        "can_register": manage and lead.status == S.UNREGISTERED,
-        "can_conclude": handle and lead.status in (S.HANDLING, S.SIGNING) and writable,
-        "can_note": (handle or manage) and writable and lead.is_screened,
-        "can_sign_handler": can_sign_handler,
-        "can_sign_head": can_sign_head,
-        "can_cross_off": manage and lead.status == S.CONCLUDED,
-        "can_feedback": manage and lead.status == S.TRANSFERRED,
-        "can_reply": manage and lead.is_public,
+        "live": {s.role: s for s in signatures if s.binds(lead)},
         "transfer_form": forms.TransferForm(auto_id="transfer-%s"),
         "assign_form": forms.AssignForm(auto_id="assign-%s"),
         "merge_form": forms.MergeForm(auto_id="merge-%s"),
@@ -103,40 +94,64 @@ def _detail_context(request, lead, **extra) -> dict:
         ),
         "feedback_form": forms.TransferFeedbackForm(auto_id="feedback-%s"),
         "reply_form": forms.ReplyForm(auto_id="reply-%s"),
-        "handler_units": access.units_visible_to(user, LEAD_OFFICE_ROLES).order_by("path")[:300]
-        if manage
+        "handler_units": selectors.unit_choices(user, LEAD_OFFICE_ROLES)
+        if "assign" in allowed
         else [],
         "unfounded": LeadConclusion.UNFOUNDED,
     }
-    ctx["has_actions"] = any(
-        ctx[k]
-        for k in (
-            "can_register",
-            "can_triage",
-            "can_feedback",
-            "can_conclude",
-            "can_sign_handler",
-            "can_sign_head",
-            "can_cross_off",
-            "can_note",
-            "can_reply",
-        )
-    )
     ctx.update(attachments.attachment_context(user, lead))
     ctx.update(intake.detail_context(user, lead))
-    if can_sign_head:
+    if "sign_head" in allowed:
         ctx.update(screening.sign_conflicts_context(user, lead))
-    ctx.update(oversight_context(user, lead))
+    ctx.update(oversight.detail_context(user, lead, allowed))
     ctx["page_sections"] = ui.lead_page_sections(user, lead)
     ctx.update(extra)
     return ctx
+
+
+def lead_page(request: HttpRequest, lead: Lead, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The lead's page with `extra` in its context (a bound form, warnings to confirm)."""
+    return render(
+        request, "leads/detail.html", detail_context(request.user, lead, **extra), status=status
+    )
+
+
+def form_refused(
+    request: HttpRequest,
+    lead: Lead,
+    form: django_forms.Form,
+    *,
+    slot: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """An invalid action form: the lead's page again (422, nothing stored) with the errors
+    in a message, and beside the fields when the page draws the form kept in `slot` (a
+    context key, or `ov.<key>` for the oversight card)."""
+    messages.error(request, forms.form_errors(form))
+    ctx = detail_context(request.user, lead, **extra)
+    if slot and slot.startswith("ov."):
+        ctx["ov"][slot[3:]] = form
+    elif slot:
+        ctx[slot] = form
+    return render(request, "leads/detail.html", ctx, status=422)
+
+
+def refusal_message(exc: LeadError) -> str:
+    """A service's refusal as shown to the user, with the conflicts it names (if any)."""
+    conflicts = getattr(exc, "conflicts", None)
+    return f"{exc}：{'；'.join(conflicts)}" if conflicts else str(exc)
+
+
+def back_to_lead(request: HttpRequest, lead: Lead, *, anchor: str = "") -> HttpResponse:
+    """PRG: back to the lead's page (at `anchor`), where the messages are shown."""
+    return redirect(reverse("leads:detail", args=[lead.pk]) + (f"#{anchor}" if anchor else ""))
 
 
 @login_required
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_lead_for_user(request.user, pk)
     services.lead_record_read(lead=lead, actor=request.user, request=request)
-    ctx = _detail_context(request, lead)
+    ctx = detail_context(request.user, lead)
     if ctx["merged"]:  # their texts and reporters' messages are shown: a read of each
         _audit_list_read(request, "leads.lead.merged_read", ctx["merged"], main=lead.pk)
     return render(request, "leads/detail.html", ctx)
@@ -152,11 +167,7 @@ def lead_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except LeadWorkflowError as exc:
         raise PermissionDenied(str(exc)) from exc
-    response = render(
-        request,
-        "leads/detail.html",
-        _detail_context(request, lead, revealed={"name": name, "contact": contact}),
-    )
+    response = lead_page(request, lead, revealed={"name": name, "contact": contact})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -174,9 +185,12 @@ def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         target=lead,
         request=request,
     )
-    signatures = selectors.live_signatures_of(lead)
     return render(
         request,
         "leads/archive_sheet.html",
-        {"lead": lead, "signatures": signatures, "subjects": lead.subjects.all()},
+        {
+            "lead": lead,
+            "signatures": selectors.live_signatures_of(lead),
+            "subjects": selectors.subjects_of(lead),
+        },
     )

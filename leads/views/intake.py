@@ -5,11 +5,12 @@ the registration details (each change a timeline event).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from rectify.pagination import keyset_page
 
 from .. import forms, selectors, services
 from ..access import (
+    LEAD_ACTIONS,
     LEAD_OFFICE_ROLES,
     can_decide_subject_candidate,
     can_manage_lead,
@@ -29,10 +31,11 @@ from ..access import (
     lead_offices_for,
 )
 from ..models import Lead, LeadStatus
-from ..rules.screening import similar_leads
-from ..services import attachments
 from ..workflow import LeadError
 from .ledger import _audit_list_read
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 S = LeadStatus
 
@@ -63,7 +66,7 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     offices = lead_offices_for(request.user)
     if pk is not None:
         existing = get_lead_for_user(request.user, pk)
-        if existing.status != S.UNREGISTERED or not can_manage_lead(request.user, existing):
+        if not LEAD_ACTIONS["register"](request.user, existing):
             raise PermissionDenied
     initial = {}
     if existing:
@@ -90,24 +93,21 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             request.user, form.subject_tokens(), data.get("subject_unit_text", "")
         )
         try:
-            with transaction.atomic():  # the lead and its files, or neither
-                lead = services.lead_register(
-                    office=data["office"],
-                    actor=request.user,
-                    received_date=data["received_date"],
-                    channel=data["channel"],
-                    category=data["category"],
-                    summary=data["summary"],
-                    subjects=subjects,
-                    reporter_anonymous=data.get("reporter_anonymous", True),
-                    reporter_name=data.get("reporter_name", ""),
-                    reporter_contact=data.get("reporter_contact", ""),
-                    lead=existing,
-                    request=request,
-                )
-                attachments.attachments_add(
-                    lead=lead, actor=request.user, uploads=data["attachments"], request=request
-                )
+            lead = services.lead_register(
+                office=data["office"],
+                actor=request.user,
+                received_date=data["received_date"],
+                channel=data["channel"],
+                category=data["category"],
+                summary=data["summary"],
+                subjects=subjects,
+                reporter_anonymous=data.get("reporter_anonymous", True),
+                reporter_name=data.get("reporter_name", ""),
+                reporter_contact=data.get("reporter_contact", ""),
+                lead=existing,
+                uploads=data["attachments"],
+                request=request,
+            )
         except LeadError as exc:
             messages.error(request, str(exc))
         else:
@@ -123,7 +123,7 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         similar_text = (request.POST.get("summary") if request.method == "POST" else "") or (
             existing.summary if existing else ""
         )
-        similar = _similar_for(
+        similar = selectors.similar_for(
             request.user,
             text=similar_text,
             tokens=form.subject_tokens() if form.is_bound and form.is_valid() else [],
@@ -136,22 +136,12 @@ def lead_register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def _similar_for(user, *, text: str, tokens=(), exclude=None, officer_ids=()):
-    """L3 screening for the register form and the lead page (works without JavaScript)."""
-    ids = list(officer_ids)
-    if tokens:
-        ids += [s.officer.pk for s in selectors.match_subjects(user, list(tokens), "") if s.officer]
-    if len((text or "").strip()) < 4 and not ids:
-        return []
-    return similar_leads(text=text, officer_ids=ids, exclude_id=exclude, user=user)
-
-
 RECUSED_NOTICE = gettext_lazy(
     "被反映人可能是您本人（同名或同号），按回避规定该线索由本办公室其他受理人员办理，您已看不到它"
 )
 
 
-def detail_context(user, lead: Lead) -> dict:
+def detail_context(user: AnyUser, lead: Lead) -> dict[str, Any]:
     """What the lead page shows of intake's follow-ups (no reads of the original here: the
     original has its own audited page)."""
     manage = can_manage_lead(user, lead)
@@ -159,7 +149,6 @@ def detail_context(user, lead: Lead) -> dict:
     return {
         "subject_pending": pending,
         "has_original": can_read_original_report(user, lead) and selectors.has_original(lead),
-        "can_edit_details": manage and lead.is_writable and lead.status != LeadStatus.UNREGISTERED,
     }
 
 
@@ -217,11 +206,7 @@ def subject_decide(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResp
 def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit summary, category and subjects of a registered lead (old → new on the timeline)."""
     lead = get_lead_for_user(request.user, pk)
-    if not (
-        can_manage_lead(request.user, lead)
-        and lead.is_writable
-        and lead.status != LeadStatus.UNREGISTERED
-    ):
+    if not LEAD_ACTIONS["edit"](request.user, lead):
         raise PermissionDenied
     subjects = selectors.subjects_of(lead)
     initial = {

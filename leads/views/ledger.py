@@ -4,6 +4,8 @@ the handler's and unit head's own work page.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +23,11 @@ from ..ledger.exporter import ledger_xlsx
 from ..models import LeadCategory, LeadStatus
 from ..rules.leniency import leniency_counts, leniency_for
 from ..selectors.ledger import ledger_filter
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ..models import Lead
 
 S = LeadStatus
 
@@ -86,15 +93,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "statuses": S.choices,
             "categories": LeadCategory.choices,
             "channels": selectors.ledger_channels(),
-            "units": access.units_visible_to(request.user, LEAD_READER_ROLES)
-            .filter(depth__lte=6)
-            .order_by("path")[:300],
+            "units": selectors.unit_choices(request.user, LEAD_READER_ROLES, max_depth=6),
             "params": request.GET,
         },
     )
 
 
-def _audit_list_read(request, action: str, leads, **data) -> None:
+def _audit_list_read(
+    request: HttpRequest, action: str, leads: Iterable[Lead], **data: object
+) -> None:
     """A list page that shows leads' content is a read of each of them (one event)."""
     audit_record(
         actor=request.user,

@@ -176,7 +176,7 @@ def test_l4_assign_without_conflicts_needs_no_reason(org, register):
 
 def _post_assign(client, lead, org, **extra):
     return client.post(
-        reverse("leads:action", args=[lead.pk, "assign"]),
+        reverse("leads:assign", args=[lead.pk]),
         {
             "route": "talk_inquiry",
             "unit": org.police_a.pk,

@@ -99,7 +99,7 @@ def test_l10_past_deadline_in_the_triage_form_asks_then_assigns_on_the_second_su
 ):
     lead = register()
     client.force_login(org.office_staff)
-    url = reverse("leads:action", args=[lead.pk, "assign"])
+    url = reverse("leads:assign", args=[lead.pk])
     data = {
         "route": "verification",
         "unit": org.police_a.pk,
@@ -118,7 +118,7 @@ def test_l10_past_deadline_in_the_triage_form_asks_then_assigns_on_the_second_su
     assert lead.status == LeadStatus.HANDLING and lead.deadline == dt.date(2020, 1, 1)
     # A deadline from today on needs no confirmation.
     other = register()
-    url = reverse("leads:action", args=[other.pk, "assign"])
+    url = reverse("leads:assign", args=[other.pk])
     client.post(url, {**data, "deadline": timezone.localdate().isoformat()})
     other.refresh_from_db()
     assert other.status == LeadStatus.HANDLING

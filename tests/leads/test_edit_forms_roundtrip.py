@@ -130,7 +130,7 @@ def test_l9_conclusion_edit_form_round_trips_and_keeps_the_signatures(client, or
     _assert_dates_are_iso(values, types)
     assert values["conclusion"] == LeadConclusion.UNFOUNDED
     assert values["result"] == "经核查，反映问题不属实"
-    response = client.post(reverse("leads:action", args=[lead.pk, "conclude"]), values, follow=True)
+    response = client.post(reverse("leads:conclude", args=[lead.pk]), values, follow=True)
     assert not [m for m in response.context["messages"] if m.level_tag == "error"]
     lead.refresh_from_db()
     assert (lead.status, lead.result) == (LeadStatus.SIGNING, "经核查，反映问题不属实")

@@ -58,9 +58,7 @@ def test_l3_panel_shows_unregistered_reports_as_such_and_merges_in_one_click(cli
     page = client.get(reverse("leads:detail", args=[dup.pk])).content.decode()
     assert main.number in page and "未发现相似线索" not in page
     assert "并入此线索" in page and "data-confirm" in page
-    response = client.post(
-        reverse("leads:action", args=[dup.pk, "merge"]), {"into_id": main.pk}, follow=True
-    )
+    response = client.post(reverse("leads:merge", args=[dup.pk]), {"into_id": main.pk}, follow=True)
     assert f"已并入线索 {main.number}" in response.content.decode()
     dup.refresh_from_db()
     assert dup.status == LeadStatus.MERGED and dup.merged_into == main

@@ -60,7 +60,7 @@ def test_l5_substantiated_records_the_persons_dealt_with(client, org, assigned):
         )
     client.force_login(org.handler.user)
     client.post(
-        reverse("leads:action", args=[lead.pk, "conclude"]),
+        reverse("leads:conclude", args=[lead.pk]),
         {
             "conclusion": "partly",
             "disposition_form": "2",

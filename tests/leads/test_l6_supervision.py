@@ -240,7 +240,7 @@ def test_l6_jurisdiction_change_through_the_page_then_a_new_handler(client, org,
     # The office assigns a handler of the new unit.
     client.force_login(org.office_staff)
     client.post(
-        reverse("leads:action", args=[lead.pk, "assign"]),
+        reverse("leads:assign", args=[lead.pk]),
         {
             "route": lead.route,
             "unit": org.court_a.pk,

@@ -25,7 +25,7 @@ def messages_of(response) -> str:
 def test_l7_consultation_records_participants_and_conclusion_on_the_timeline(client, org, assigned):
     lead = assigned()
     client.force_login(org.handler.user)
-    url = reverse("leads:action", args=[lead.pk, "event"])
+    url = reverse("leads:event", args=[lead.pk])
     response = client.post(
         url,
         {
@@ -63,7 +63,7 @@ def test_l7_consultation_needs_participants_and_a_conclusion(client, org, assign
     assert str(exc.value) == services.CONSULTATION_NEEDS_CONCLUSION
     client.force_login(org.office_staff)
     response = client.post(
-        reverse("leads:action", args=[lead.pk, "event"]),
+        reverse("leads:event", args=[lead.pk]),
         {"kind": "consultation", "text": "会商", "participants": "甲、乙"},
         follow=True,
     )

@@ -71,7 +71,7 @@ def test_l9_the_sign_form_warns_the_unit_head_and_keeps_the_lead_unsigned(
     url = reverse("leads:detail", args=[own_bureau_lead.pk])
     page = client.get(url).content.decode()
     assert 'id="sign-conflict-list"' in page and "李四" in page
-    action = reverse("leads:action", args=[own_bureau_lead.pk, "sign"])
+    action = reverse("leads:sign", args=[own_bureau_lead.pk])
     response = client.post(action, {"role": "unit_head"})
     assert response.status_code == 422
     assert "仍然签字的理由" in response.content.decode()

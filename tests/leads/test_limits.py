@@ -45,7 +45,7 @@ def test_it_refuses_an_over_long_hold_reason_posted_to_a_lead_action(client, org
     lead = register()
     before = lead.status
     client.force_login(org.office_staff)
-    url = reverse("leads:action", args=[lead.pk, "hold"])
+    url = reverse("leads:hold", args=[lead.pk])
     response = client.post(url, {"reason": "因" * 2001}, follow=True)
     assert "“理由”最多2000字，现为2001字" in response.content.decode()
     lead.refresh_from_db()

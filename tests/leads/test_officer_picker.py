@@ -144,7 +144,7 @@ def test_it_puts_the_picker_on_handler_supervisor_and_accountability_fields(org)
 def test_l4_assign_by_typed_name_and_clear_error_for_an_outsider(client, org, register):
     lead = register()
     client.force_login(org.office_staff)
-    url = reverse("leads:action", args=[lead.pk, "assign"])
+    url = reverse("leads:assign", args=[lead.pk])
     data = {
         "route": "verification",
         "unit": org.police_a.pk,

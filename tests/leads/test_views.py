@@ -178,7 +178,7 @@ def test_recusal_office_staff_who_is_a_subject_cannot_reach_the_lead(client, org
     search = client.get(reverse("leads:ledger"), {"q": "礼金"}).content.decode()
     assert other.number in search and lead.number not in search
     assert client.get(reverse("leads:detail", args=[lead.pk])).status_code == 404
-    action = reverse("leads:action", args=[lead.pk, "close"])
+    action = reverse("leads:close", args=[lead.pk])
     assert client.post(action, {"reason": "x"}).status_code == 404
     assert lead.summary not in client.get(reverse("leads:intake")).content.decode()
     export = client.get(reverse("leads:ledger_export"))
@@ -258,7 +258,7 @@ def test_l4_triage_assign_through_the_page(client, org, register):
     lead = register()
     client.force_login(org.office_staff)
     response = client.post(
-        reverse("leads:action", args=[lead.pk, "assign"]),
+        reverse("leads:assign", args=[lead.pk]),
         {
             "route": "verification",
             "unit": org.police_a.pk,
@@ -278,7 +278,7 @@ def test_l9_signing_through_the_page(client, org, assigned):
     services.lead_conclude(
         lead=lead, actor=org.handler.user, conclusion=LeadConclusion.UNFOUNDED, result="查无实据"
     )
-    sign = reverse("leads:action", args=[lead.pk, "sign"])
+    sign = reverse("leads:sign", args=[lead.pk])
     client.force_login(org.unit_head.user)
     assert lead.number in client.get(reverse("leads:my_work")).content.decode()
     client.post(sign, {"role": "handler"})  # not the head's part
@@ -293,7 +293,7 @@ def test_l9_signing_through_the_page(client, org, assigned):
     sheet = client.get(reverse("leads:archive_sheet", args=[lead.pk])).content.decode()
     assert "查无实据" in sheet and "孙承办" in sheet and "周局长" in sheet
     client.force_login(org.office_staff)
-    client.post(reverse("leads:action", args=[lead.pk, "cross_off"]))
+    client.post(reverse("leads:cross_off", args=[lead.pk]))
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CROSSED_OFF
 
