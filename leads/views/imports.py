@@ -6,6 +6,8 @@ uploader may see."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +27,12 @@ from ..ledger.columns import COLUMNS
 from ..ledger.jobs import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 from ..models import LeadImportJob
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from rectify.models import Office
+
 IMPORTERS = (Role.INTAKE, Role.OFFICE)
 
 
@@ -36,11 +44,11 @@ class LeadImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("仅校验，不保存"), required=False)
 
-    def __init__(self, *args, offices, **kwargs):
+    def __init__(self, *args: Any, offices: QuerySet[Office], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(

@@ -6,6 +6,8 @@ Every query goes through leads.access.leads_visible_to(user) — recusal applies
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +29,9 @@ from ..rules import conflicts
 from ..rules.leniency import leniency_counts, leniency_for
 from ..rules.screening import similar_leads
 from ..selectors.subjects import match_subjects
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 # Who screens leads: the office's intake and staff, and the leaders over it.
 SCREENERS = (Role.INTAKE, Role.OFFICE, Role.LEADER)
@@ -94,7 +99,9 @@ def screening(request: HttpRequest) -> HttpResponse:
     )
 
 
-def assign_conflicts_context(user, lead: Lead, handler: Officer | None, number: str = "") -> dict:
+def assign_conflicts_context(
+    user: AnyUser, lead: Lead, handler: Officer | None, number: str = ""
+) -> dict[str, Any]:
     """The warnings for `handler`. A declared tie is named only to a user who may read the
     handler's self-check; office staff, who may not, are told its kind (亲属/企业/借贷对象)."""
     found = handler is not None
@@ -110,7 +117,7 @@ def assign_conflicts_context(user, lead: Lead, handler: Officer | None, number: 
     }
 
 
-def sign_conflicts_context(user, lead: Lead) -> dict:
+def sign_conflicts_context(user: AnyUser, lead: Lead) -> dict[str, Any]:
     """L9: the warnings for the unit head about to sign (their own ties, named to them only
     when they may read the declaration: their own self-check they may)."""
     officer = getattr(user, "officer", None) if getattr(user, "is_authenticated", False) else None
