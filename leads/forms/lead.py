@@ -323,6 +323,9 @@ class BoundedTextField(forms.CharField):
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
         self.limit = limit
+        # Stated like any CharField's (tests/selfcheck/test_limits.py reads max_length), but
+        # checked by `validate` with the count, not by Django's MaxLengthValidator.
+        self.max_length = limit
 
     def validate(self, value: str) -> None:
         super().validate(value)
