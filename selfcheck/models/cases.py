@@ -7,18 +7,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify.approval import ApprovalMixin, ApprovalStatus
 from rectify.models import ChronicProblem, Officer, Unit
 
-
-class CaseStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    PENDING = "pending", _("待领导审批")
-    PUBLISHED = "published", _("已发布")
-    REJECTED = "rejected", _("未批准")
+# The states of rectify.approval, under the name self-check has always used.
+CaseStatus = ApprovalStatus
 
 
-class WarningCase(models.Model):
-    """A typical case for warning education; published only after a leader approves (O6)."""
+class WarningCase(ApprovalMixin, models.Model):
+    """A typical case for warning education; published only after a leader approves (O6).
+    Status and decision fields come from rectify.approval.ApprovalMixin."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("发布范围（含下级）"), on_delete=models.PROTECT, related_name="+"
@@ -29,16 +27,10 @@ class WarningCase(models.Model):
     )
     body = models.TextField(_("案例内容"))
     lesson = models.TextField(_("警示启示"), blank=True)
-    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("警示教育案例")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from rectify.approval import ApprovalError, approval_decide
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
@@ -15,7 +14,6 @@ from ..errors import (
     CASE_NOT_PENDING,
     CASE_NOT_PUBLISHED,
     SelfCheckError,
-    refuse_too_long,
 )
 from ..models import (
     CaseRead,
@@ -46,28 +44,24 @@ def warning_case_create(
     return case
 
 
-@transaction.atomic
 def warning_case_decide(
     *, case: WarningCase, approve: bool, actor: AbstractBaseUser | None, note: str = ""
 ) -> WarningCase:
-    case = WarningCase.objects.select_for_update().get(pk=case.pk)
-    if case.status != CaseStatus.PENDING:
-        raise SelfCheckError(str(CASE_NOT_PENDING))
-    case.status = CaseStatus.PUBLISHED if approve else CaseStatus.REJECTED
-    case.decided_by = actor
-    case.decided_at = timezone.now()
-    note = (note or "").strip()
-    refuse_too_long(note, CASE_NOTE_MAX, _("审批意见"))
-    case.decision_note = note
-    case.full_clean()
-    case.save()
-    audit_record(
-        actor=actor,
-        action=audit.CASE_APPROVED if approve else audit.CASE_REJECTED,
-        verb=AuditVerb.CHANGE,
-        target=case,
-    )
-    return case
+    """The leader's decision, through the shared approval mechanism (rectify.approval).
+    Who may decide is checked by the view (selfcheck.access.can_decide_case)."""
+    try:
+        return approval_decide(
+            obj=case,
+            approve=approve,
+            actor=actor,
+            note=note,
+            may_decide=None,
+            approved_action=audit.CASE_APPROVED,
+            rejected_action=audit.CASE_REJECTED,
+            not_pending=CASE_NOT_PENDING,
+        )
+    except ApprovalError as exc:
+        raise SelfCheckError(str(exc)) from exc
 
 
 @transaction.atomic
