@@ -21,12 +21,14 @@ from .plans import (
     Plan,
     ResponsibilityLevel,
 )
+from .public import Commitment, PracticalMatter, TypicalCase
 from .surveys import RemediationPolicy, SurveyBatch, SurveyCode, SurveyResponse
 
 __all__ = [
     "AcceptanceAttempt",
     "Accountability",
     "AttemptDecision",
+    "Commitment",
     "Disposition",
     "Document",
     "Evidence",
@@ -42,6 +44,7 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "Plan",
+    "PracticalMatter",
     "ProblemListImport",
     "RemediationPolicy",
     "ResponsibilityLevel",
@@ -52,4 +55,5 @@ __all__ = [
     "SurveyBatch",
     "SurveyCode",
     "SurveyResponse",
+    "TypicalCase",
 ]
