@@ -27,6 +27,9 @@ def _always_open(path: str) -> bool:
         # The public reporting pages serve anybody, signed in or not.
         reverse("leads:public_report"),
         reverse("leads:public_status"),
+        reverse("remediation:survey"),
+        reverse("remediation:survey_answer"),
+        reverse("remediation:survey_thanks"),
     }
 
 

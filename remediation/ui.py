@@ -16,6 +16,9 @@ from rectify.ui import NavItem, PageSection, Panel, PanelLine
 
 from .access import (
     ITEM_READER_ROLES,
+    MATTER_READER_ROLES,
+    PUBLIC_MANAGER_ROLES,
+    PUBLIC_READER_ROLES,
     can_generate_from_lead,
     can_generate_from_report,
     items_visible_to,
@@ -34,13 +37,26 @@ if TYPE_CHECKING:
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:
-    # One entry: plans, rules, rotations and meetings are tabs of the remediation pages
-    # (templates/remediation/_tabs.html), so the top bar stays one line at 1366 px.
+    items = []
     if access.has_role(user, *ITEM_READER_ROLES):
-        return [NavItem(_("专项整治"), reverse("remediation:ledger"), order=30)]
-    if getattr(user, "is_authenticated", False) and has_remediation_work(user):
-        return [NavItem(_("专项整治"), reverse("remediation:my_items"), order=30)]
-    return []
+        items.append(NavItem(_("专项整治"), reverse("remediation:ledger"), order=30))
+    elif getattr(user, "is_authenticated", False) and has_remediation_work(user):
+        items.append(NavItem(_("专项整治"), reverse("remediation:my_items"), order=30))
+    return items + public_nav_items(user)
+
+
+def public_nav_items(user: AnyUser) -> list[NavItem]:
+    """Commitments, acceptance results, practical matters, typical cases (O4–O6)."""
+    items = []
+    if access.has_role(user, *PUBLIC_MANAGER_ROLES):
+        items.append(NavItem(_("整治承诺"), reverse("remediation:commitments"), order=34))
+    if access.has_role(user, *PUBLIC_READER_ROLES):
+        items.append(NavItem(_("群众验收"), reverse("remediation:survey_results"), order=35))
+    if access.has_role(user, *MATTER_READER_ROLES):
+        items.append(NavItem(_("办实事"), reverse("remediation:matters"), order=36))
+    if access.has_role(user, *PUBLIC_READER_ROLES):
+        items.append(NavItem(_("典型案例"), reverse("remediation:cases"), order=37))
+    return items
 
 
 def home_panels(user: AnyUser) -> list[Panel]:

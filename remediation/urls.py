@@ -1,6 +1,20 @@
 from django.urls import path
 
-from .views import closure, excel, items, ledger, meetings, plans, rotations, rules, work
+from .views import (
+    acceptance,
+    cases,
+    closure,
+    excel,
+    items,
+    ledger,
+    matters,
+    meetings,
+    plans,
+    public,
+    rotations,
+    rules,
+    work,
+)
 
 app_name = "remediation"
 
@@ -90,4 +104,28 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    # --- public pages (no login; not access-logged: deploy/gunicorn.conf.py) ------------
+    path("public/units/<int:pk>/", public.public_unit, name="public_unit"),
+    path("survey/", public.survey, name="survey"),
+    path("survey/answer/", public.survey_answer, name="survey_answer"),
+    path("survey/thanks/", public.survey_thanks, name="survey_thanks"),
+    # --- public commitments and acceptance (O4) ------------------------------------------
+    path("commitments/", acceptance.commitments, name="commitments"),
+    path("commitments/new/", acceptance.commitment_create, name="commitment_create"),
+    path("commitments/<int:pk>/edit/", acceptance.commitment_edit, name="commitment_edit"),
+    path("acceptance/batches/new/", acceptance.survey_batch_new, name="survey_batch_new"),
+    path("acceptance/batches/", acceptance.survey_batch_create, name="survey_batch_create"),
+    path("acceptance/results/", acceptance.survey_results, name="survey_results"),
+    # --- 我为群众办实事 (O5) --------------------------------------------------------------
+    path("matters/", matters.matters, name="matters"),
+    path("matters/new/", matters.matter_create, name="matter_create"),
+    path("matters/<int:pk>/", matters.matter_detail, name="matter_detail"),
+    path("matters/<int:pk>/complete/", matters.matter_complete, name="matter_complete"),
+    path("matters/<int:pk>/evidence/", matters.matter_evidence, name="matter_evidence"),
+    # --- typical cases (O6) --------------------------------------------------------------
+    path("cases/", cases.cases, name="cases"),
+    path("cases/new/", cases.case_create, name="case_create"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/submit/", cases.case_submit, name="case_submit"),
+    path("cases/<int:pk>/decide/", cases.case_decide, name="case_decide"),
 ]

@@ -7,79 +7,231 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rectify', '0005_officer_post_since'),
-        ('remediation', '0003_problem_list_import'),
+        ("rectify", "0005_officer_post_since"),
+        ("remediation", "0003_problem_list_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='承诺事项')),
-                ('text', models.TextField(verbose_name='承诺内容')),
-                ('is_published', models.BooleanField(default=False, verbose_name='向社会公开')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='公开日期')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='承诺完成时限')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="承诺事项")),
+                ("text", models.TextField(verbose_name="承诺内容")),
+                ("is_published", models.BooleanField(default=False, verbose_name="向社会公开")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="公开日期")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="承诺完成时限")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整治承诺',
-                'verbose_name_plural': '整治承诺',
-                'indexes': [models.Index(fields=['unit', 'is_published'], name='commitment_unit_pub')],
+                "verbose_name": "整治承诺",
+                "verbose_name_plural": "整治承诺",
+                "indexes": [
+                    models.Index(fields=["unit", "is_published"], name="commitment_unit_pub")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PracticalMatter',
+            name="PracticalMatter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='实事项目')),
-                ('commitment', models.TextField(verbose_name='承诺内容')),
-                ('deadline', models.DateField(verbose_name='完成时限')),
-                ('is_public', models.BooleanField(default=False, verbose_name='向社会公开')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('completion_note', models.TextField(blank=True, verbose_name='完成情况')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='remediation.document', verbose_name='佐证材料')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.officer', verbose_name='责任人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="实事项目")),
+                ("commitment", models.TextField(verbose_name="承诺内容")),
+                ("deadline", models.DateField(verbose_name="完成时限")),
+                ("is_public", models.BooleanField(default=False, verbose_name="向社会公开")),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="完成时间"),
+                ),
+                ("completion_note", models.TextField(blank=True, verbose_name="完成情况")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="remediation.document",
+                        verbose_name="佐证材料",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.officer",
+                        verbose_name="责任人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '为群众办实事',
-                'verbose_name_plural': '为群众办实事',
-                'indexes': [models.Index(fields=['-created_at', '-id'], name='matter_created'), models.Index(fields=['unit', 'completed_at'], name='matter_unit_done')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('completed_at__isnull', True), ('evidence__isnull', False), _connector='OR'), name='matter_done_with_evidence')],
+                "verbose_name": "为群众办实事",
+                "verbose_name_plural": "为群众办实事",
+                "indexes": [
+                    models.Index(fields=["-created_at", "-id"], name="matter_created"),
+                    models.Index(fields=["unit", "completed_at"], name="matter_unit_done"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("completed_at__isnull", True),
+                            ("evidence__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="matter_done_with_evidence",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TypicalCase',
+            name="TypicalCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('pending', '待领导审批'), ('published', '已发布'), ('rejected', '未批准')], default='draft', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=300)),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='案例内容')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('items', models.ManyToManyField(blank=True, related_name='typical_cases', to='remediation.item', verbose_name='关联整改问题')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rectify.unit', verbose_name='发布单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending", "待领导审批"),
+                            ("published", "已发布"),
+                            ("rejected", "未批准"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=300)),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="案例内容")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "items",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="typical_cases",
+                        to="remediation.item",
+                        verbose_name="关联整改问题",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rectify.unit",
+                        verbose_name="发布单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '典型案例宣传',
-                'verbose_name_plural': '典型案例宣传',
-                'indexes': [models.Index(fields=['unit', 'status'], name='typicalcase_unit_status')],
+                "verbose_name": "典型案例宣传",
+                "verbose_name_plural": "典型案例宣传",
+                "indexes": [
+                    models.Index(fields=["unit", "status"], name="typicalcase_unit_status")
+                ],
             },
         ),
     ]
