@@ -3,8 +3,8 @@ both run `gunicorn -c deploy/gunicorn.conf.py rectify.wsgi`.
 
 No traces of reporters: the access log never carries the client's address or any request
 header (user agent, forwarded-for, referer), whatever access_log_format says, and the
-public reporting and status pages are not access-logged at all (their path and time alone
-would date a report). tests/rectify/test_public_traces.py runs this very command.
+public pages (reporting, status, acceptance survey, commitments) are not access-logged at
+all (their path and time alone would date a report or an answer). tests/rectify/test_public_traces.py runs this very command.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ errorlog = "-"
 # Time, method, path (no query string), status, bytes, duration.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
-# The public pages of leads/urls.py (mounted under /leads/): report/ and report/status/.
-PUBLIC_PREFIXES = ("/leads/report/",)
+# The public pages: leads/urls.py's report/ and report/status/ (mounted under /leads/),
+# remediation/urls.py's acceptance survey and units' public commitments pages.
+PUBLIC_PREFIXES = ("/leads/report/", "/remediation/survey/", "/remediation/public/")
 _BLANKED = ("h", "a", "f", "l", "u", "q")
 
 
