@@ -37,17 +37,17 @@ from rectify.models import Officer, Role, Unit
 from selfcheck.access import can_review_report, selfchecks_visible_to
 
 from .models import (
+    Commitment,
     Evidence,
     Item,
     Measure,
     Meeting,
     Plan,
+    PracticalMatter,
     ProblemListImport,
     Rotation,
     Rule,
     RuleStatus,
-    Commitment,
-    PracticalMatter,
     TypicalCase,
 )
 

@@ -208,3 +208,33 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 def outputs_item(unit: Unit, number: str, **kwargs) -> object:
     """A remediation item (and its plan) in `unit`, for the outputs tests."""
     return RemediationItemFactory(plan__unit=unit, number=number, **kwargs)
+# --- remediation: public commitments, survey, practical matters, typical cases (RC) -----
+
+
+def remediation_item(unit: Unit, *, campaign: Campaign | None = None, number: str = "", **kw):
+    """A plan of `unit` (one per chronic problem) and one item of it."""
+    from rectify.models import ChronicProblem
+    from remediation.models import Item, ItemKind, ItemOrigin, Plan
+
+    campaign = campaign or Campaign.current()
+    plan, _ = Plan.objects.get_or_create(
+        campaign=campaign,
+        unit=unit,
+        problem=ChronicProblem.BUSINESS,
+        defaults={
+            "title": f"{unit.name}整治方案",
+            "goal": "整治目标",
+            "start_date": timezone.localdate(),
+            "end_date": timezone.localdate() + dt.timedelta(days=60),
+        },
+    )
+    number = number or f"RC-{unit.code}-{Item.objects.count() + 1}"
+    defaults = {
+        "description": "窗口单位办事推诿、群众反映强烈",
+        "kind": ItemKind.FREQUENT,
+        "origin": ItemOrigin.PUBLIC,
+        "deadline": timezone.localdate() + dt.timedelta(days=30),
+        "responsible_unit": unit,
+    }
+    defaults.update(kw)
+    return Item.objects.create(plan=plan, unit=unit, number=number, **defaults)
