@@ -20,7 +20,9 @@ from ..services.surveys import SurveyError
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the code travels in the QR's URL
+    # The code travels in the QR's URL: never sent to another site. ("no-referrer" would
+    # make the browser post `Origin: null`, which the CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
