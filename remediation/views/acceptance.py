@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from rectify.access import get_unit_for_user, has_role
 from rectify.models import Role
+from rectify.params import id_param
 
 from .. import access, audit
 from ..forms.public import CommitmentEditForm, CommitmentForm, SurveyBatchForm
@@ -112,9 +113,9 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _batch_form(request: HttpRequest, data: object = None) -> SurveyBatchForm:
     units = selectors.units_for_public_management(request.user)
     initial = {}
-    item_pk = request.GET.get("item")
-    if item_pk and item_pk.isdigit() and len(item_pk) < 10:
-        item = access.get_item_for_user(request.user, int(item_pk))
+    item_pk = id_param(request.GET, "item")
+    if item_pk is not None:
+        item = access.get_item_for_user(request.user, item_pk)
         initial = {"unit": item.unit_id, "item_number": item.number}
     return SurveyBatchForm(data, units=units, initial=initial)
 
