@@ -15,6 +15,7 @@ class RemediationConfig(AppConfig):
         from .selectors.closure import closure_part, escalation_part
         from .selectors.items import ITEM_PAGE_PARTS
         from .selectors.outputs import item_outputs_part, lead_meetings_section
+        from .selectors.public import item_survey_part
         from .ui import lead_section, report_section
 
         for section in (lead_section, lead_meetings_section):
@@ -22,7 +23,9 @@ class RemediationConfig(AppConfig):
                 LEAD_PAGE_SECTIONS.append(section)
         if report_section not in REPORT_PAGE_SECTIONS:
             REPORT_PAGE_SECTIONS.append(report_section)
-        # The item page's parts beyond plans and measures (acceptance, escalation, rules and meetings).
-        for part in (closure_part, escalation_part, item_outputs_part):
+        # The item page's parts beyond plans and measures: acceptance, escalation, rules and
+        # meetings, the public survey's results.
+        parts = (closure_part, escalation_part, item_outputs_part, item_survey_part)
+        for part in parts:
             if part not in ITEM_PAGE_PARTS:
                 ITEM_PAGE_PARTS.append(part)

@@ -12,7 +12,7 @@ from rectify.forms import OfficerPickerField, ScopedForm
 from rectify.models import Unit
 from rectify.widgets import LimitedTextarea
 
-from ..services.surveys import BATCH_MAX, COMMENT_MAX
+from ..rules.surveys import BATCH_MAX, COMMENT_MAX
 
 
 def _unit_choices(units: Iterable[Unit]) -> list[tuple[int, str]]:

@@ -31,6 +31,7 @@ from rectify.models import AuditVerb, Unit
 
 from .. import audit
 from ..models import Item, SurveyBatch, SurveyCode, SurveyResponse
+from ..rules.surveys import BATCH_MAX, COMMENT_MAX
 from ..workflow import RemediationError
 from .public import current_campaign
 
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 CODE_LENGTH = 10
-BATCH_MAX = 500
-COMMENT_MAX = 1000
 
 BATCH_SIZE_BAD = _("份数须为 1 至 %(max)s 之间的整数")
 BATCH_ITEM_OUTSIDE = _("整改问题须属于所选单位（含下级）")

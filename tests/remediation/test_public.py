@@ -502,3 +502,14 @@ def test_o6_shares_the_approval_mechanism_with_selfcheck_warning_cases():
     from selfcheck.models import CaseStatus
 
     assert CaseStatus is ApprovalStatus
+
+
+def test_o4_item_page_shows_the_survey_box(client, org):
+    item = remediation_item(org.court_a)
+    _b, codes = _batch(org, item=item, size=2)
+    surveys.survey_answer(raw_code=codes[0], satisfaction=5, comment="")
+    client.force_login(org.office_staff)
+    page = client.get(reverse("remediation:item_detail", args=[item.pk])).content.decode()
+    box = page.split('id="item-survey"')[1].split("</section>")[0]
+    assert "已收到 1 份意见" in box and 'id="survey-not-passed"' in box
+    assert reverse("remediation:survey_batch_new") + f"?item={item.pk}" in box
