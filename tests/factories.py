@@ -208,6 +208,8 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 def outputs_item(unit: Unit, number: str, **kwargs) -> object:
     """A remediation item (and its plan) in `unit`, for the outputs tests."""
     return RemediationItemFactory(plan__unit=unit, number=number, **kwargs)
+
+
 # --- remediation: public commitments, survey, practical matters, typical cases (RC) -----
 
 
