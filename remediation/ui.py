@@ -17,6 +17,7 @@ from rectify.ui import NavItem, PageSection, Panel, PanelLine
 from .access import (
     ITEM_READER_ROLES,
     MATTER_READER_ROLES,
+    OUTPUT_READER_ROLES,
     PUBLIC_MANAGER_ROLES,
     PUBLIC_READER_ROLES,
     can_generate_from_lead,
@@ -37,26 +38,43 @@ if TYPE_CHECKING:
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:
-    items = []
+    """One entry in the top bar; the parts of remediation are its section links
+    (`section_links`, drawn on each list page by `{% remediation_sections %}`), so the bar
+    stays one line at 1366 px."""
     if access.has_role(user, *ITEM_READER_ROLES):
-        items.append(NavItem(_("专项整治"), reverse("remediation:ledger"), order=30))
-    elif getattr(user, "is_authenticated", False) and has_remediation_work(user):
-        items.append(NavItem(_("专项整治"), reverse("remediation:my_items"), order=30))
-    return items + public_nav_items(user)
+        return [NavItem(_("专项整治"), reverse("remediation:ledger"), order=30)]
+    if getattr(user, "is_authenticated", False) and has_remediation_work(user):
+        return [NavItem(_("专项整治"), reverse("remediation:my_items"), order=30)]
+    return []
 
 
-def public_nav_items(user: AnyUser) -> list[NavItem]:
-    """Commitments, acceptance results, practical matters, typical cases (O4–O6)."""
-    items = []
+def section_links(user: AnyUser) -> list[NavItem]:
+    """The pages of remediation the user may open: items and plans (R1–R6), rules,
+    rotations and meetings (R7, R8, O3), commitments, acceptance results, practical matters
+    and typical cases (O4–O6)."""
+    links = []
+    if access.has_role(user, *ITEM_READER_ROLES):
+        links += [
+            NavItem(_("问题台账"), reverse("remediation:ledger"), order=1),
+            NavItem(_("整治方案"), reverse("remediation:plan_list"), order=2),
+        ]
+    if getattr(user, "is_authenticated", False) and has_remediation_work(user):
+        links.append(NavItem(_("我的整改"), reverse("remediation:my_items"), order=3))
+    if access.has_role(user, *OUTPUT_READER_ROLES):
+        links += [
+            NavItem(_("制度规范"), reverse("remediation:rule_list"), order=4),
+            NavItem(_("交流轮岗"), reverse("remediation:rotation_list"), order=5),
+            NavItem(_("会商记录"), reverse("remediation:meeting_list"), order=6),
+        ]
     if access.has_role(user, *PUBLIC_MANAGER_ROLES):
-        items.append(NavItem(_("整治承诺"), reverse("remediation:commitments"), order=34))
+        links.append(NavItem(_("整治承诺"), reverse("remediation:commitments"), order=7))
     if access.has_role(user, *PUBLIC_READER_ROLES):
-        items.append(NavItem(_("群众验收"), reverse("remediation:survey_results"), order=35))
+        links.append(NavItem(_("群众验收"), reverse("remediation:survey_results"), order=8))
     if access.has_role(user, *MATTER_READER_ROLES):
-        items.append(NavItem(_("办实事"), reverse("remediation:matters"), order=36))
+        links.append(NavItem(_("办实事"), reverse("remediation:matters"), order=9))
     if access.has_role(user, *PUBLIC_READER_ROLES):
-        items.append(NavItem(_("典型案例"), reverse("remediation:cases"), order=37))
-    return items
+        links.append(NavItem(_("典型案例"), reverse("remediation:cases"), order=10))
+    return links
 
 
 def home_panels(user: AnyUser) -> list[Panel]:
