@@ -70,7 +70,6 @@ urlpatterns = [
         name="item_from_report",
     ),
     # Closure and escalation of an item (R5, R6): one URL per action.
-    path("items/<int:pk>/closure/", closure.item_closure, name="item_closure"),
     path("items/<int:pk>/submit/", closure.item_submit, name="item_submit"),
     path("items/<int:pk>/accept/", closure.item_accept, name="item_accept"),
     path("items/<int:pk>/return/", closure.item_return, name="item_return"),

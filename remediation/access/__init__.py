@@ -47,6 +47,7 @@ from .items import (
     my_officer_ids,
     plan_units_for,
     plans_visible_to,
+    recused_from_source_lead,
     superior_unit,
 )
 from .outputs import (
@@ -147,6 +148,7 @@ __all__ = [
     "is_measure_owner",
     "item_actions_for",
     "item_visible_to",
+    "recused_from_source_lead",
     "items_visible_to",
     "lead_unit",
     "matters_visible_to",

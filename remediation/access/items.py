@@ -144,6 +144,15 @@ ITEM_CLOSURE_ACTIONS = {
 }
 
 
+def recused_from_source_lead(user: AnyUser, item: Item) -> bool:
+    """Whether `user` is recused from the lead `item` was generated from (a subject of it,
+    or a possible identity match not ruled out): such a person is told nothing about the
+    item, reminders included. No query for an item without a source lead."""
+    if item.source_lead_id is None:
+        return False
+    return Item.objects.filter(pk=item.pk).filter(recused_q(user, prefix="source_lead__")).exists()
+
+
 def item_visible_to(user: AnyUser, item: Item) -> bool:
     """Whether `user` may open `item` (used to link a linked item, or to name it only)."""
     return items_visible_to(user).filter(pk=item.pk).exists()

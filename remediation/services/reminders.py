@@ -2,7 +2,7 @@
 items are told what falls due within REMIND_DAYS_BEFORE days and what is overdue. In-app
 notices through selfcheck's notice service (its unread count is on the home page), with an
 e-mail as well when SMTP is configured. Idempotent per day: one dedupe key per object and
-day. Overdue is computed here from the deadline, never stored."""
+day. People recused from the item's source lead are skipped. Overdue is computed here from the deadline, never stored."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from rectify.models import AuditVerb
 from selfcheck.services import notice_send
 
 from .. import audit
+from ..access import recused_from_source_lead
 from ..models import Item
 from ..selectors.closure import items_due, measures_due
 
@@ -42,7 +43,7 @@ def _when(deadline: dt.date, today: dt.date) -> str:
 
 def item_url(item: Item | int) -> str:
     pk = item if isinstance(item, int) else item.pk
-    return reverse("remediation:item_closure", args=[pk])
+    return reverse("remediation:item_detail", args=[pk])
 
 
 def remediation_reminders_send(*, today: dt.date | None = None) -> RemediationReminders:
@@ -60,6 +61,8 @@ def remediation_reminders_send(*, today: dt.date | None = None) -> RemediationRe
             result.already += 1
 
     for m in measures_due(today=today, horizon=horizon).iterator(chunk_size=500):
+        if recused_from_source_lead(m.owner.user, m.item):
+            continue  # recusal: nothing about an item from a lead naming the owner
         text = _("整改措施“%(m)s”（问题%(n)s）%(when)s") % {
             "m": Truncator(m.text).chars(40),
             "n": m.item.number,
@@ -67,6 +70,8 @@ def remediation_reminders_send(*, today: dt.date | None = None) -> RemediationRe
         }
         send(m.owner.user, text, item_url(m.item_id), f"rem-measure-{m.pk}-{day}")
     for item in items_due(today=today, horizon=horizon).iterator(chunk_size=500):
+        if recused_from_source_lead(item.responsible_person.user, item):
+            continue
         text = _("整改问题%(n)s“%(d)s”%(when)s") % {
             "n": item.number,
             "d": Truncator(item.description).chars(40),

@@ -1,8 +1,8 @@
 """Closure and escalation actions on an item (R5, R6): one URL per action, each a POST that
 loads the item with get_item_for_user (404 when invisible), asks
 access.ITEM_CLOSURE_ACTIONS, validates its form, calls one service and redirects back to
-the item. A refused form re-renders the closure page with the errors next to the fields
-(422); a refused action says why in Chinese (the accept refusal names every missing
+the item page's closure section. A refused form re-renders the item page with the errors
+next to the fields (422); a refused action says why in Chinese (the accept refusal names every missing
 condition)."""
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from .. import audit
 from ..access import ITEM_CLOSURE_ACTIONS, get_item_for_user
 from ..forms import closure as forms
 from ..models import Item
@@ -27,13 +26,14 @@ from ..selectors.closure import closure_part, escalation_part
 from ..services import closure as services
 from ..services import escalation
 from ..workflow import ItemWorkflowError, RemediationError
+from .items import render_item_page
 
 FORM_INVALID = _("填写有误，请按提示修改后重新提交")
 
 
 def item_page_url(item: Item) -> str:
-    """Where an action returns to: the item's closure section."""
-    return reverse("remediation:item_closure", args=[item.pk]) + "#closure"
+    """Where an action returns to: the item page's closure section."""
+    return reverse("remediation:item_detail", args=[item.pk]) + "#closure"
 
 
 def _load(request: HttpRequest, pk: int, action: str) -> Item:
@@ -52,19 +52,12 @@ def _page(
     refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    ctx: dict = {"item": item, "accept_refused": refused or []}
+    """The item page again, its closure and escalation parts rebuilt around the form
+    that failed (the other parts as on a plain GET)."""
+    ctx: dict = {"accept_refused": refused or []}
     ctx.update(closure_part(request.user, item, bound=bound))
     ctx.update(escalation_part(request.user, item, bound=escalate_form))
-    return render(request, "remediation/item_closure.html", ctx, status=status)
-
-
-@login_required
-@require_GET
-def item_closure(request: HttpRequest, pk: int) -> HttpResponse:
-    """验收与问责: the item's closure and escalation sections on their own page."""
-    item = get_item_for_user(request.user, pk)
-    audit.audit_read(actor=request.user, action=audit.ITEM_READ, target=item, request=request)
-    return _page(request, item)
+    return render_item_page(request, item, status=status, **ctx)
 
 
 def _run(

@@ -115,8 +115,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_item_page(request, item)
 
 
-def render_item_page(request: HttpRequest, item: Item, **forms_given: Any) -> HttpResponse:
-    """The item page; an action whose form failed passes its bound form to show errors."""
+def render_item_page(
+    request: HttpRequest, item: Item, *, status: int = 200, **forms_given: Any
+) -> HttpResponse:
+    """The item page; an action whose form failed passes its bound form (or a part's
+    context built around it) to show the errors next to the fields, with `status` 422."""
     context = item_selectors.item_page(request.user, item)
     context.update(
         {
@@ -128,7 +131,7 @@ def render_item_page(request: HttpRequest, item: Item, **forms_given: Any) -> Ht
         }
     )
     context.update(forms_given)
-    return render(request, "remediation/item_detail.html", context)
+    return render(request, "remediation/item_detail.html", context, status=status)
 
 
 @login_required

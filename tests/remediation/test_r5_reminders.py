@@ -71,3 +71,23 @@ def test_r5_reminders_email_when_smtp(org, settings, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         remediation_reminders_send(today=timezone.localdate() + dt.timedelta(days=1))
     assert mail.outbox == []
+
+
+def test_r5_reminders_skip_people_recused_from_the_source_lead(org, make_lead):
+    """An item generated from a lead naming its measure owner (or responsible person) tells
+    them nothing: recusal reaches the reminders too."""
+    today = timezone.localdate()
+    lead = make_lead(subjects=[org.officer_a2])
+    item = make_item(
+        org.station_a1,
+        responsible_person=org.officer_a2,
+        deadline=today - dt.timedelta(days=1),
+        source_lead=lead,
+        origin="lead",
+    )
+    RemediationMeasureFactory(item=item, owner=org.officer_a2, deadline=today)
+    RemediationMeasureFactory(item=item, owner=org.officer_a, deadline=today)
+
+    result = remediation_reminders_send(today=today)
+    assert result.sent == 1
+    assert set(Notice.objects.values_list("user_id", flat=True)) == {org.officer_a.user_id}

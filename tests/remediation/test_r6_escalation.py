@@ -47,18 +47,18 @@ def test_r6_escalation_two_levels(client, org):
 
     # Both pages show the link and each other's status.
     client.force_login(org.office_staff)
-    page = client.get(_url("item_closure", station)).content.decode()
-    assert _url("item_closure", bureau) in page and "已上报上级" in page
-    page = client.get(_url("item_closure", bureau)).content.decode()
-    assert _url("item_closure", station) in page and "下级上报" in page
+    page = client.get(_url("item_detail", station)).content.decode()
+    assert _url("item_detail", bureau) in page and "已上报上级" in page
+    page = client.get(_url("item_detail", bureau)).content.decode()
+    assert _url("item_detail", station) in page and "下级上报" in page
     # The city's item is outside the district office's jurisdiction: status, no link.
-    page = client.get(_url("item_closure", district)).content.decode()
-    assert "已上报上级，状态：" in page and _url("item_closure", city) not in page
-    assert client.get(_url("item_closure", city)).status_code == 404
+    page = client.get(_url("item_detail", district)).content.decode()
+    assert "已上报上级，状态：" in page and _url("item_detail", city) not in page
+    assert client.get(_url("item_detail", city)).status_code == 404
     # The city's leader sees the city item and the link down to the district's.
     client.force_login(org.chief)
-    page = client.get(_url("item_closure", city)).content.decode()
-    assert _url("item_closure", district) in page and "待整改" in page
+    page = client.get(_url("item_detail", city)).content.decode()
+    assert _url("item_detail", district) in page and "待整改" in page
 
     # Once escalated, not again; the root of the tree has no superior.
     with pytest.raises(ClosureError, match="不能重复上报"):

@@ -31,7 +31,7 @@ def test_r5_accept_names_missing_conditions(client, org, broken, named):
     assert len(refused.value.reasons) == 1 and refused.value.reasons[0].startswith(named)
 
     client.force_login(org.office_staff)
-    page = client.get(_url("item_closure", item)).content.decode()
+    page = client.get(_url("item_detail", item)).content.decode()
     assert named in page and "disabled" in page  # the list beside a disabled button
     response = client.post(_url("item_accept", item))
     assert response.status_code == 422
@@ -55,7 +55,7 @@ def test_r5_evidence_pending_or_missing_blocks(org):
 def test_r5_accept_when_all_three_hold(client, org):
     item = make_ready(org.station_a1, org.unit_head.user)
     client.force_login(org.office_staff)
-    assert "三个条件均已满足" in client.get(_url("item_closure", item)).content.decode()
+    assert "三个条件均已满足" in client.get(_url("item_detail", item)).content.decode()
     response = client.post(_url("item_accept", item))
     assert response.status_code == 302
     item.refresh_from_db()
@@ -84,7 +84,7 @@ def test_r5_return_keeps_every_attempt_and_reason(client, org):
         ("第二次整改", AttemptDecision.RETURNED, "群众仍有意见"),
         ("第三次整改", AttemptDecision.PENDING, ""),
     ]
-    page = client.get(_url("item_closure", item)).content.decode()
+    page = client.get(_url("item_detail", item)).content.decode()
     for text in ("台账不全", "群众仍有意见", "第一次整改", "第三次整改"):
         assert text in page
 
@@ -136,7 +136,7 @@ def test_r5_accountability_record_by_officer_picker(client, org):
     assert response.status_code == 302
     record = item.accountability.get()
     assert record.officer == org.officer_a2 and record.disposition == "second"
-    assert "李四" in client.get(_url("item_closure", item)).content.decode()
+    assert "李四" in client.get(_url("item_detail", item)).content.decode()
 
 
 def test_r5_bad_input_answers_chinese_errors(client, org):
@@ -144,6 +144,10 @@ def test_r5_bad_input_answers_chinese_errors(client, org):
     client.force_login(org.unit_head.user)
     response = client.post(_url("item_submit", item), {"note": ""})
     assert response.status_code == 422 and "请填写整改情况" in response.content.decode()
+    # The item page itself comes back (measures, evidence), the error beside its field.
+    text = response.content.decode()
+    assert 'id="measures"' in text and 'id="evidence"' in text and 'id="submit-form"' in text
+    assert text.index("请填写整改情况") > text.index('id="submit-form"')
     response = client.post(_url("item_submit", item), {"note": "长" * 2001})
     assert "整改情况最多 2000 字" in response.content.decode()
     client.force_login(org.office_staff)
@@ -176,9 +180,9 @@ def test_r5_only_the_office_accepts(client, org):
 def test_r5_invisible_item_is_404(client, org):
     item = make_ready(org.station_a1, org.unit_head.user)
     client.force_login(org.outsider)  # office of another district
-    assert client.get(_url("item_closure", item)).status_code == 404
+    assert client.get(_url("item_detail", item)).status_code == 404
     for name in ("item_accept", "item_submit", "item_escalate", "item_waive_survey"):
         assert client.post(_url(name, item), {"note": "x", "reason": "x"}).status_code == 404
-    assert client.get(reverse("remediation:item_closure", args=[999999])).status_code == 404
+    assert client.get(reverse("remediation:item_detail", args=[999999])).status_code == 404
     item.refresh_from_db()
     assert item.status == ItemStatus.RECTIFIED

@@ -32,7 +32,7 @@ def _no_sideways_scroll(page) -> None:
 def test_r5_r6_closure_journey_in_browser(org, page, phone_page):
     os.makedirs(SHOTS, exist_ok=True)
     item = make_ready(org.station_a1, org.unit_head.user, dealt=False, public=False, submit=False)
-    url = reverse("remediation:item_closure", args=[item.pk])
+    url = reverse("remediation:item_detail", args=[item.pk])
 
     # The unit head, on a phone: submits for acceptance.
     login(phone_page, "head_a")
@@ -77,7 +77,7 @@ def test_r5_r6_closure_journey_in_browser(org, page, phone_page):
 
     # Escalation: the unit head escalates another item; both pages link each other.
     other = make_ready(org.station_a1, org.unit_head.user, submit=False)
-    other_url = reverse("remediation:item_closure", args=[other.pk])
+    other_url = reverse("remediation:item_detail", args=[other.pk])
     phone_page.context.clear_cookies()
     login(phone_page, "head_a")
     phone_page.goto(other_url)
