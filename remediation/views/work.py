@@ -44,7 +44,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request, "add_measure", item)
     form = forms.MeasureForm(request.POST, user=request.user, auto_id="measure-%s")
     if not form.is_valid():
-        return render_item_page(request, item, measure_form=form)
+        return render_item_page(request, item, measure_form=form, status=422)
     try:
         services.measure_add(item=item, actor=request.user, request=request, **form.cleaned_data)
     except RemediationError as exc:
@@ -123,7 +123,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已上传佐证材料"))
             return _back(item, "evidence")
-    return render_item_page(request, item, evidence_form=form)
+    return render_item_page(request, item, evidence_form=form, status=422)
 
 
 @login_required

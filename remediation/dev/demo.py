@@ -1,0 +1,409 @@
+"""Demo special remediation, called by `manage.py seed_demo` after the organisation, the
+self-check data and the leads.
+
+Every office of the demo province gets a plan per chronic problem (the six) on the organ it
+concerns, each with a short problem list in every state the lifecycle has: open, in
+progress, overdue, rectified but blocked by each of the three don'ts in turn, returned once,
+accepted; in 开发区 an item generated from a substantiated lead (生成整改问题) and one
+escalated two levels (派出所 → 公安分局 → 开发区). Measures carry progress notes, evidence is
+small generated PDF or text, accountability records are kept.
+
+Everything goes through remediation's services (numbers, the state machine, audit events)
+except the public survey responses: their service (RC's part) is not written yet, so they
+are rows on a survey batch, the same shape tests/factories.py `survey_responses` makes.
+Idempotent (nothing is added once the campaign has plans) and deterministic (choices come
+from the `rng` passed in; dates are relative to today like the campaign's).
+
+What the demo accounts see: `office` the 开发区 ledger with every state and the accept
+button naming what is missing; `unithead` the bureau's and its stations' items, one to
+escalate further; `leader` the whole city with figures per unit; `handler` and `cadre` an
+item or a measure of their own under 我的整改; `officer` a measure of the station's item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from leads.access import leads_visible_to
+from rectify.models import Campaign, ChronicProblem, Office, Officer, Unit
+
+from .. import services
+from ..services import closure, escalation
+from ..models import ItemKind, ItemOrigin, Plan, SurveyBatch, SurveyCode, SurveyResponse
+from ..selectors.plans import plan_for_source
+
+if TYPE_CHECKING:
+    from ..models import Item
+
+SYSTEM = "seed_demo"  # the actor of offices without a demo login
+
+# problem -> (organ suffix in a district, organ at the city, plan title, goal, measures,
+#            [item descriptions])
+PROBLEMS: dict[str, tuple[str, str, str, str, list[str]]] = {
+    ChronicProblem.INTERFERENCE: (
+        "FY",
+        "QHD-FY",
+        "违反防止干预司法“三个规定”",
+        "全面落实“三个规定”记录报告制度，做到逢问必录、应报尽报",
+        "开展“三个规定”专题学习；建立过问案件登记台账；每月通报填报情况",
+        ["部分干警对“三个规定”记录报告认识不到位，存在零报告现象", "过问案件登记台账不完整"],
+    ),
+    ChronicProblem.BUSINESS: (
+        "GA",
+        "QHD-GA",
+        "违规经商办企业",
+        "摸清干警本人及配偶、子女经商办企业情况，违规的限期纠正",
+        "比对市场主体登记信息；逐人签订承诺书；对违规经营的责令退出",
+        ["个别干警配偶在辖区经营娱乐场所", "干警及其亲属经商办企业申报不实"],
+    ),
+    ChronicProblem.LENDING: (
+        "JCY",
+        "QHD-JCY",
+        "违规参股借贷",
+        "清理干警违规参股借贷，杜绝与管理服务对象之间的借贷往来",
+        "排查大额资金往来；开展警示教育；建立借贷报告制度",
+        ["个别干警向管理服务对象借款", "参股借贷情况底数不清"],
+    ),
+    ChronicProblem.SENTENCE: (
+        "SFJ",
+        "QHD-JY",
+        "违规违法减刑、假释、暂予监外执行",
+        "对减刑、假释、暂予监外执行案件逐案复查，堵塞执法漏洞",
+        "逐案评查近年案件；规范病情鉴定程序；公开听证",
+        ["暂予监外执行病情鉴定程序不规范", "社区矫正对象脱管漏管"],
+    ),
+    ChronicProblem.INACTION: (
+        "GA",
+        "QHD-GA",
+        "有案不立、压案不查、有罪不究",
+        "清理积案，做到有案必立、立案必查、违法必究",
+        "开展受立案专项监督；清理未结案件；落实案件流程节点管理",
+        ["群众报案后未及时受理立案", "部分案件长期未结，压案不查"],
+    ),
+    ChronicProblem.BROKER: (
+        "FY",
+        "QHD-FY",
+        "离任后违规从事律师执业、充当司法掮客",
+        "全面排查离任法官检察官从业情况，规范从业限制",
+        "建立离任人员从业信息库；与律师协会共享信息；公开从业限制",
+        ["离任人员从业情况底数不清", "个别离任法官在原单位辖区代理案件"],
+    ),
+}
+CAUSES = {
+    "cause_ideals": "理想信念不够坚定，对纪律规矩缺乏敬畏",
+    "cause_purpose": "宗旨意识淡薄，对群众诉求重视不够",
+    "cause_party_spirit": "党性修养有所放松，自我要求不严",
+    "cause_discipline": "纪律观念不强，对制度执行打折扣",
+}
+# The states the problem lists cycle through (开发区 takes them all, in this order).
+SCENARIOS = [
+    "accepted",
+    "blocked_resolved",
+    "blocked_public",
+    "blocked_dealt",
+    "overdue",
+    "in_progress",
+    "returned",
+    "open",
+    "accepted_waived",
+]
+KINDS = [ItemKind.FREQUENT, ItemKind.STUBBORN, ItemKind.TYPICAL]
+ORIGINS = [ItemOrigin.SELFCHECK, ItemOrigin.INSPECTION, ItemOrigin.CASE_REVIEW, ItemOrigin.PUBLIC]
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF naming `title` (ASCII only: the demo needs no fonts)."""
+    text = title.encode("ascii", "replace").decode()
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _file(name: str, *, pdf: bool) -> SimpleUploadedFile:
+    if pdf:
+        return SimpleUploadedFile(f"{name}.pdf", _pdf(name), content_type="application/pdf")
+    body = f"{name}\n整改情况说明：已按措施完成整改，附相关台账。\n".encode()
+    return SimpleUploadedFile(f"{name}.txt", body, content_type="text/plain")
+
+
+class _Seeder:
+    def __init__(self, campaign: Campaign, rng: random.Random) -> None:
+        self.campaign = campaign
+        self.rng = rng
+        self.today = timezone.localdate()
+        self.office_user = _user("office")
+        self.unithead = _user("unithead")
+        self.leader = _user("leader")
+        self.people: dict[int, list[Officer]] = {}
+        for officer in Officer.objects.filter(is_active=True).order_by("number"):
+            self.people.setdefault(officer.unit_id, []).append(officer)
+        self.serial = 0
+
+    # --- actors ------------------------------------------------------------------------
+
+    def office_actor(self, office: Office) -> Any:
+        return self.office_user if office.short_name == "开发区" else SYSTEM
+
+    def unit_actor(self, office: Office) -> Any:
+        return self.unithead if office.short_name == "开发区" else SYSTEM
+
+    # --- plans and items ---------------------------------------------------------------
+
+    def plan(self, office: Office, unit: Unit, problem: str, spec: tuple) -> Plan:
+        _, _, title, goal, measures, _ = spec
+        with_doc = self.rng.random() < 0.5
+        return services.plan_create(
+            actor=self.office_actor(office),
+            campaign=self.campaign,
+            unit=unit,
+            problem=problem,
+            title=f"{unit.name}{title}专项整治方案",
+            goal=goal,
+            measures=measures,
+            leader=unit.primary_responsible,
+            start_date=self.campaign.rectify_start,
+            end_date=self.campaign.rectify_end,
+            upload=_file(f"remediation-plan-{unit.code}-{problem}", pdf=True) if with_doc else None,
+        )
+
+    def item(self, office: Office, plan: Plan, description: str, **kw: Any) -> Item:
+        self.serial += 1
+        staff = self.people.get(plan.unit_id, [])
+        kw.setdefault("responsible_person", plan.unit.direct_responsible)
+        kw.setdefault("origin", ORIGINS[self.serial % len(ORIGINS)])
+        return services.item_create(
+            plan=plan,
+            actor=self.office_actor(office),
+            description=description,
+            kind=KINDS[self.serial % len(KINDS)],
+            deadline=kw.pop("deadline", plan.end_date - dt.timedelta(days=self.rng.randint(0, 20))),
+            is_hotspot=self.serial % 2 == 0,
+            is_blocking=self.serial % 3 == 0,
+            is_difficulty=self.serial % 5 == 0,
+            subjects=kw.pop("subjects", staff[-1:] if self.serial % 4 == 0 else []),
+            **CAUSES,
+            **kw,
+        )
+
+    # --- the lifecycle -----------------------------------------------------------------
+
+    def work(self, office: Office, item: Item, *, done: bool, owners: list[Officer]) -> list:
+        worker = self.unit_actor(office)
+        measures = []
+        for i, text in enumerate(("制定整改台账，逐项明确责任人", "开展专题教育和警示谈话")):
+            owner = owners[i % len(owners)] if owners else None
+            m = services.measure_add(
+                item=item,
+                actor=worker,
+                text=text,
+                owner=owner,
+                deadline=min(item.deadline, self.today + dt.timedelta(days=10 * i + 2)),
+            )
+            services.measure_note_add(
+                measure=m, actor=worker, text="已召开专题会议部署，正在推进", progress=40
+            )
+            if done or i == 0:
+                services.measure_update(measure=m, actor=worker, status="done", owner=owner)
+                services.measure_note_add(
+                    measure=m, actor=worker, text="已完成，台账归档", progress=100
+                )
+            measures.append(m)
+        return measures
+
+    def evidence(self, office: Office, item: Item, *, approve: bool | None) -> None:
+        ev = services.evidence_add(
+            item=item,
+            actor=self.unit_actor(office),
+            upload=_file(f"evidence-{item.number}", pdf=self.serial % 2 == 0),
+            note="整改台账及会议纪要",
+        )
+        if approve is not None:
+            services.evidence_review(
+                evidence=ev,
+                actor=self.office_actor(office),
+                approve=approve,
+                note="" if approve else "材料不完整，请补充会议纪要",
+            )
+
+    def survey(self, item: Item, scores: list[int]) -> None:
+        """Public acceptance responses. RC's survey service is not on main yet: the rows
+        are written here in the shape the public page will write them."""
+        batch = SurveyBatch.objects.create(
+            campaign=self.campaign, unit=item.unit, item=item, size=len(scores)
+        )
+        codes = SurveyCode.objects.bulk_create(
+            SurveyCode(batch=batch, digest=f"demo{batch.pk:08d}{i:052d}", used_at=timezone.now())
+            for i in range(len(scores))
+        )
+        comments = ["整改效果明显", "办事效率提高了", "", "希望继续保持", "还需加强"]
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(
+                code=code, unit=item.unit, item=item, satisfaction=s, comment=comments[i % 5]
+            )
+            for i, (code, s) in enumerate(zip(codes, scores, strict=True))
+        )
+
+    def account(self, office: Office, item: Item, owners: list[Officer]) -> None:
+        person = owners[0] if owners else None
+        closure.accountability_record(
+            item=item,
+            actor=self.office_actor(office),
+            officer=person,
+            person_name="" if person else "某干警",
+            level="direct",
+            disposition="first",
+            detail="批评教育，责令作出书面检查",
+        )
+
+    def submit(self, office: Office, item: Item) -> None:
+        closure.item_submit_rectified(
+            item=item, actor=self.unit_actor(office), note="各项措施已落实，申请验收"
+        )
+
+    def play(self, office: Office, item: Item, scenario: str) -> None:
+        staff = self.people.get(item.unit_id, [])
+        owners = [o for o in staff if o.pk != getattr(item.responsible_person, "pk", None)][:2]
+        if scenario == "open":
+            return
+        good = [5, 5, 4, 5, 4, 5]
+        if scenario in ("in_progress", "overdue"):
+            self.work(office, item, done=False, owners=owners)
+            return
+        self.work(office, item, done=scenario != "blocked_resolved", owners=owners)
+        self.evidence(office, item, approve=True)
+        if scenario == "blocked_resolved":
+            self.evidence(office, item, approve=None)  # one more awaiting review
+        if scenario == "blocked_public":
+            self.survey(item, [3, 2, 4])
+        elif scenario != "accepted_waived":
+            self.survey(item, good)
+        if scenario == "accepted_waived":
+            closure.accountability_no_one_to_blame(
+                item=item, actor=self.office_actor(office), reason="经查系制度缺陷所致，无个人责任"
+            )
+            if self.leader is not None:
+                closure.item_waive_survey(
+                    item=item, actor=self.leader, reason="涉及内部管理制度，不宜开展群众验收"
+                )
+        elif scenario != "blocked_dealt":
+            self.account(office, item, owners)
+        self.submit(office, item)
+        if scenario == "returned":
+            closure.item_return(
+                item=item, actor=self.office_actor(office), reason="佐证材料不足，请补充整改台账"
+            )
+        elif scenario in ("accepted", "accepted_waived") and (
+            scenario == "accepted" or self.leader is not None
+        ):
+            closure.item_accept(item=item, actor=self.office_actor(office))
+
+
+def _organ(office: Office, problem: str, units: dict[str, Unit]) -> Unit | None:
+    suffix, city_code = PROBLEMS[problem][:2]
+    if office.jurisdiction.code == "QHD":
+        return units.get(city_code)
+    return units.get(f"{office.jurisdiction.code}-{suffix}")
+
+
+def _seed_kfq(seeder: _Seeder, office: Office, units: dict[str, Unit]) -> None:
+    """开发区 extras: an item generated from a lead, and an escalation over two levels."""
+    lead = None
+    if seeder.office_user is not None:
+        leads = leads_visible_to(seeder.office_user).filter(category=ChronicProblem.BUSINESS)
+        lead = leads.select_related("subject_unit", "handling_unit").order_by("id").first()
+    if lead is not None:
+        unit = lead.subject_unit or lead.handling_unit
+        plan = plan_for_source(campaign=seeder.campaign, unit=unit, code=lead.category)
+        if plan is not None:
+            item = seeder.item(
+                office,
+                plan,
+                "干警配偶违规经营娱乐场所问题（由问题线索生成）",
+                origin=ItemOrigin.LEAD,
+                source_lead=lead,
+                responsible_unit=unit if unit.is_within(plan.unit) else plan.unit,
+            )
+            seeder.play(office, item, "in_progress")
+    station = units.get("QHD-KFQ-GA-01")
+    if station is None:
+        return
+    plan = seeder.plan(office, station, ChronicProblem.INACTION, PROBLEMS["inaction"])
+    handler = getattr(_user("handler"), "officer", None)
+    officer = getattr(_user("officer"), "officer", None)
+    low = seeder.item(
+        office,
+        plan,
+        "派出所接警后不及时受理，群众多次反映报案难",
+        responsible_person=station.direct_responsible,
+    )
+    seeder.work(office, low, done=False, owners=[o for o in (officer,) if o])
+    upper = escalation.item_escalate(
+        item=low,
+        actor=seeder.unithead or SYSTEM,
+        reason="接处警考核办法由分局制定，基层无权调整（表现在基层、根子在上面）",
+    )
+    services.item_update(item=upper, actor=seeder.office_user or SYSTEM, responsible_person=handler)
+    escalation.item_escalate(
+        item=upper,
+        actor=seeder.unithead or SYSTEM,
+        reason="警力配置由区里统筹，需开发区层面解决",
+    )
+
+
+@transaction.atomic
+def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
+    if Plan.objects.filter(campaign=campaign).exists():
+        return  # already seeded
+    offices = list(Office.objects.select_related("jurisdiction").order_by("short_name"))
+    if not offices:
+        return
+    units = {u.code: u for u in Unit.objects.all()}
+    seeder = _Seeder(campaign, rng)
+    step = 0
+    for office in offices:
+        kfq = office.short_name == "开发区" and seeder.office_user is not None
+        for problem, spec in PROBLEMS.items():
+            unit = _organ(office, problem, units)
+            if unit is None:
+                continue
+            plan = seeder.plan(office, unit, problem, spec)
+            descriptions = spec[5]
+            if kfq and problem == ChronicProblem.BUSINESS:
+                descriptions = [*descriptions, "干警亲属经营活动报告不及时"]
+            for description in descriptions:
+                scenario = SCENARIOS[step % len(SCENARIOS)]
+                step += 1
+                deadline = None
+                if scenario == "overdue":
+                    deadline = seeder.today - dt.timedelta(days=5)
+                extra = {"deadline": deadline} if deadline else {}
+                item = seeder.item(office, plan, description, **extra)
+                seeder.play(office, item, scenario)
+        if kfq:
+            _seed_kfq(seeder, office, units)
