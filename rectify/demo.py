@@ -191,6 +191,10 @@ def _account(result: SeedResult, username: str, officer: Officer | None, **flags
         user.password = _demo_hash()
         user.save()
         result.created_users += 1
+    elif hasattr(user, "officer"):
+        # A second run keeps the officer of the first: rotations in the demo may since have
+        # moved another officer ahead of it in its unit (pick() orders by number).
+        return user
     if officer is not None and officer.user_id is None:
         officer.user = user
         officer.save(update_fields=["user"])
