@@ -228,7 +228,8 @@ def test_it_answers_bad_input_with_chinese_form_errors(client, org, plan):
     response = client.post(
         reverse("remediation:measure_add", args=[item.pk]), {"text": "", "deadline": "x"}
     )
-    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    # A refused action form shows the item page again, errors beside the fields (422).
+    assert response.status_code == 422 and "这个字段是必填项" in response.content.decode()
     measure = MeasureFactory(item=item)
     response = client.post(
         reverse("remediation:measure_note", args=[item.pk, measure.pk]),
@@ -240,4 +241,4 @@ def test_it_answers_bad_input_with_chinese_form_errors(client, org, plan):
         reverse("remediation:evidence_upload", args=[item.pk]),
         {"file": SimpleUploadedFile("x.exe", b"MZ...", content_type="application/x-msdownload")},
     )
-    assert response.status_code == 200 and "类型不允许" in response.content.decode()
+    assert response.status_code == 422 and "类型不允许" in response.content.decode()
