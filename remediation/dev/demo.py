@@ -8,9 +8,9 @@ accepted; in 开发区 an item generated from a substantiated lead (生成整改
 escalated two levels (派出所 → 公安分局 → 开发区). Measures carry progress notes, evidence is
 small generated PDF or text, accountability records are kept.
 
-Everything goes through remediation's services (numbers, the state machine, audit events)
-except the public survey responses: their service (RC's part) is not written yet, so they
-are rows on a survey batch, the same shape tests/factories.py `survey_responses` makes.
+Everything goes through remediation's services (numbers, the state machine, audit events),
+the public acceptance too: a batch of one-time codes per item, each answered once. 开发区
+also has public commitments and 我为群众办实事 matters (one done with its evidence).
 Idempotent (nothing is added once the campaign has plans) and deterministic (choices come
 from the `rng` passed in; dates are relative to today like the campaign's).
 
@@ -35,9 +35,9 @@ from leads.access import leads_visible_to
 from rectify.models import Campaign, ChronicProblem, Office, Officer, Unit
 
 from .. import services
-from ..models import ItemKind, ItemOrigin, Plan, SurveyBatch, SurveyCode, SurveyResponse
+from ..models import ItemKind, ItemOrigin, Plan
 from ..selectors.plans import plan_for_source
-from ..services import closure, escalation
+from ..services import closure, escalation, public, surveys
 from .outputs_demo import seed_outputs
 
 if TYPE_CHECKING:
@@ -258,23 +258,15 @@ class _Seeder:
                 note="" if approve else "材料不完整，请补充会议纪要",
             )
 
-    def survey(self, item: Item, scores: list[int]) -> None:
-        """Public acceptance responses. RC's survey service is not on main yet: the rows
-        are written here in the shape the public page will write them."""
-        batch = SurveyBatch.objects.create(
-            campaign=self.campaign, unit=item.unit, item=item, size=len(scores)
-        )
-        codes = SurveyCode.objects.bulk_create(
-            SurveyCode(batch=batch, digest=f"demo{batch.pk:08d}{i:052d}", used_at=timezone.now())
-            for i in range(len(scores))
+    def survey(self, office: Office, item: Item, scores: list[int]) -> None:
+        """The public acceptance: a batch of one-time codes, each answered once, through
+        the same services the office's batch page and the public survey page call."""
+        _, codes = surveys.survey_batch_create(
+            unit=item.unit, item=item, size=len(scores), actor=self.office_actor(office)
         )
         comments = ["整改效果明显", "办事效率提高了", "", "希望继续保持", "还需加强"]
-        SurveyResponse.objects.bulk_create(
-            SurveyResponse(
-                code=code, unit=item.unit, item=item, satisfaction=s, comment=comments[i % 5]
-            )
-            for i, (code, s) in enumerate(zip(codes, scores, strict=True))
-        )
+        for i, (code, score) in enumerate(zip(codes, scores, strict=True)):
+            surveys.survey_answer(raw_code=code, satisfaction=score, comment=comments[i % 5])
 
     def account(self, office: Office, item: Item, owners: list[Officer]) -> None:
         person = owners[0] if owners else None
@@ -307,9 +299,9 @@ class _Seeder:
         if scenario == "blocked_resolved":
             self.evidence(office, item, approve=None)  # one more awaiting review
         if scenario == "blocked_public":
-            self.survey(item, [3, 2, 4])
+            self.survey(office, item, [3, 2, 4])
         elif scenario != "accepted_waived":
-            self.survey(item, good)
+            self.survey(office, item, good)
         if scenario == "accepted_waived":
             closure.accountability_no_one_to_blame(
                 item=item, actor=self.office_actor(office), reason="经查系制度缺陷所致，无个人责任"
@@ -426,3 +418,51 @@ def _seed_plans(campaign: Campaign, rng: random.Random) -> None:
                 seeder.play(office, item, scenario)
         if kfq:
             _seed_kfq(seeder, office, units)
+            _seed_public(seeder, office, units)
+
+
+def _seed_public(seeder: _Seeder, office: Office, units: dict[str, Unit]) -> None:
+    """开发区's public commitments (O4) and 我为群众办实事 (O5), one of them done."""
+    actor = seeder.office_user
+    for code, title, text in (
+        ("QHD-KFQ-GA", "群众报案“接报即受理”", "接到群众报案当场受理，三日内告知立案情况。"),
+        ("QHD-KFQ-FY", "立案“一次办好”", "当场立案、网上立案，做到有案必立、有诉必理。"),
+    ):
+        unit = units.get(code)
+        if unit is None:
+            continue
+        public.commitment_create(
+            unit=unit,
+            title=title,
+            text=text,
+            due_date=seeder.campaign.rectify_end,
+            is_published=True,
+            actor=actor,
+        )
+    bureau = units.get("QHD-KFQ-GA")
+    staff = seeder.people.get(bureau.pk, []) if bureau else []
+    if not staff:
+        return
+    for i, (title, promise) in enumerate(
+        (
+            ("户籍业务“周末不打烊”", "每周六上午开放户籍窗口"),
+            ("交通违法处理“掌上办”", "开通线上处理渠道，减少群众跑腿"),
+            ("社区民警“进百家门”", "走访辖区群众，收集意见建议"),
+        )
+    ):
+        matter = public.matter_create(
+            unit=bureau,
+            title=title,
+            commitment=promise,
+            owner=staff[(i + 2) % len(staff)],
+            deadline=seeder.today + dt.timedelta(days=10 * i - 5),
+            is_public=i != 2,
+            actor=actor,
+        )
+        if i == 0:
+            public.matter_complete(
+                matter=matter,
+                note="已连续开放八个周六，办理业务二百余件",
+                upload=_file("matter-weekend-hukou", pdf=True),
+                actor=actor,
+            )

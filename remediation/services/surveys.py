@@ -91,7 +91,7 @@ def survey_batch_create(
         raise SurveyError(str(BATCH_ITEM_OUTSIDE))
     campaign = item.plan.campaign if item is not None else current_campaign()
     batch = SurveyBatch(campaign=campaign, unit=item.unit if item else unit, item=item, size=size)
-    batch.created_by = actor
+    batch.created_by = actor if getattr(actor, "is_authenticated", False) else None
     batch.full_clean()
     batch.save()
     codes: set[str] = set()

@@ -11,7 +11,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from remediation.access import items_visible_to
-from remediation.models import Accountability, Evidence, Item, MeasureNote, Plan
+from remediation.models import (
+    Accountability,
+    Commitment,
+    Evidence,
+    Item,
+    MeasureNote,
+    Plan,
+    PracticalMatter,
+    SurveyResponse,
+)
 from remediation.selectors.closure import closure_missing
 from remediation.selectors.ledger import my_items
 from remediation.ui import nav_items
@@ -26,12 +35,12 @@ def _snapshot():
 def test_it_seeds_demo_remediation_idempotently_for_the_demo_accounts(client):
     call_command("seed_demo", stdout=StringIO())
     first = _snapshot()
-    counts = (Plan.objects.count(), Evidence.objects.count(), Accountability.objects.count())
+    models = (Plan, Evidence, Accountability, SurveyResponse, Commitment, PracticalMatter)
+    counts = [m.objects.count() for m in models]
+    assert all(counts), counts
     call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first
-    assert (Plan.objects.count(), Evidence.objects.count(), Accountability.objects.count()) == (
-        counts
-    )
+    assert [m.objects.count() for m in models] == counts
     assert MeasureNote.objects.exists()
 
     # Every chronic problem has plans; every state is there; blocked by each condition.

@@ -4,8 +4,8 @@ uploads evidence and marks the item rectified → the office's acceptance is ref
 each missing condition → survey responses and an accountability record are added, the
 evidence approved → accepted. Screenshots go to /tmp/shots/RE2/.
 
-The public acceptance survey (RC's part) is not on main yet: its responses are made with the
-`survey_responses` factory, the rows the public page will write."""
+The public answers on the public survey page in a phone browser with JavaScript off, one
+printed code each (the office's batch of codes is made through its service)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from django.utils import timezone
 from leads import services as lead_services
 from leads.models import Channel, LeadCategory
 from remediation.models import Accountability, EvidenceStatus, Item, ItemOrigin, ItemStatus, Plan
+from remediation.services.surveys import survey_batch_create
 from tests.conftest import login
-from tests.factories import survey_responses
 
 SHOTS = "/tmp/shots/RE2"
 
@@ -42,7 +42,7 @@ def _shot(page, name: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_r5_journey_plan_to_acceptance_in_browser(org, page, phone_page):
+def test_r5_journey_plan_to_acceptance_in_browser(org, page, phone_page, browser, live_server):
     os.makedirs(SHOTS, exist_ok=True)
     today = timezone.localdate()
     lead = lead_services.lead_register(
@@ -130,9 +130,30 @@ def test_r5_journey_plan_to_acceptance_in_browser(org, page, phone_page):
     _shot(page, "accept-refused")
     assert Item.objects.get(pk=item.pk).status == ItemStatus.RECTIFIED
 
-    # The public's responses (RC's survey page is not on main yet: the factory writes them),
-    # the accountability record, the evidence approved.
-    survey_responses(item, [5, 5, 4, 5, 4])
+    # The public: five printed codes, each answered on the public page, JavaScript off.
+    _, codes = survey_batch_create(unit=item.unit, item=item, size=5, actor=org.office_staff)
+    public = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        java_script_enabled=False,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
+    citizen = public.new_page()
+    for code, score in zip(codes, [5, 5, 4, 5, 4], strict=True):
+        citizen.goto(reverse("remediation:survey"))
+        citizen.fill("#code-form input[name=code]", code)
+        _submit(citizen, "#code-form button")
+        assert item.description in citizen.inner_text("#item-text")
+        citizen.check(f"#answer-form input[name=satisfaction][value='{score}']")
+        citizen.fill("#answer-form textarea[name=comment]", "整改后办事方便多了")
+        if score == 4:
+            _shot(citizen, "public-survey")
+        _submit(citizen, "#answer-form button")
+    _shot(citizen, "public-thanks")
+    public.close()
+    assert item.survey_responses.count() == 5
+
+    # The accountability record and the evidence approved.
     page.goto(url)
     page.click("text=登记问责记录")
     page.fill("#cl-acc-person_name", "王某")
