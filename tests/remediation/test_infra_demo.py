@@ -57,10 +57,10 @@ def test_it_seeds_demo_remediation_idempotently_for_the_demo_accounts(client):
 
     users = {u.username: u for u in get_user_model().objects.all()}
     for name in ("office", "unithead", "leader"):
-        assert [n.url for n in nav_items(users[name])] == [reverse("remediation:ledger")], name
+        assert reverse("remediation:ledger") in [n.url for n in nav_items(users[name])], name
         assert items_visible_to(users[name]).exists(), name
     for name in ("handler", "cadre", "officer"):
-        assert [n.url for n in nav_items(users[name])] == [reverse("remediation:my_items")], name
+        assert reverse("remediation:my_items") in [n.url for n in nav_items(users[name])], name
         assert my_items(users[name]).exists(), name
     office_items = items_visible_to(users["office"])
     assert office_items.filter(status="rectified").count() >= 3
