@@ -176,6 +176,32 @@ class Anchor:
     hash: str
 
 
+def audit_read(
+    *,
+    actor: AnyUser | str | None,
+    action: str,
+    request: HttpRequest | None = None,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    data: dict | None = None,
+    verb: str = AuditVerb.READ,
+) -> AuditEvent:
+    """Record that `actor` read (or, with verb EXPORT, exported) case data: every app's
+    audited page reads, list reads (with the ids shown), downloads and exports. The apps
+    re-export it from their own audit module beside their action-code constants."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        verb=verb,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        data=data,
+        request=request,
+    )
+
+
 def anchor_path() -> Path | None:
     directory = getattr(settings, "AUDIT_ANCHOR_DIR", "")
     return Path(directory) / ANCHOR_FILE_NAME if directory else None

@@ -4,11 +4,7 @@ helper that audits reads and exports of item pages, lists and files."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.http import HttpRequest
-
-from rectify.audit import audit_record
-from rectify.models import AuditEvent, AuditVerb
+from rectify.audit import audit_read  # noqa: F401  (the app's views call it from here)
 
 # --- acceptance, accountability, items, plans, reminders (R5, R6) ---
 ACCEPTANCE_ACCEPTED = "remediation.acceptance.accepted"
@@ -78,28 +74,3 @@ RULE_READ = "remediation.rule.read"
 RULE_REPEALED = "remediation.rule.repealed"
 RULE_REVISED = "remediation.rule.revised"
 RULE_UPDATED = "remediation.rule.updated"
-
-
-def audit_read(
-    *,
-    actor: object,
-    action: str,
-    request: HttpRequest | None = None,
-    target: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    data: dict | None = None,
-    verb: str = AuditVerb.READ,
-) -> AuditEvent:
-    """Record that `actor` read (or, with verb EXPORT, exported) remediation data: item and
-    plan pages, the ledger's pages (the ids shown) and every file downloaded."""
-    return audit_record(
-        actor=actor,
-        action=action,
-        verb=verb,
-        target=target,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        request=request,
-    )

@@ -5,14 +5,11 @@ app)."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rectify.audit import audit_record
+from rectify.audit import audit_read  # noqa: F401  (the app's views call it from here)
 from rectify.audit_display import OBJECT_KINDS, ObjectKind
-from rectify.models import AuditEvent, AuditVerb
 
 from .access import selfchecks_visible_to
 from .models import SelfCheckReport
@@ -38,31 +35,6 @@ CASE_CREATED = "selfcheck.case.created"
 CASE_APPROVED = "selfcheck.case.approved"
 CASE_REJECTED = "selfcheck.case.rejected"
 CASE_READ_CONFIRMED = "selfcheck.case.read_confirmed"
-
-
-def audit_read(
-    *,
-    actor: object,
-    action: str,
-    request: HttpRequest | None = None,
-    target: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    data: dict | None = None,
-    verb: str = AuditVerb.READ,
-) -> AuditEvent:
-    """Record that `actor` read (or, with verb EXPORT, exported) self-check data: every
-    read of report contents, lists and exports by someone other than the owner goes here."""
-    return audit_record(
-        actor=actor,
-        action=action,
-        verb=verb,
-        target=target,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        request=request,
-    )
 
 
 def _report_label(report: SelfCheckReport) -> str:
