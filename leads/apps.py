@@ -6,6 +6,7 @@ from types import ModuleType
 
 from django.apps import AppConfig
 from django.core.management.base import CommandParser
+from django.db.models.signals import post_migrate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +17,10 @@ class LeadsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models and the modules built on them load only once apps are ready.
-        from django.db.models.signals import post_migrate
-
         from rectify.audit_display import OBJECT_KINDS, ObjectKind
         from rectify.management.commands.bench import BENCHMARKS
 
+        from . import tasks  # noqa: F401  registers the tasks that leads.ledger.jobs names
         from .access import leads_visible_to
 
         post_migrate.connect(_ensure_channels, sender=self)

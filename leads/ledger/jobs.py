@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,9 +63,15 @@ def import_job_create(*, office, actor, filename: str, content: bytes, dry_run: 
     return job
 
 
-def _enqueue(job: LeadImportJob) -> None:
-    from ..tasks import lead_import_run
+# The task that runs a job, named as Celery and the beat schedule name tasks: leads.tasks
+# imports this module to run jobs, so naming it here keeps the import one-way (no cycle).
+# LeadsConfig.ready() loads leads.tasks, so the name resolves in every process.
+RUN_TASK = "leads.tasks.lead_import_run"
 
+
+def _enqueue(job: LeadImportJob) -> None:
+    """Run the job once this transaction commits (eagerly when no broker is configured)."""
+    lead_import_run = current_app.tasks[RUN_TASK]  # KeyError, loud, if the name drifts
     transaction.on_commit(lambda: lead_import_run.delay(job.pk))
 
 
