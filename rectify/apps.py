@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 from django.apps import AppConfig, apps
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from .audit_triggers import install_audit_triggers
 
 
 class RectifyConfig(AppConfig):
@@ -9,8 +13,7 @@ class RectifyConfig(AppConfig):
     verbose_name = _("组织与权限")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
+        # Imported here: signals imports the models, which load after this module.
         from . import checks, signals  # noqa: F401
 
         post_migrate.connect(_reinstall_audit_triggers, sender=self)
@@ -29,8 +32,4 @@ def _name_third_party_apps() -> None:
 
 
 def _reinstall_audit_triggers(sender: AppConfig, using: str = "default", **kwargs) -> None:
-    from django.db import connections
-
-    from .audit_triggers import install_audit_triggers
-
     install_audit_triggers(connections[using])
