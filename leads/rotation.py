@@ -22,6 +22,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from . import crypto
+from .audit import REPORTER_KEYS_ROTATED
 from .models import Lead
 
 FIELDS = ("reporter_name_enc", "reporter_contact_enc")
@@ -90,7 +91,7 @@ def reporter_keys_rotate(*, batch_size: int = 500, dry_run: bool = False) -> Rot
     if not dry_run:
         audit_record(
             actor=None,
-            action="leads.reporter_keys.rotated",
+            action=REPORTER_KEYS_ROTATED,
             verb=AuditVerb.CHANGE,
             object_type="leads.lead",
             data={k: v for k, v in asdict(result).items() if k != "unreadable_ids"},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
+from .audit import LEAD_TRANSITIONED
 from .models import (
     UNSCREENED,
     EventKind,
@@ -199,7 +200,7 @@ def lead_transition(
     )
     audit_record(
         actor=actor,
-        action="leads.lead.transitioned",
+        action=LEAD_TRANSITIONED,
         verb=AuditVerb.CHANGE,
         target=locked,
         data={"from": before, "to": to, "reason": (reason or "").strip()[:200]},

@@ -14,11 +14,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from rectify.audit import audit_record
 from rectify.excel import xlsx_response
-from rectify.models import AuditVerb
 
 from ..access import can_reveal_reporter
+from ..audit import LEAD_REPORTER_REVEALED, audit_read
 from ..models import LeadSubject
 from .columns import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
@@ -104,10 +103,9 @@ def ledger_xlsx(*, leads, user, filename: str = "线索台账.xlsx", request=Non
     is sent."""
     reveal = reporter_reveal_ids(leads=leads, user=user)
     if reveal:
-        audit_record(
+        audit_read(
             actor=user,
-            action="leads.lead.reporter_revealed",
-            verb=AuditVerb.READ,
+            action=LEAD_REPORTER_REVEALED,
             object_type="leads.lead",
             data={"ids": sorted(reveal), "via": "ledger_export"},
             request=request,

@@ -12,6 +12,7 @@ from rectify.excel import (
 )
 from rectify.models import AuditVerb
 
+from ..audit import LEAD_IMPORT_UPDATED, LEAD_IMPORTED
 from ..models import UNSCREENED, EventKind, Lead, LeadEvent, LeadStatus, LeadSubject
 from ..rules.screening import lead_grams_sync
 from ..services.intake import lead_subject_candidates_sync
@@ -133,7 +134,7 @@ def import_ledger(
             lead_grams_sync(leads=[lead for lead, _ in leads] + updated)
             audit_record(
                 actor=actor,
-                action="leads.lead.imported",
+                action=LEAD_IMPORTED,
                 verb=AuditVerb.CREATE,
                 target=office,
                 data={
@@ -198,7 +199,7 @@ def _update_lead(plan: RowPlan, actor, user, source: str, sheet: str):
             raise _Refused(RowError(sheet, plan.row, "办理状态", plan.status_to, str(exc))) from exc
     audit_record(
         actor=actor,
-        action="leads.lead.import_updated",
+        action=LEAD_IMPORT_UPDATED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={

@@ -20,6 +20,7 @@ from rectify.audit import audit_record
 from rectify.excel import ExcelError
 from rectify.models import AuditVerb
 
+from ..audit import IMPORT_CANCELLED, IMPORT_CONFIRMED, IMPORT_UPLOADED
 from ..models import ImportStatus, LeadImportJob
 from ..workflow import LeadError
 from .importer import import_ledger
@@ -53,7 +54,7 @@ def import_job_create(*, office, actor, filename: str, content: bytes, dry_run: 
     job.save()
     audit_record(
         actor=actor,
-        action="leads.import.uploaded",
+        action=IMPORT_UPLOADED,
         verb=AuditVerb.CREATE,
         target=job,
         data={"filename": job.filename, "dry_run": job.dry_run},
@@ -89,7 +90,7 @@ def import_job_confirm(*, job: LeadImportJob, actor, request=None) -> LeadImport
         raise ImportJobError(NOT_CONFIRMABLE)
     audit_record(
         actor=actor,
-        action="leads.import.confirmed",
+        action=IMPORT_CONFIRMED,
         verb=AuditVerb.CHANGE,
         target=job,
         request=request,
@@ -108,7 +109,7 @@ def import_job_cancel(*, job: LeadImportJob, actor, request=None) -> LeadImportJ
         raise ImportJobError(NOT_CONFIRMABLE)
     audit_record(
         actor=actor,
-        action="leads.import.cancelled",
+        action=IMPORT_CANCELLED,
         verb=AuditVerb.CHANGE,
         target=job,
         request=request,

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
+from ..audit import ATTACHMENT_ADDED, ATTACHMENT_READ, ATTACHMENT_REMOVED, audit_read
 from ..models import EventKind, Lead, LeadAttachment
 from ..workflow import LeadError, lock
 from .common import _ensure_writable, _event, reason_required
@@ -246,7 +247,7 @@ def attachments_add(
         )
         audit_record(
             actor=user,
-            action="leads.attachment.added",
+            action=ATTACHMENT_ADDED,
             verb=AuditVerb.CREATE,
             target=lead,
             data=data,
@@ -292,7 +293,7 @@ def attachment_remove(*, attachment: LeadAttachment, actor, reason: str, request
     )
     audit_record(
         actor=actor,
-        action="leads.attachment.removed",
+        action=ATTACHMENT_REMOVED,
         verb=AuditVerb.DELETE,
         target=lead,
         data={"reason": reason, **data},
@@ -327,10 +328,9 @@ def attachment_of(lead: Lead, pk: int, *, content: bool = False) -> LeadAttachme
 
 
 def attachment_record_read(*, lead: Lead, attachment: LeadAttachment, actor, request=None):
-    audit_record(
+    audit_read(
         actor=actor,
-        action="leads.attachment.read",
-        verb=AuditVerb.READ,
+        action=ATTACHMENT_READ,
         target=lead,
         data={"attachment": attachment.pk, "name": attachment.name, "sha256": attachment.sha256},
         request=request,

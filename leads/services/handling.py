@@ -10,6 +10,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from ..access import is_unit_head_of
+from ..audit import LEAD_CONCLUSION_EDITED, LEAD_CONFLICT_OVERRIDDEN, LEAD_EVENT_ADDED, LEAD_SIGNED
 from ..models import (
     EventKind,
     Lead,
@@ -87,7 +88,7 @@ def lead_add_event(
         _touch(lead)
     audit_record(
         actor=actor,
-        action=f"leads.lead.{kind}",
+        action=LEAD_EVENT_ADDED[kind],
         verb=AuditVerb.CHANGE,
         target=lead,
         data={"event": event.pk},
@@ -164,7 +165,7 @@ def lead_conclude(
             return lead_transition(lead=lead, to=S.SIGNING, actor=actor, request=request)
         audit_record(
             actor=actor,
-            action="leads.lead.conclusion_edited",
+            action=LEAD_CONCLUSION_EDITED,
             verb=AuditVerb.CHANGE,
             target=lead,
             request=request,
@@ -238,7 +239,7 @@ def lead_sign(
     )
     audit_record(
         actor=actor,
-        action="leads.lead.signed",
+        action=LEAD_SIGNED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={"role": role, "hash": sig.text_hash},
@@ -247,7 +248,7 @@ def lead_sign(
     if override:
         audit_record(
             actor=actor,
-            action="leads.lead.conflict_overridden",
+            action=LEAD_CONFLICT_OVERRIDDEN,
             verb=AuditVerb.CHANGE,
             target=lead,
             data={"signer": signer_officer.pk, "role": role, **override},

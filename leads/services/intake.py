@@ -19,6 +19,16 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office, Officer, Unit
 
 from ..access import can_reveal_reporter
+from ..audit import (
+    LEAD_EDITED,
+    LEAD_ORIGINAL_READ,
+    LEAD_READ,
+    LEAD_REGISTERED,
+    LEAD_REPORTER_REVEALED,
+    LEAD_SUBJECT_CONFIRMED,
+    LEAD_SUBJECT_RULED_OUT,
+    audit_read,
+)
 from ..models import (
     CandidateState,
     Channel,
@@ -214,7 +224,7 @@ def lead_subject_candidate_decide(
     )
     audit_record(
         actor=actor,
-        action="leads.lead.subject_confirmed" if confirm else "leads.lead.subject_ruled_out",
+        action=LEAD_SUBJECT_CONFIRMED if confirm else LEAD_SUBJECT_RULED_OUT,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={"officer": officer.pk, "name": candidate.name},
@@ -276,7 +286,7 @@ def lead_register(
     lead_grams_sync(leads=[lead])  # L3: the summary's n-grams for duplicate screening
     audit_record(
         actor=actor,
-        action="leads.lead.registered",
+        action=LEAD_REGISTERED,
         verb=AuditVerb.CREATE,
         target=lead,
         data={"number": lead.number, "channel": channel.code, "category": category},
@@ -331,7 +341,7 @@ def _record_changes(
     event = _event(lead, kind=EventKind.EDIT, actor=actor, text=text, data={"changes": changes})
     audit_record(
         actor=actor,
-        action="leads.lead.edited",
+        action=LEAD_EDITED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={"fields": [c["field"] for c in changes], "event": event.pk},
@@ -387,16 +397,13 @@ def lead_details_change(
 
 
 def lead_record_read(*, lead: Lead, actor, request=None) -> None:
-    audit_record(
-        actor=actor, action="leads.lead.read", verb=AuditVerb.READ, target=lead, request=request
-    )
+    audit_read(actor=actor, action=LEAD_READ, target=lead, request=request)
 
 
 def lead_original_record_read(*, lead: Lead, actor, request=None) -> None:
-    audit_record(
+    audit_read(
         actor=actor,
-        action="leads.lead.original_read",
-        verb=AuditVerb.READ,
+        action=LEAD_ORIGINAL_READ,
         target=lead,
         request=request,
     )
@@ -405,10 +412,9 @@ def lead_original_record_read(*, lead: Lead, actor, request=None) -> None:
 def lead_reveal_reporter(*, lead: Lead, actor, request=None) -> tuple[str, str]:
     if not can_reveal_reporter(actor, lead):
         raise LeadWorkflowError(NOT_INTAKE)
-    audit_record(
+    audit_read(
         actor=actor,
-        action="leads.lead.reporter_revealed",
-        verb=AuditVerb.READ,
+        action=LEAD_REPORTER_REVEALED,
         target=lead,
         request=request,
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office
 
+from ..audit import LEAD_PUBLIC_SUBMITTED, LEAD_REPLIED, LEAD_REPORTER_MESSAGE, LEAD_REPORTER_RATED
 from ..models import (
     PUBLIC_CHANNEL_CODE,
     Channel,
@@ -97,7 +98,7 @@ def public_report_submit(
     lead_grams_sync(leads=[lead])
     audit_record(
         actor=None,
-        action="leads.lead.public_submitted",
+        action=LEAD_PUBLIC_SUBMITTED,
         verb=AuditVerb.CREATE,
         target=lead,
         data={"office": office.pk},
@@ -119,7 +120,7 @@ def reporter_message(*, lead: Lead, text: str) -> LeadEvent:
     if len(text.strip()) > REPORTER_MESSAGE_MAX:  # refused, never cut (the form says so too)
         raise LeadWorkflowError(REPORTER_MESSAGE_TOO_LONG % {"max": REPORTER_MESSAGE_MAX})
     event = _event(lead, kind=EventKind.REPORTER, actor=None, text=text.strip())
-    audit_record(actor=None, action="leads.lead.reporter_message", target=lead)
+    audit_record(actor=None, action=LEAD_REPORTER_MESSAGE, target=lead)
     return event
 
 
@@ -136,7 +137,7 @@ def reporter_rate(*, lead: Lead, rating: int) -> Lead:
         raise LeadWorkflowError(RATING_NOT_ALLOWED)
     lead.reporter_rating = max(1, min(5, int(rating)))
     lead.save(update_fields=["reporter_rating"])
-    audit_record(actor=None, action="leads.lead.reporter_rated", target=lead)
+    audit_record(actor=None, action=LEAD_REPORTER_RATED, target=lead)
     return lead
 
 
@@ -148,7 +149,7 @@ def lead_reply(*, lead: Lead, actor, text: str, request=None) -> LeadEvent:
     event = _event(lead, kind=EventKind.REPLY, actor=actor, text=text.strip())
     audit_record(
         actor=actor,
-        action="leads.lead.replied",
+        action=LEAD_REPLIED,
         verb=AuditVerb.CHANGE,
         target=lead,
         request=request,

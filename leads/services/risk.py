@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
+from ..audit import ACCOUNTABILITY_CREATED, RISKNOTE_CREATED
 from ..models import (
     Accountability,
     AccountabilityMeasure,
@@ -80,7 +81,7 @@ def risk_note_add(
         _touch(lead)
     audit_record(
         actor=actor,
-        action="leads.risknote.created",
+        action=RISKNOTE_CREATED,
         verb=AuditVerb.CREATE,
         target=note,
         data={
@@ -147,7 +148,7 @@ def accountability_add(
     )
     audit_record(
         actor=actor,
-        action="leads.accountability.created",
+        action=ACCOUNTABILITY_CREATED,
         verb=AuditVerb.CREATE,
         target=record,
         data={

@@ -29,6 +29,12 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
+from ..audit import (
+    ESCALATION_CREATED,
+    LEAD_JURISDICTION_CHANGED,
+    LEAD_SUPERVISION_LISTED,
+    LEAD_SUPERVISION_UNLISTED,
+)
 from ..models import (
     Escalation,
     EventKind,
@@ -114,7 +120,7 @@ def lead_list_supervision(
     )
     audit_record(
         actor=actor,
-        action="leads.lead.supervision_listed",
+        action=LEAD_SUPERVISION_LISTED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={"supervisor": supervisor.pk, "deadline": deadline, "relisted": relisted},
@@ -148,7 +154,7 @@ def lead_unlist_supervision(*, lead: Lead, actor, reason: str, request=None) -> 
     )
     audit_record(
         actor=actor,
-        action="leads.lead.supervision_unlisted",
+        action=LEAD_SUPERVISION_UNLISTED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={**before, "reason": reason[:200]},
@@ -319,7 +325,7 @@ def lead_change_jurisdiction(
     )
     audit_record(
         actor=actor,
-        action="leads.lead.jurisdiction_changed",
+        action=LEAD_JURISDICTION_CHANGED,
         verb=AuditVerb.CHANGE,
         target=lead,
         data={
@@ -417,7 +423,7 @@ def escalate_flagged(today: dt.date | None = None) -> int:
         created += len(new)
         audit_record(
             actor=None,
-            action="leads.escalation.created",
+            action=ESCALATION_CREATED,
             verb=AuditVerb.CREATE,
             object_type="leads.escalation",
             data={"ids": [e.pk for e in new], "leads": sorted({e.lead_id for e in new})},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
+from ..audit import LEAD_CONFLICT_OVERRIDDEN, LEAD_REASSIGNED
 from ..models import (
     EventKind,
     Lead,
@@ -123,7 +124,7 @@ def lead_assign(
     if override:
         audit_record(
             actor=actor,
-            action="leads.lead.conflict_overridden",
+            action=LEAD_CONFLICT_OVERRIDDEN,
             verb=AuditVerb.CHANGE,
             target=lead,
             data={"handler": handler.pk, **override},
@@ -132,7 +133,7 @@ def lead_assign(
     if lead.status == S.HANDLING:
         audit_record(
             actor=actor,
-            action="leads.lead.reassigned",
+            action=LEAD_REASSIGNED,
             verb=AuditVerb.CHANGE,
             target=lead,
             data={"unit": unit.pk, "handler": handler.pk},
