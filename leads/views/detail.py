@@ -14,15 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rectify.audit import audit_record
-from rectify.models import AuditVerb
-
 from .. import forms, selectors, services, ui
 from ..access import LEAD_OFFICE_ROLES, get_lead_for_user, lead_actions_for
+from ..audit import LEAD_ARCHIVE_PRINTED, LEAD_MERGED_READ, audit_list_read, audit_read
 from ..models import Lead, LeadConclusion, LeadStatus
 from ..workflow import LeadError, LeadWorkflowError
 from . import attachments, intake, oversight, screening
-from .ledger import _audit_list_read
 
 if TYPE_CHECKING:
     from django import forms as django_forms
@@ -153,7 +150,13 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.lead_record_read(lead=lead, actor=request.user, request=request)
     ctx = detail_context(request.user, lead)
     if ctx["merged"]:  # their texts and reporters' messages are shown: a read of each
-        _audit_list_read(request, "leads.lead.merged_read", ctx["merged"], main=lead.pk)
+        audit_list_read(
+            actor=request.user,
+            action=LEAD_MERGED_READ,
+            objects=ctx["merged"],
+            data={"main": lead.pk},
+            request=request,
+        )
     return render(request, "leads/detail.html", ctx)
 
 
@@ -178,10 +181,9 @@ def lead_archive_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_lead_for_user(request.user, pk)
     if lead.concluded_at is None:
         raise PermissionDenied
-    audit_record(
+    audit_read(
         actor=request.user,
-        action="leads.lead.archive_printed",
-        verb=AuditVerb.READ,
+        action=LEAD_ARCHIVE_PRINTED,
         target=lead,
         request=request,
     )

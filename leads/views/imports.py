@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from rectify.access import role_required
-from rectify.audit import audit_record
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, Role
 
 from .. import selectors
 from ..access import get_import_job_for_user, lead_offices_for
+from ..audit import IMPORT_ERRORS_EXPORTED, audit_read
 from ..ledger.columns import COLUMNS
 from ..ledger.jobs import ImportJobError, import_job_cancel, import_job_confirm, import_job_create
 from ..models import LeadImportJob
@@ -132,9 +132,9 @@ def lead_import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*IMPORTERS)
 def lead_import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
-    audit_record(
+    audit_read(
         actor=request.user,
-        action="leads.import.errors_exported",
+        action=IMPORT_ERRORS_EXPORTED,
         verb=AuditVerb.EXPORT,
         target=job,
         request=request,

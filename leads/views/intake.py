@@ -30,9 +30,9 @@ from ..access import (
     get_lead_for_user,
     lead_offices_for,
 )
+from ..audit import INTAKE_READ, audit_list_read
 from ..models import Lead, LeadStatus
 from ..workflow import LeadError
-from .ledger import _audit_list_read
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser
@@ -52,7 +52,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     for lead in page.items:
         lead.intake_overdue = lead.received_date < cutoff
         lead.subject_pending = pending.get(lead.pk)
-    _audit_list_read(request, "leads.intake.read", page.items)
+    audit_list_read(actor=request.user, action=INTAKE_READ, objects=page.items, request=request)
     return render(
         request,
         "leads/intake.html",

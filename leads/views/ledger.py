@@ -13,21 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from rectify import access
-from rectify.audit import audit_record
 from rectify.models import AuditVerb, Role
 from rectify.pagination import keyset_page
 
 from .. import selectors
 from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
+from ..audit import LEDGER_EXPORTED, LEDGER_READ, MY_WORK_READ, audit_list_read, audit_read
 from ..ledger.exporter import ledger_xlsx
 from ..models import LeadCategory, LeadStatus
 from ..rules.leniency import leniency_counts, leniency_for
 from ..selectors.ledger import ledger_filter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from ..models import Lead
+    pass
 
 S = LeadStatus
 
@@ -78,7 +76,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
         lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
             lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
         )
-    _audit_list_read(request, "leads.ledger.read", page.items, filters=request.GET.dict())
+    audit_list_read(
+        actor=request.user,
+        action=LEDGER_READ,
+        objects=page.items,
+        data={"filters": request.GET.dict()},
+        request=request,
+    )
     return render(
         request,
         "leads/ledger.html",
@@ -99,20 +103,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _audit_list_read(
-    request: HttpRequest, action: str, leads: Iterable[Lead], **data: object
-) -> None:
-    """A list page that shows leads' content is a read of each of them (one event)."""
-    audit_record(
-        actor=request.user,
-        action=action,
-        verb=AuditVerb.READ,
-        object_type="leads.lead",
-        data={"ids": [lead.pk for lead in leads], **data},
-        request=request,
-    )
-
-
 # --- handler and unit head pages --------------------------------------------------------
 
 
@@ -125,7 +115,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "id"
     )[:200]
     mine, to_sign = list(mine), list(to_sign)
-    _audit_list_read(request, "leads.my_work.read", mine + to_sign)
+    audit_list_read(
+        actor=request.user, action=MY_WORK_READ, objects=mine + to_sign, request=request
+    )
     return render(request, "leads/my_work.html", {"mine": mine, "to_sign": to_sign})
 
 
@@ -134,9 +126,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     """URL name `leads:ledger_export`; pass the ledger page's query string along."""
     leads = ledger_filter(leads_visible_to(request.user), request.GET)
     params = {k: v for k, v in request.GET.items() if k != "after"}
-    audit_record(
+    audit_read(
         actor=request.user,
-        action="leads.ledger.exported",
+        action=LEDGER_EXPORTED,
         verb=AuditVerb.EXPORT,
         data={"filters": params, "rows": leads.count()},
         request=request,

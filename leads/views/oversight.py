@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify import access
-from rectify.audit import audit_record
-from rectify.models import AuditVerb
 from rectify.pagination import keyset_page
 
 from .. import selectors, services
@@ -27,6 +25,7 @@ from ..access import (
     RISK_OFFICER_ROLES,
     get_officer_for_risk,
 )
+from ..audit import OVERSIGHT_READ, RISKNOTE_LIST_READ, RISKNOTE_READ, audit_list_read, audit_read
 from ..forms.lead import AssignForm
 from ..forms.oversight import (
     AccountabilityForm,
@@ -116,10 +115,9 @@ def officer_risk(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("leads:officer_risk", pk=officer.pk)
     notes = selectors.officer_risk_notes(request.user, officer)
     leads = selectors.officer_leads(request.user, officer)
-    audit_record(
+    audit_read(
         actor=request.user,
-        action="leads.risknote.read",
-        verb=AuditVerb.READ,
+        action=RISKNOTE_READ,
         target=officer,
         data={"ids": [n.pk for n in notes]},
         request=request,
@@ -140,12 +138,12 @@ def risk_notes(request: HttpRequest) -> HttpResponse:
         request.user, level=request.GET.get("level"), about=request.GET.get("about")
     )
     page = keyset_page(notes, ordering=("-at", "-id"), cursor=request.GET.get("after"), size=50)
-    audit_record(
+    audit_list_read(
         actor=request.user,
-        action="leads.risknote.list_read",
-        verb=AuditVerb.READ,
+        action=RISKNOTE_LIST_READ,
+        objects=page.items,
         object_type="leads.risknote",
-        data={"ids": [n.pk for n in page.items], "filters": request.GET.dict()},
+        data={"filters": request.GET.dict()},
         request=request,
     )
     return render(
@@ -173,12 +171,11 @@ def oversight_board(request: HttpRequest) -> HttpResponse:
         leads, ordering=("received_date", "id"), cursor=request.GET.get("after"), size=50
     )
     selectors.with_flags(page.items, today=today)
-    audit_record(
+    audit_list_read(
         actor=request.user,
-        action="leads.oversight.read",
-        verb=AuditVerb.READ,
-        object_type="leads.lead",
-        data={"ids": [lead.pk for lead in page.items], "filters": request.GET.dict()},
+        action=OVERSIGHT_READ,
+        objects=page.items,
+        data={"filters": request.GET.dict()},
         request=request,
     )
     return render(

@@ -15,14 +15,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rectify.access import role_required
-from rectify.audit import audit_record
-from rectify.models import AuditVerb, Officer, Role
+from rectify.models import Officer, Role
 from rectify.pagination import keyset_page
 from rectify.params import id_value, ids_param
 from selfcheck import access as selfcheck_access
 
 from .. import selectors
 from ..access import can_manage_lead, get_lead_for_user, leads_visible_to
+from ..audit import (
+    LEAD_CONFLICTS_CHECKED,
+    SCREENING_READ,
+    SIMILAR_READ,
+    audit_list_read,
+    audit_read,
+)
 from ..forms.lead import SPLIT
 from ..models import Lead
 from ..rules import conflicts
@@ -62,12 +68,10 @@ def similar(request: HttpRequest) -> HttpResponse:
             user=request.user,
         )
     if results:  # summaries of other leads are shown: a read of those leads
-        audit_record(
+        audit_list_read(
             actor=request.user,
-            action="leads.similar.read",
-            verb=AuditVerb.READ,
-            object_type="leads.lead",
-            data={"ids": [r.lead.pk for r in results]},
+            action=SIMILAR_READ,
+            objects=[r.lead for r in results],
             request=request,
         )
     return render(request, "leads/partials/_similar.html", {"results": results, "text": text})
@@ -85,10 +89,9 @@ def screening(request: HttpRequest) -> HttpResponse:
     # L12 figure: among visible leads about a registered officer on one of the six problems,
     # how many the officer had self-declared in time vs how many investigation found.
     figure = leniency_counts(leads_visible_to(request.user))
-    audit_record(
+    audit_read(
         actor=request.user,
-        action="leads.screening.viewed",
-        verb=AuditVerb.READ,
+        action=SCREENING_READ,
         data={"repeated": len(repeated), "undeclared_page": len(page.items)},
         request=request,
     )
@@ -144,10 +147,9 @@ def assign_conflicts_hint(request: HttpRequest, pk: int) -> HttpResponse:
     handler = selectors.officer_by_number(request.user, number)
     ctx = assign_conflicts_context(request.user, lead, handler, number)
     if ctx["assign_conflicts"]:
-        audit_record(
+        audit_read(
             actor=request.user,
-            action="leads.lead.conflicts_checked",
-            verb=AuditVerb.READ,
+            action=LEAD_CONFLICTS_CHECKED,
             target=lead,
             data={"handler": handler.pk, "conflicts": ctx["assign_conflicts"]},
             request=request,
