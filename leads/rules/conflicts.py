@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,9 @@ from rectify.models import Officer, Unit, UnitKind
 from selfcheck.selectors import declared_ties
 
 from ..workflow import LeadError
+
+if TYPE_CHECKING:
+    from ..models import Lead
 
 # Shorter declared names ("李", "某") would match almost any summary.
 MIN_NAME_LENGTH = 2
@@ -92,7 +96,7 @@ TIE_LABELS = {
 
 
 def handler_conflicts(
-    *, lead, handler: Officer, role=ROLE_HANDLER, show_declared_names: bool = True
+    *, lead: Lead, handler: Officer, role: str = ROLE_HANDLER, show_declared_names: bool = True
 ) -> list[str]:
     """The reasons (Chinese, for display and for the record) why `handler` — or, with
     `role`, another officer acting on the lead, such as the unit head who signs — may have a
@@ -203,7 +207,7 @@ def handler_conflicts(
 
 
 def require_override(
-    *, lead, handler: Officer, override_reason: str = "", role=ROLE_HANDLER
+    *, lead: Lead, handler: Officer, override_reason: str = "", role: str = ROLE_HANDLER
 ) -> dict:
     """Check `handler` (or the officer acting as `role`) for `lead`. Raises
     HandlerConflictError when there are conflicts and no override reason; otherwise returns

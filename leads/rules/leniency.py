@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -24,6 +25,11 @@ from rectify.models import ChronicProblem
 from selfcheck.selectors import declarations_before, declared_before_day
 
 from ..models import LeadSubject
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from ..models import Lead
 
 DECLARED, LATE, NOT_DECLARED, NA = "declared", "late", "not_declared", "na"
 LABELS = {
@@ -116,7 +122,7 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
     return results
 
 
-def leniency_counts(leads) -> dict[str, int]:
+def leniency_counts(leads: QuerySet[Lead]) -> dict[str, int]:
     """Ledger figure over a queryset of leads (already scoped by leads_visible_to):
     {"declared": self-declared in time, "investigated": found by investigation (late or not
     declared), "na": not applicable}. One aggregate query, computed in the database (the same

@@ -29,13 +29,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count
 
 from ..access import leads_visible_to
 from ..models import Lead, LeadGram, LeadSubject
+
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
 # Everything that is not a letter or digit (CJK ideographs are letters) is a separator.
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
@@ -98,7 +101,7 @@ CANDIDATES = 300  # leads scored in Python per query, at most
 MIN_SCORE = 0.2
 
 
-def lead_grams_sync(*, leads) -> None:
+def lead_grams_sync(*, leads: Iterable[Lead]) -> None:
     """Rewrite the gram rows of the given leads from their summaries (bulk, no query per
     lead). Leads' services call this after saving a summary; `backfill_lead_grams` runs it
     over the whole table."""
@@ -126,7 +129,12 @@ class Similar:
 
 
 def similar_leads(
-    *, text: str, officer_ids=(), exclude_id: int | None = None, user, limit: int = 10
+    *,
+    text: str,
+    officer_ids: Iterable[int | str] = (),
+    exclude_id: int | None = None,
+    user: AnyUser,
+    limit: int = 10,
 ) -> list[Similar]:
     """Likely duplicates and related leads the user may see: same subject officer, or a
     summary similar by character bigrams (Dice >= MIN_SCORE). Best first.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -27,6 +28,11 @@ from ..models import (
     Lead,
 )
 from .deadlines import S, deadline_overdue_q, flagged_q, supervision_overdue_q, untouched_q
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rectify.models import AnyUser
 
 
 def _last_activity(lead: Lead) -> dt.datetime:
@@ -106,7 +112,7 @@ def _board_related(leads: QuerySet) -> QuerySet:
     return leads.select_related("office__jurisdiction", "handling_unit", "handler", "supervisor")
 
 
-def flagged_leads(user, *, today: dt.date | None = None) -> QuerySet:
+def flagged_leads(user: AnyUser, *, today: dt.date | None = None) -> QuerySet:
     """The leads the user can see (recusal applies) that are untouched or overdue. Page the
     result and pass the page to `with_flags` for the responsible unit and person."""
     return _board_related(leads_visible_to(user).filter(flagged_q(today)))
@@ -125,7 +131,9 @@ def _kind_q(kind: str, today: dt.date, min_days_late: int) -> Q:
     return flagged_q(today, min_days_late=min_days_late)
 
 
-def board_filter(leads: QuerySet, params, *, user, today: dt.date | None = None) -> QuerySet:
+def board_filter(
+    leads: QuerySet, params: Mapping[str, Any], *, user: AnyUser, today: dt.date | None = None
+) -> QuerySet:
     """The board's GET filters: kind (untouched / overdue / supervision), level (escalated at
     least this many steps), unit (handling-unit subtree), listed (under listed supervision
     only), mine (escalated to me)."""
@@ -149,7 +157,7 @@ def board_filter(leads: QuerySet, params, *, user, today: dt.date | None = None)
     return leads
 
 
-def board_figures(user, *, today: dt.date | None = None) -> dict:
+def board_figures(user: AnyUser, *, today: dt.date | None = None) -> dict:
     """Counts over the user's flagged leads (one query)."""
     today = today or timezone.localdate()
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
@@ -162,7 +170,7 @@ def board_figures(user, *, today: dt.date | None = None) -> dict:
     )
 
 
-def escalated_to_me_count(user, *, today: dt.date | None = None) -> int:
+def escalated_to_me_count(user: AnyUser, *, today: dt.date | None = None) -> int:
     """Flagged leads, visible to the user, whose escalations reached the user (home page)."""
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
     return leads_visible_to(user).filter(flagged_q(today), pk__in=mine).count()

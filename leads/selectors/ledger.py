@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,11 @@ from ..models import (
 )
 from .deadlines import S, overdue_q
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rectify.models import AnyUser
+
 
 def with_list_relations(leads: QuerySet) -> QuerySet:
     return leads.select_related("office", "channel", "handling_unit", "handler").prefetch_related(
@@ -28,7 +34,7 @@ def with_list_relations(leads: QuerySet) -> QuerySet:
     )
 
 
-def ledger_filter(leads: QuerySet, params) -> QuerySet:
+def ledger_filter(leads: QuerySet, params: Mapping[str, Any]) -> QuerySet:
     """The ledger's GET filters (same names as the export): office, status, category, channel,
     unit (handling-unit subtree), from / to (received date), q (number or summary), overdue."""
     office = id_param(params, "office")
@@ -65,7 +71,7 @@ def ledger_filter(leads: QuerySet, params) -> QuerySet:
     return leads
 
 
-def figure_params(params) -> dict:
+def figure_params(params: Mapping[str, Any]) -> dict:
     """The ledger filters that select which leads the figures count (period, subtree, office,
     category, channel, search); status and overdue are what the figures break down."""
     return {k: v for k, v in params.items() if k not in ("status", "overdue", "after")}
@@ -110,7 +116,7 @@ class LedgerFigures:
 
 
 def ledger_figures(
-    user,
+    user: AnyUser,
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -142,6 +148,6 @@ def ledger_channels() -> QuerySet[Channel]:
     return Channel.objects.all()
 
 
-def import_jobs_recent(user, *, limit: int = 10) -> QuerySet[LeadImportJob]:
+def import_jobs_recent(user: AnyUser, *, limit: int = 10) -> QuerySet[LeadImportJob]:
     """The user's latest import jobs, without their files (the import page's list)."""
     return lead_import_jobs_visible_to(user).select_related("office").defer("content")[:limit]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from rectify import access
@@ -16,8 +18,11 @@ from ..models import (
 from .deadlines import S
 from .ledger import with_list_relations
 
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
-def intake_queue(user) -> QuerySet:
+
+def intake_queue(user: AnyUser) -> QuerySet:
     """Unregistered and unscreened leads of the user's offices, oldest first."""
     return with_list_relations(
         leads_visible_to(user).filter(
@@ -32,7 +37,7 @@ def intake_queue(user) -> QuerySet:
 # a transfer whose feedback came back, which concludes it), crossed off, or 予以了结.
 
 
-def awaiting_signature(user) -> QuerySet:
+def awaiting_signature(user: AnyUser) -> QuerySet:
     """Leads in SIGNING where the user still has a part to sign (as handler or unit head)."""
     leads = leads_visible_to(user).filter(status=S.SIGNING)
     live = Signature.objects.filter(voided_at__isnull=True)
@@ -47,5 +52,5 @@ def awaiting_signature(user) -> QuerySet:
     return leads.filter(as_handler | as_head)
 
 
-def my_leads(user) -> QuerySet:
+def my_leads(user: AnyUser) -> QuerySet:
     return leads_visible_to(user).filter(handler__user_id=user.pk)

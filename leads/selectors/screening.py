@@ -20,8 +20,11 @@ from .subjects import match_subjects
 if TYPE_CHECKING:
     from rectify.models import AnyUser
 
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
-def officers_named_repeatedly(user, *, limit: int = 100) -> list[dict]:
+
+def officers_named_repeatedly(user: AnyUser, *, limit: int = 100) -> list[dict]:
     """Registered officers who are subjects of two or more leads the user can see, most
     named first: officer id, name, number, unit name and `n`, the number of leads."""
     subjects = LeadSubject.objects.filter(
@@ -35,7 +38,7 @@ def officers_named_repeatedly(user, *, limit: int = 100) -> list[dict]:
     )
 
 
-def leads_about_undeclared_officers(user) -> QuerySet[Lead]:
+def leads_about_undeclared_officers(user: AnyUser) -> QuerySet[Lead]:
     """Visible leads with a registered subject who has made no declaration in the current
     campaign."""
     declared = officer_ids_with_any_declaration(campaign=Campaign.current())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -15,6 +16,11 @@ from ..models import (
     Lead,
     LeadSubjectCandidate,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rectify.models import AnyUser
 
 
 @dataclass
@@ -30,7 +36,7 @@ def subjects_of(lead: Lead) -> list:
     return list(lead.subjects.select_related("officer__unit").order_by("id"))
 
 
-def subject_candidate(lead: Lead, pk: int):
+def subject_candidate(lead: Lead, pk: int) -> LeadSubjectCandidate | None:
     return (
         LeadSubjectCandidate.objects.filter(lead=lead, pk=pk)
         .select_related("officer__unit", "lead")
@@ -38,11 +44,11 @@ def subject_candidate(lead: Lead, pk: int):
     )
 
 
-def lead_is_visible(user, lead: Lead) -> bool:
+def lead_is_visible(user: AnyUser, lead: Lead) -> bool:
     return leads_visible_to(user).filter(pk=lead.pk).exists()
 
 
-def subject_candidates_for(user, lead_ids) -> dict[int, dict]:
+def subject_candidates_for(user: AnyUser, lead_ids: Iterable[int]) -> dict[int, dict]:
     """Pending recusal candidates (被反映人待确认) of these leads, for the intake queue and
     the lead page: per lead, the candidates the user may see (with the officer and unit)
     and how many others there are outside the user's scope (counted, never named). Two
@@ -69,7 +75,7 @@ def subject_candidates_for(user, lead_ids) -> dict[int, dict]:
     return out
 
 
-def officer_by_number(user, number: str):
+def officer_by_number(user: AnyUser, number: str) -> Officer | None:
     """The active officer with that number (警号) among those the user may see, or None
     (the handler field of the triage and jurisdiction forms, and the conflict hint)."""
     number = (number or "").strip()
@@ -78,7 +84,7 @@ def officer_by_number(user, number: str):
     return access.officers_visible_to(user).filter(number=number, is_active=True).first()
 
 
-def match_subjects(user, tokens: list[str], unit_text: str = "") -> list:
+def match_subjects(user: AnyUser, tokens: list[str], unit_text: str = "") -> list:
     """Subjects typed as officer numbers or names, matched against the officers the user may
     see (a name only when it is unambiguous); the rest is kept as free text. One query."""
     if not tokens:

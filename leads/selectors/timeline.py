@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -16,21 +18,20 @@ from ..models import (
 )
 from .deadlines import S
 
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
 
-# Records other apps keep about a lead (remediation's meetings), shown on the lead's page.
-# Each entry is a callable (user, lead) -> list of entries with `day`, `kind`, `title`,
-# `url` and `text`; it must apply its own need-to-know rules. Filled from AppConfig.ready
-# of the app above (leads never imports it).
-def lead_timeline(lead: Lead):
+
+def lead_timeline(lead: Lead) -> QuerySet[LeadEvent]:
     return lead.events.select_related("actor").order_by("at", "id")
 
 
-def public_timeline(lead: Lead):
+def public_timeline(lead: Lead) -> QuerySet[LeadEvent]:
     """What the reporter may read: replies from the office and their own messages."""
     return lead.events.filter(kind__in=PUBLIC_KINDS).order_by("at", "id")
 
 
-def merged_leads(user, lead: Lead) -> list[Lead]:
+def merged_leads(user: AnyUser, lead: Lead) -> list[Lead]:
     """The duplicates merged into `lead` that the user may see (recusal applies to each),
     with their reporters' messages in `reporter_messages`, oldest first (two queries)."""
     return list(
@@ -75,7 +76,7 @@ def has_original(lead: Lead) -> bool:
     return lead.is_public and LeadOriginal.objects.filter(lead=lead).exists()
 
 
-def original_of(lead: Lead):
+def original_of(lead: Lead) -> LeadOriginal | None:
     return LeadOriginal.objects.filter(lead=lead).first()
 
 

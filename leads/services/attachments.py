@@ -20,6 +20,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +36,15 @@ from ..audit import ATTACHMENT_ADDED, ATTACHMENT_READ, ATTACHMENT_REMOVED, audit
 from ..models import EventKind, Lead, LeadAttachment
 from ..workflow import LeadError, lock
 from .common import _ensure_writable, _event, reason_required
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from rectify.models import User
 
 TOO_LARGE = gettext_lazy("文件“%(name)s”大小为 %(size)s，超过上限 %(limit)s")
 EMPTY_FILE = gettext_lazy("文件“%(name)s”是空文件")
@@ -107,7 +117,7 @@ def clean_filename(raw: str, *, anonymise: bool = False) -> str:
     return stem[: _NAME_MAX - len(ext)].rstrip(" .") + ext
 
 
-def _read(upload, limit: int) -> bytes:
+def _read(upload: UploadedFile, limit: int) -> bytes:
     """At most limit + 1 bytes (enough to tell "too large" without reading everything)."""
     if hasattr(upload, "seek"):
         upload.seek(0)
@@ -147,7 +157,7 @@ def _text_type(content: bytes) -> str | None:
     return None
 
 
-def check_upload(upload, *, anonymise: bool = False) -> CheckedFile:
+def check_upload(upload: UploadedFile, *, anonymise: bool = False) -> CheckedFile:
     """Read and check one uploaded file; AttachmentError (with the file named) if refused."""
     name = clean_filename(getattr(upload, "name", ""), anonymise=anonymise)
     shown = clean_filename(getattr(upload, "name", ""))
@@ -208,7 +218,12 @@ def safe_content_type(stored: str) -> str:
 
 @transaction.atomic
 def attachments_add(
-    *, lead: Lead, actor, uploads, request=None, anonymise: bool = False
+    *,
+    lead: Lead,
+    actor: User,
+    uploads: Iterable[UploadedFile],
+    request: HttpRequest | None = None,
+    anonymise: bool = False,
 ) -> list[LeadAttachment]:
     """Check every file first, then store them all (or none). The lead must be writable;
     its row is locked so two uploads at once cannot pass the per-lead limit together.
@@ -266,7 +281,14 @@ def _fingerprint(attachment: LeadAttachment) -> dict:
     }
 
 
-def attachment_add(*, lead: Lead, actor, upload, request=None, anonymise: bool = False):
+def attachment_add(
+    *,
+    lead: Lead,
+    actor: User,
+    upload: UploadedFile,
+    request: HttpRequest | None = None,
+    anonymise: bool = False,
+) -> LeadAttachment:
     """One file (see `attachments_add`)."""
     return attachments_add(
         lead=lead, actor=actor, uploads=[upload], request=request, anonymise=anonymise
@@ -274,7 +296,9 @@ def attachment_add(*, lead: Lead, actor, upload, request=None, anonymise: bool =
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: LeadAttachment, actor, reason: str, request=None) -> None:
+def attachment_remove(
+    *, attachment: LeadAttachment, actor: User, reason: str, request: HttpRequest | None = None
+) -> None:
     """Remove a file while the lead is still writable, with a recorded reason; the timeline
     and the audit trail keep its name and SHA-256."""
     reason = reason_required(reason)
@@ -305,7 +329,7 @@ def attachment_remove(*, attachment: LeadAttachment, actor, reason: str, request
 # --- reads ---------------------------------------------------------------------------------
 
 
-def attachments_of(lead: Lead):
+def attachments_of(lead: Lead) -> QuerySet[LeadAttachment]:
     """The list shown on the lead page: one query, without the file contents."""
     return (
         lead.attachments.defer("content")
@@ -327,7 +351,9 @@ def attachment_of(lead: Lead, pk: int, *, content: bool = False) -> LeadAttachme
     return found
 
 
-def attachment_record_read(*, lead: Lead, attachment: LeadAttachment, actor, request=None):
+def attachment_record_read(
+    *, lead: Lead, attachment: LeadAttachment, actor: User, request: HttpRequest | None = None
+) -> None:
     audit_read(
         actor=actor,
         action=ATTACHMENT_READ,

@@ -4,6 +4,8 @@ events and the activity clock.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,9 @@ from ..workflow import (
     REASON_REQUIRED,
     LeadWorkflowError,
 )
+
+if TYPE_CHECKING:
+    from rectify.models import User
 
 S = LeadStatus
 
@@ -51,7 +56,15 @@ def _ensure_writable(lead: Lead) -> None:
         raise LeadWorkflowError(ARCHIVED)
 
 
-def _event(lead: Lead, *, kind: str, actor, text: str = "", participants: str = "", data=None):
+def _event(
+    lead: Lead,
+    *,
+    kind: str,
+    actor: User | None,
+    text: str = "",
+    participants: str = "",
+    data: dict | None = None,
+):
     event = LeadEvent(
         lead=lead,
         kind=kind,

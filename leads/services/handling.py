@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,11 @@ from .common import (
     _touch,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import User
+
 # --- handling (L7, L11) ---------------------------------------------------------------
 
 TIMELINE_KINDS = (
@@ -56,12 +63,12 @@ TIMELINE_KINDS = (
 def lead_add_event(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     kind: str,
     text: str,
     participants: str = "",
     conclusion: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> LeadEvent:
     """A timeline entry (L7). A consultation (会商) needs its participants and its conclusion
     (kept in `data["conclusion"]`). A supervision note (督办) urges the handler; it is not
@@ -100,7 +107,7 @@ def lead_add_event(
 # --- conclusion, signatures (L9), crossing off (L5) -------------------------------------
 
 
-def _void_signatures(lead: Lead, actor) -> int:
+def _void_signatures(lead: Lead, actor: User) -> int:
     n = Signature.objects.filter(lead=lead, voided_at__isnull=True).update(voided_at=timezone.now())
     if n:
         _event(lead, kind=EventKind.SIGNATURE, actor=actor, text=_("结论已修改，原签字作废"))
@@ -111,12 +118,12 @@ def _void_signatures(lead: Lead, actor) -> int:
 def lead_conclude(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     conclusion: str,
     result: str,
     disposition_form: str = "",
     dealt_with: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Lead:
     """Record the conclusion. Substantiated ones conclude at once, with the four forms and
     the persons dealt with; an unfounded one waits for the two signatures (any edit of its
@@ -180,7 +187,12 @@ def lead_conclude(
 
 @transaction.atomic
 def lead_sign(
-    *, lead: Lead, actor, role: str, override_reason: str = "", request=None
+    *,
+    lead: Lead,
+    actor: User,
+    role: str,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Signature:
     """Sign the current unfounded conclusion as handler or as the handling unit's head, each
     with one's own account. When both live signatures bind the text, the lead concludes and
@@ -261,6 +273,6 @@ def lead_sign(
 
 
 @transaction.atomic
-def lead_cross_off(*, lead: Lead, actor, request=None) -> Lead:
+def lead_cross_off(*, lead: Lead, actor: User, request: HttpRequest | None = None) -> Lead:
     """销号: only a concluded lead."""
     return lead_transition(lead=lead, to=S.CROSSED_OFF, actor=actor, request=request)

@@ -58,6 +58,9 @@ from .common import (
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
+
+    from rectify.models import User
 
 # --- numbering ------------------------------------------------------------------------
 
@@ -177,7 +180,11 @@ def lead_subject_candidates_sync(*, lead_ids: Iterable[int]) -> int:
 
 @transaction.atomic
 def lead_subject_candidate_decide(
-    *, candidate: LeadSubjectCandidate, actor, confirm: bool, request=None
+    *,
+    candidate: LeadSubjectCandidate,
+    actor: User,
+    confirm: bool,
+    request: HttpRequest | None = None,
 ) -> LeadSubjectCandidate:
     """Intake confirms that a typed subject is this officer (the subject row is linked to
     them and the other officers of that name are ruled out) or rules the match out (the
@@ -237,7 +244,7 @@ def lead_subject_candidate_decide(
 def lead_register(
     *,
     office: Office,
-    actor,
+    actor: User,
     received_date: dt.date,
     channel: Channel,
     category: str,
@@ -249,7 +256,7 @@ def lead_register(
     reporter_contact: str = "",
     lead: Lead | None = None,
     uploads: Iterable[UploadedFile] = (),
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Lead:
     """Register a new lead, or (`lead=` an unregistered public report) register that one,
     with the files uploaded alongside: the lead and its files, or neither (one transaction,
@@ -316,7 +323,13 @@ def _details(lead: Lead, *, original: bool = False) -> dict[str, str]:
 
 
 def _record_changes(
-    lead: Lead, actor, before: dict, after: dict, *, prefix: str = "", request=None
+    lead: Lead,
+    actor: User,
+    before: dict,
+    after: dict,
+    *,
+    prefix: str = "",
+    request: HttpRequest | None = None,
 ):
     """One timeline event (old → new per changed field) and one audit event (field names
     only: the accusation stays in the lead's own tables)."""
@@ -354,11 +367,11 @@ def _record_changes(
 def lead_details_change(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     summary: str,
     category: str,
     subjects: list[SubjectInput] | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Lead:
     """Edit a registered lead's summary, category or subjects. Each change is a timeline event
     with the old and the new value; the subjects' recusal candidates are rewritten. The
@@ -396,11 +409,13 @@ def lead_details_change(
 # --- reading (audited) ----------------------------------------------------------------
 
 
-def lead_record_read(*, lead: Lead, actor, request=None) -> None:
+def lead_record_read(*, lead: Lead, actor: User, request: HttpRequest | None = None) -> None:
     audit_read(actor=actor, action=LEAD_READ, target=lead, request=request)
 
 
-def lead_original_record_read(*, lead: Lead, actor, request=None) -> None:
+def lead_original_record_read(
+    *, lead: Lead, actor: User, request: HttpRequest | None = None
+) -> None:
     audit_read(
         actor=actor,
         action=LEAD_ORIGINAL_READ,
@@ -409,7 +424,9 @@ def lead_original_record_read(*, lead: Lead, actor, request=None) -> None:
     )
 
 
-def lead_reveal_reporter(*, lead: Lead, actor, request=None) -> tuple[str, str]:
+def lead_reveal_reporter(
+    *, lead: Lead, actor: User, request: HttpRequest | None = None
+) -> tuple[str, str]:
     if not can_reveal_reporter(actor, lead):
         raise LeadWorkflowError(NOT_INTAKE)
     audit_read(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -37,6 +38,11 @@ from .common import (
     _event,
 )
 from .intake import _set_subjects
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import User
 
 _RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RECEIPT_LEN = 20
@@ -142,7 +148,9 @@ def reporter_rate(*, lead: Lead, rating: int) -> Lead:
 
 
 @transaction.atomic
-def lead_reply(*, lead: Lead, actor, text: str, request=None) -> LeadEvent:
+def lead_reply(
+    *, lead: Lead, actor: User, text: str, request: HttpRequest | None = None
+) -> LeadEvent:
     """A reply the reporter can read with the receipt code."""
     if not text.strip():
         raise LeadWorkflowError(EMPTY_TEXT)

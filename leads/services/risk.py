@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,11 @@ from ..models import (
 from ..workflow import LeadWorkflowError, lock
 from .common import _ensure_writable, _event, _required, _touch
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import User
+
 RISK_LEVEL = _("请选择风险等级（低、中、高）")
 RISK_ABOUT_ONE = _("风险研判须针对一条线索或一名干警（二者选一）")
 RISK_ABOUT_SELF = _("不能对本人作风险研判")
@@ -34,13 +41,13 @@ BAD_MEASURE = _("请选择问责方式")
 @transaction.atomic
 def risk_note_add(
     *,
-    actor,
+    actor: User,
     level: str,
     text: str,
     measures: str = "",
     lead: Lead | None = None,
     officer: Officer | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> RiskNote:
     """A risk assessment about one lead or one officer (never both: a note on an officer is
     read by office staff and leaders of the officer's subtree, who need not see the lead)."""
@@ -101,13 +108,13 @@ def risk_note_add(
 def accountability_add(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     measure: str,
     reason: str,
     officer: Officer | None = None,
     person_name: str = "",
     unit: Unit | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Accountability:
     """Attach 追责问责 to a lead: who (an officer on the register, or a name), their unit, the
     measure and the reason. Allowed on concluded and archived leads too: accountability for

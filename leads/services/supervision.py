@@ -20,6 +20,7 @@ from one query (`rectify.selectors.escalation_ladders`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -50,6 +51,11 @@ from ..selectors.deadlines import flagged_q
 from ..workflow import LeadWorkflowError, lock
 from .common import HANDLER_NOT_IN_UNIT, _ensure_writable, _event, _required
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import User
+
 S = LeadStatus
 
 # Constant messages (shown to the user as they are).
@@ -75,7 +81,13 @@ HANDLER_INACTIVE = _("承办人须为在职干警")
 
 @transaction.atomic
 def lead_list_supervision(
-    *, lead: Lead, actor, supervisor: Officer, deadline: dt.date, note: str = "", request=None
+    *,
+    lead: Lead,
+    actor: User,
+    supervisor: Officer,
+    deadline: dt.date,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Lead:
     """List the lead for supervision by a named leading cadre until `deadline`. On a lead
     already listed it changes the supervisor or the deadline (recorded the same way)."""
@@ -130,7 +142,9 @@ def lead_list_supervision(
 
 
 @transaction.atomic
-def lead_unlist_supervision(*, lead: Lead, actor, reason: str, request=None) -> Lead:
+def lead_unlist_supervision(
+    *, lead: Lead, actor: User, reason: str, request: HttpRequest | None = None
+) -> Lead:
     """End listed supervision (撤销挂牌), with a recorded reason."""
     reason = _required(reason)
     lead = lock(lead)
@@ -241,14 +255,14 @@ def jurisdiction_target(*, lead: Lead, kind: str, pk: int) -> Unit:
 def lead_change_jurisdiction(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     kind: str,
     to_unit: Unit,
     reason: str,
     handler: Officer | None = None,
     deadline: dt.date | None = None,
     override_reason: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> JurisdictionChange:
     """Move the lead to another handling unit. The old handler loses it at once: the new
     handler (of `to_unit`'s subtree) is set here, or — if none is given — the office assigns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,12 +35,23 @@ from .common import (
     _event,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rectify.models import User
+
 # --- triage (L4) ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def lead_transfer(
-    *, lead: Lead, actor, body: str, date: dt.date, reason: str = "", request=None
+    *,
+    lead: Lead,
+    actor: User,
+    body: str,
+    date: dt.date,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Lead:
     """Transfer to the discipline commission (移交纪委监委) — specific and clear leads."""
     lead = lock(lead)
@@ -55,7 +67,7 @@ def lead_transfer(
 
 @transaction.atomic
 def lead_transfer_feedback(
-    *, lead: Lead, actor, feedback: str, conclusion: str, request=None
+    *, lead: Lead, actor: User, feedback: str, conclusion: str, request: HttpRequest | None = None
 ) -> Lead:
     """What came back from the discipline commission; concludes the lead."""
     lead = lock(lead)
@@ -76,7 +88,7 @@ def lead_transfer_feedback(
 def lead_assign(
     *,
     lead: Lead,
-    actor,
+    actor: User,
     unit: Unit,
     handler: Officer,
     deadline: dt.date,
@@ -84,7 +96,7 @@ def lead_assign(
     reason: str = "",
     override_reason: str = "",
     past_deadline_confirmed: bool = False,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Lead:
     """Assign to a unit (and handler) for verification / talk or letter inquiry / preliminary
     verification. From HANDLING it re-assigns (no status move). A handler with conflicts
@@ -144,7 +156,9 @@ def lead_assign(
 
 
 @transaction.atomic
-def lead_merge(*, lead: Lead, into: Lead, actor, reason: str = "", request=None) -> Lead:
+def lead_merge(
+    *, lead: Lead, into: Lead, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Lead:
     """Merge a duplicate into its main lead. The main lead is registered and not merged
     itself (no chains): the duplicate is counted and handled with it, its reporter follows
     it (selectors.public_status), and its page lists the duplicate (selectors.merged_leads)."""
@@ -173,11 +187,11 @@ def lead_merge(*, lead: Lead, into: Lead, actor, reason: str = "", request=None)
 
 
 @transaction.atomic
-def lead_hold(*, lead: Lead, actor, reason: str, request=None) -> Lead:
+def lead_hold(*, lead: Lead, actor: User, reason: str, request: HttpRequest | None = None) -> Lead:
     return lead_transition(lead=lead, to=S.HELD, actor=actor, reason=reason, request=request)
 
 
 @transaction.atomic
-def lead_close(*, lead: Lead, actor, reason: str, request=None) -> Lead:
+def lead_close(*, lead: Lead, actor: User, reason: str, request: HttpRequest | None = None) -> Lead:
     """予以了结 with a recorded reason."""
     return lead_transition(lead=lead, to=S.CLOSED, actor=actor, reason=reason, request=request)
