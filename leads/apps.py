@@ -3,12 +3,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.core.management.base import CommandParser
 from django.db.models.signals import post_migrate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
 
 
 class LeadsConfig(AppConfig):
@@ -69,7 +73,9 @@ SPEECH_CHANNELS = [
 ]
 
 
-def _ensure_channels(sender, using="default", apps=None, **kwargs) -> None:
+def _ensure_channels(
+    sender: AppConfig, using: str = "default", apps: Apps | None = None, **kwargs: object
+) -> None:
     try:
         Channel = (apps or sender.apps).get_model("leads", "Channel")
     except LookupError:  # migrating backwards past the model

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,15 +16,20 @@ from . import selectors
 from .access import LEAD_BOARD_ROLES, LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from .models import UNSCREENED, LeadStatus
 
+if TYPE_CHECKING:
+    from rectify.models import AnyUser
+
+    from .models import Lead
+
 # Sections other apps add to a lead's page (remediation: the items generated from it).
 LEAD_PAGE_SECTIONS: list[SectionProvider] = []
 
 
-def lead_page_sections(user, lead) -> list[PageSection]:
+def lead_page_sections(user: AnyUser, lead: Lead) -> list[PageSection]:
     return collect_sections(LEAD_PAGE_SECTIONS, user, lead)
 
 
-def nav_items(user) -> list[NavItem]:
+def nav_items(user: AnyUser) -> list[NavItem]:
     items = []
     if access.has_role(user, *LEAD_OFFICE_ROLES):
         items.append(NavItem(_("线索受理"), reverse("leads:intake"), order=20))
@@ -37,7 +44,7 @@ def nav_items(user) -> list[NavItem]:
     return items
 
 
-def home_panels(user) -> list[Panel]:
+def home_panels(user: AnyUser) -> list[Panel]:
     panels = []
     if access.has_role(user, *LEAD_OFFICE_ROLES):
         mine = leads_visible_to(user).filter(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 from django.db import connection
@@ -21,6 +22,9 @@ from leads.models import Channel, Lead, LeadCategory, LeadStatus, LeadSubject
 from leads.rules.screening import lead_grams_sync, similar_leads
 from leads.services import lead_subject_candidates_sync
 from rectify.models import Office, Officer, Role, RoleAssignment, Unit, UnitKind, UnitLevel, User
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PEOPLE = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
@@ -55,7 +59,7 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--repeat", type=int, default=5)
 
 
-def build(options, rng: random.Random) -> dict:
+def build(options: dict[str, Any], rng: random.Random) -> dict:
     """The synthetic office: a district, `--officers` officers, `--leads` leads (with subjects
     and n-gram rows). Returns what the benchmarks need."""
     start = time.perf_counter()
@@ -123,7 +127,7 @@ def build(options, rng: random.Random) -> dict:
     }
 
 
-def _timed(fn, repeat: int) -> dict:
+def _timed(fn: Callable[[], object], repeat: int) -> dict:
     samples = []
     for _ in range(repeat):
         begin = time.perf_counter()
@@ -133,14 +137,14 @@ def _timed(fn, repeat: int) -> dict:
     return {"median_ms": round(samples[len(samples) // 2], 1), "max_ms": round(samples[-1], 1)}
 
 
-def run(options) -> dict:
+def run(options: dict[str, Any]) -> dict:
     rng = random.Random(7)
     built = build(options, rng)
     user, texts, subjects = built["user"], built["texts"], built["subjects"]
     total = options["leads"]
     setup_s = built["setup_s"]
 
-    def timed(fn) -> dict:
+    def timed(fn: Callable[[], object]) -> dict:
         return _timed(fn, options["repeat"])
 
     probe = rng.randrange(total)
@@ -164,7 +168,7 @@ def run(options) -> dict:
     }
 
 
-def run_ledger(options) -> dict:
+def run_ledger(options: dict[str, Any]) -> dict:
     """`bench leads_ledger`: the pages an office and a leader open every day, end to end
     (view, queries, template) through the test client, on `--leads` leads of which a third
     are in handling (a tenth of those overdue), a third concluded and the rest unscreened."""

@@ -83,7 +83,7 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
             **kw,
         )
 
-    def assign(lead, deadline_days: int):
+    def assign(lead: Lead, deadline_days: int) -> Lead:
         return services.lead_assign(
             lead=lead,
             actor=staff,

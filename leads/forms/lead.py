@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -27,6 +28,12 @@ from ..models import (
 from ..services.attachments import ACCEPT as ATTACHMENT_ACCEPT
 from ..services.attachments import AttachmentError, check_upload
 from ..services.common import DEADLINE_IN_PAST, RECEIVED_IN_FUTURE
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 # Stated maximum lengths of free text (the counter shows them; the form refuses more).
@@ -59,7 +66,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
         files = data if isinstance(data, (list, tuple)) else [data]
         files = [f for f in files if f]
         if not files:
@@ -116,7 +123,9 @@ class RegisterForm(forms.Form):
     reporter_contact = forms.CharField(label=_("联系方式"), required=False, max_length=100)
     attachments = MultipleFileField(label=_("附件"), required=False)
 
-    def __init__(self, *args, offices=None, keeps_reporter: bool = False, **kwargs):
+    def __init__(
+        self, *args, offices: QuerySet[Office] | None = None, keeps_reporter: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if keeps_reporter:
             # A public report keeps what the reporter chose to give (stored encrypted): it is
@@ -140,13 +149,13 @@ class RegisterForm(forms.Form):
             self.fields["office"].initial = offices[0].pk
             self.fields["office"].empty_label = None
 
-    def clean_received_date(self):
+    def clean_received_date(self) -> dt.date:
         day = self.cleaned_data["received_date"]
         if day > timezone.localdate():
             raise forms.ValidationError(RECEIVED_IN_FUTURE)
         return day
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if "reporter_anonymous" not in self.fields:
             return data
@@ -224,7 +233,7 @@ class PublicReportForm(forms.Form):
             "如需匿名请先处理"
         ) % {"size": filesizeformat(settings.LEADS_ATTACHMENT_MAX_BYTES)}
 
-    def clean_attachment(self):
+    def clean_attachment(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("attachment")
         if upload:
             try:
@@ -289,7 +298,7 @@ class AssignForm(ScopedForm):
         widget=LimitedTextarea(attrs={"rows": 2}),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         deadline = data.get("deadline")
         if deadline and deadline < timezone.localdate() and not data.get("confirm_past_deadline"):
@@ -306,7 +315,7 @@ class MergeForm(forms.Form):
     )
     reason = forms.CharField(label=_("说明"), required=False, max_length=NOTE_MAX)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("into_id") and not (data.get("into") or "").strip():
             self.add_error("into", _("请填写主线索编号"))

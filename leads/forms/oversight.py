@@ -4,6 +4,8 @@ leads.services, so commands and tests get the same checks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +94,7 @@ class AccountabilityForm(ScopedForm):
     measure = forms.ChoiceField(label=_("问责方式"), choices=AccountabilityMeasure.choices)
     reason = forms.CharField(label=_("问责事由"), max_length=TEXT_MAX, widget=TEXT)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if (
             not data.get("officer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.excel import (
     clean_text,
@@ -13,6 +13,9 @@ from rectify.excel import (
 
 from ..forms.lead import TEXT_MAX
 from ..models import LeadCategory, LeadImportVocabulary, LeadStatus
+
+if TYPE_CHECKING:
+    from rectify.models import Office
 
 COLUMNS = [
     "线索编号",
@@ -228,7 +231,7 @@ class Vocabulary:
         return vocab
 
     @classmethod
-    def for_office(cls, office) -> Vocabulary:
+    def for_office(cls, office: Office | None) -> Vocabulary:
         vocab = cls.default()
         own = LeadImportVocabulary.objects.filter(office=office).first() if office else None
         if own is not None:

@@ -10,7 +10,7 @@ everywhere else the cell says “保密”, which the importer reads as "keep wh
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 
@@ -21,10 +21,18 @@ from ..audit import LEAD_REPORTER_REVEALED, audit_read
 from ..models import LeadSubject
 from .columns import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import FileResponse, HttpRequest
+
+    from rectify.models import AnyUser
+
+    from ..models import Lead
+
 SUBJECT_SEPARATOR = "、"
 
 
-def ledger_queryset(leads):
+def ledger_queryset(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     """The export's rows (already scoped by leads.access.leads_visible_to), with their
     relations loaded in a constant number of queries."""
     return (
@@ -38,7 +46,7 @@ def ledger_queryset(leads):
     )
 
 
-def subject_text(lead) -> tuple[str, str]:
+def subject_text(lead: Lead) -> tuple[str, str]:
     """(names joined by 、, the subject unit's name or the free-text unit of the subjects)."""
     subjects = getattr(lead, "_export", None)
     if subjects is None:
@@ -52,7 +60,7 @@ def subject_text(lead) -> tuple[str, str]:
     return names, unit
 
 
-def lead_row(lead, *, reveal_reporter: bool) -> list[Any]:
+def lead_row(lead: Lead, *, reveal_reporter: bool) -> list[Any]:
     """One ledger row; `reveal_reporter` says whether this lead's reporter may be written."""
     names, unit = subject_text(lead)
     if lead.reporter_anonymous:
@@ -78,13 +86,15 @@ def lead_row(lead, *, reveal_reporter: bool) -> list[Any]:
     ]
 
 
-def ledger_rows(leads, *, reveal_ids: frozenset[int] = frozenset()) -> Iterator[list[Any]]:
+def ledger_rows(
+    leads: QuerySet[Lead], *, reveal_ids: frozenset[int] = frozenset()
+) -> Iterator[list[Any]]:
     # Chunks keep memory flat; prefetches run per chunk (constant queries per 1,000 rows).
     for lead in ledger_queryset(leads).iterator(chunk_size=1000):
         yield lead_row(lead, reveal_reporter=lead.pk in reveal_ids)
 
 
-def reporter_reveal_ids(*, leads, user) -> frozenset[int]:
+def reporter_reveal_ids(*, leads: QuerySet[Lead], user: AnyUser) -> frozenset[int]:
     """The named (not anonymous) leads among `leads` whose reporter the user may reveal,
     decided lead by lead by the same predicate as the page's reveal button."""
     named = (
@@ -97,7 +107,13 @@ def reporter_reveal_ids(*, leads, user) -> frozenset[int]:
     )
 
 
-def ledger_xlsx(*, leads, user, filename: str = "线索台账.xlsx", request=None):
+def ledger_xlsx(
+    *,
+    leads: QuerySet[Lead],
+    user: AnyUser,
+    filename: str = "线索台账.xlsx",
+    request: HttpRequest | None = None,
+) -> FileResponse:
     """A streamed .xlsx response of the given (scoped) leads in the canonical layout. The
     reporters written into it are a reveal of each of those leads, audited before anything
     is sent."""

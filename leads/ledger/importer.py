@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO, TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,12 @@ from .resolve import (
     _transition_reason,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from rectify.models import Office, User
+
 
 class _Refused(Exception):
     def __init__(self, error: RowError):
@@ -36,12 +44,12 @@ class _Refused(Exception):
 
 def import_ledger(
     *,
-    upload=None,
+    upload: Path | bytes | IO[bytes] | None = None,
     parsed: ParsedSheet | None = None,
-    office,
-    actor,
+    office: Office,
+    actor: User | str,
     dry_run: bool = False,
-    progress=None,
+    progress: Callable[[int, int], None] | None = None,
     filename: str = "",
 ) -> ImportResult:
     """Plan every row; if none has an error (and not dry_run) store them all in one
@@ -152,7 +160,9 @@ def import_ledger(
     return result
 
 
-def _update_lead(plan: RowPlan, actor, user, source: str, sheet: str):
+def _update_lead(
+    plan: RowPlan, actor: User | str, user: User | None, source: str, sheet: str
+) -> Lead:
     """Write one planned update of an existing lead: the changed fields (each a timeline
     event with old and new value), then the status through lead_transition, then one
     audit event for the lead."""
@@ -210,7 +220,7 @@ def _update_lead(plan: RowPlan, actor, user, source: str, sheet: str):
     return lead
 
 
-def _lifecycle(lead) -> None:
+def _lifecycle(lead: Lead) -> None:
     """A new lead from an office's old ledger gets the timestamps its status implies, so
     closure rates, overdue flags and crossing off work on it as on leads registered here.
     (Existing leads change status only through lead_transition, which sets them.)"""

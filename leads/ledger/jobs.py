@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.db import transaction
@@ -25,6 +26,14 @@ from ..models import ImportStatus, LeadImportJob
 from ..workflow import LeadError
 from .importer import import_ledger
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.http import HttpRequest
+
+    from rectify.excel import RowError
+    from rectify.models import Office, User
+
 NOT_CONFIRMABLE = "只能确认本人上传、预览无错误且尚未导入的文件"
 
 
@@ -32,7 +41,7 @@ class ImportJobError(LeadError):
     """A job cannot do what was asked; `str(exc)` is a message for the user."""
 
 
-def _problems(items) -> list[dict]:
+def _problems(items: Iterable[RowError]) -> list[dict]:
     return [
         {
             "sheet": e.sheet,
@@ -46,7 +55,15 @@ def _problems(items) -> list[dict]:
 
 
 @transaction.atomic
-def import_job_create(*, office, actor, filename: str, content: bytes, dry_run: bool, request=None):
+def import_job_create(
+    *,
+    office: Office,
+    actor: User,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    request: HttpRequest | None = None,
+) -> LeadImportJob:
     job = LeadImportJob(
         office=office, created_by=actor, filename=filename[:255], content=content, dry_run=dry_run
     )
@@ -77,7 +94,9 @@ def _enqueue(job: LeadImportJob) -> None:
 
 
 @transaction.atomic
-def import_job_confirm(*, job: LeadImportJob, actor, request=None) -> LeadImportJob:
+def import_job_confirm(
+    *, job: LeadImportJob, actor: User, request: HttpRequest | None = None
+) -> LeadImportJob:
     """The uploader confirms a clean preview; the task then imports the same file."""
     claimed = LeadImportJob.objects.filter(
         pk=job.pk,
@@ -101,7 +120,9 @@ def import_job_confirm(*, job: LeadImportJob, actor, request=None) -> LeadImport
 
 
 @transaction.atomic
-def import_job_cancel(*, job: LeadImportJob, actor, request=None) -> LeadImportJob:
+def import_job_cancel(
+    *, job: LeadImportJob, actor: User, request: HttpRequest | None = None
+) -> LeadImportJob:
     claimed = LeadImportJob.objects.filter(
         pk=job.pk, created_by=actor, status=ImportStatus.PREVIEW
     ).update(status=ImportStatus.CANCELLED, content=b"", finished_at=timezone.now())
@@ -122,7 +143,7 @@ def import_job_cancel(*, job: LeadImportJob, actor, request=None) -> LeadImportJ
 PREVIEW_KEPT_HOURS = 24
 
 
-def import_jobs_expire(*, now=None) -> int:
+def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
     """Cancel previews left unconfirmed for PREVIEW_KEPT_HOURS and delete their uploads.
     A filtered update: idempotent, and safe beside a confirmation (which claims the job
     by the same status)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -39,6 +39,9 @@ from .columns import (
     fold_word,
     split_names,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass
@@ -203,7 +206,9 @@ def parse_rows(sheet_rows: SheetRows, *, vocabulary: Vocabulary | None = None) -
     return out
 
 
-def read_workbook(upload, *, vocabulary: Vocabulary | None = None) -> ParsedSheet:
+def read_workbook(
+    upload: Path | bytes | IO[bytes], *, vocabulary: Vocabulary | None = None
+) -> ParsedSheet:
     """Open the upload and parse its first sheet that has the required columns.
 
     Raises rectify.excel.ExcelError when the file itself is unusable.

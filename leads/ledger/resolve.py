@@ -8,7 +8,7 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.excel import (
     RowError,
@@ -35,6 +35,11 @@ from .columns import (
     is_commission,
 )
 from .parse import LeadRow, ParsedSheet
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rectify.models import User
 
 
 @dataclass
@@ -119,7 +124,7 @@ class ImportResult:
         }
 
 
-def _by_folded(rows, *keys) -> dict[str, list]:
+def _by_folded(rows: Iterable[Any], *keys) -> dict[str, list]:
     out: dict[str, list] = {}
     for row in rows:
         for key in keys:
@@ -138,7 +143,9 @@ class _Register:
     (leads.access.leads_visible_to): a number outside that set is answered like a
     missing one, whatever it is."""
 
-    def __init__(self, office, numbers: list[str], actor, vocabulary: Vocabulary):
+    def __init__(
+        self, office: Office, numbers: list[str], actor: User | str, vocabulary: Vocabulary
+    ):
         root = office.jurisdiction
         self.office = office
         self.vocabulary = vocabulary
@@ -203,7 +210,7 @@ class _Register:
             return found[0], ""
         return None, UNIT_AMBIGUOUS if found else UNIT_UNKNOWN
 
-    def officers_named(self, name: str, unit=None) -> list:
+    def officers_named(self, name: str, unit: Unit | None = None) -> list:
         found = self.officers_by_name.get(fold_word(name), [])
         if unit is not None:
             found = [o for o in found if o.unit.path.startswith(unit.path)]
@@ -218,7 +225,7 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _same(lead, name: str, word: str) -> tuple[Any, str] | None:
+def _same(lead: Lead, name: str, word: str) -> tuple[Any, str] | None:
     """An existing lead's unit or handler when the row names it as stored: it may lie
     outside the office's register (提级 / 异地管辖), and an exported row must come back
     unchanged."""
@@ -418,7 +425,7 @@ def _transition_reason(plan: RowPlan) -> str:
     return plan.values.get("result") or ""
 
 
-def _transition_problem(lead, plan: RowPlan) -> str | None:
+def _transition_problem(lead: Lead, plan: RowPlan) -> str | None:
     """The workflow's answer to this status change, asked on a copy carrying the row's new
     values (nothing is written): the same table and guards lead_transition applies."""
     probe = copy.copy(lead)

@@ -286,7 +286,7 @@ class Lead(models.Model):
     def is_overdue(self) -> bool:
         return bool(self.deadline and self.is_open and self.deadline < timezone.localdate())
 
-    def intake_due(self):
+    def intake_due(self) -> dt.date:
         return self.received_date + dt.timedelta(days=settings.LEADS_INTAKE_DAYS)
 
     @property

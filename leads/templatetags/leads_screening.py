@@ -9,16 +9,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from leads.rules.leniency import NA, leniency_for
+from leads.rules.leniency import NA, LeniencyResult, leniency_for
+
+if TYPE_CHECKING:
+    from leads.models import Lead
 
 register = template.Library()
 
 
 @register.inclusion_tag("leads/partials/_leniency_badge.html")
-def leniency_badge(lead, leniency=None, quiet=False):
+def leniency_badge(
+    lead: Lead, leniency: dict[int, LeniencyResult] | None = None, quiet: bool = False
+) -> dict:
     """`quiet=True` (ledger rows) shows nothing where leniency does not apply."""
     if leniency is None:
         leniency = leniency_for([lead])
@@ -29,7 +36,7 @@ def leniency_badge(lead, leniency=None, quiet=False):
 
 
 @register.simple_tag
-def lead_url(lead) -> str:
+def lead_url(lead: Lead) -> str:
     if hasattr(lead, "get_absolute_url"):
         return lead.get_absolute_url()
     for name in ("leads:detail", "leads:lead_detail"):

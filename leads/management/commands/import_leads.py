@@ -56,7 +56,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", default="", help="username of the importer (scoping, audit)")
 
-    def handle(self, *args, path: Path, office: str, dry_run: bool, user: str, **options):
+    def handle(
+        self, *args, path: Path, office: str, dry_run: bool, user: str, **options: object
+    ) -> None:
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         target = Office.objects.select_related("jurisdiction").filter(short_name=office).first()
