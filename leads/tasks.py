@@ -1,4 +1,4 @@
-"""Celery tasks of the lead ledger (thin: load by id, call the service). Every task of the
+"""Celery tasks of the leads app (thin: load by id, call the service). Every task of the
 app lives here, so a worker finds them by autodiscovery alone."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Navigation entries and home panels of the lead ledger (a few cheap queries)."""
+"""Navigation entries and home panels of the leads app (a few cheap queries), and the
+registry of sections other apps add to a lead's page (`LEAD_PAGE_SECTIONS`)."""
 
 from __future__ import annotations
 

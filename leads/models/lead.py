@@ -1,4 +1,6 @@
-"""Lead ledger (组织查处, DOMAIN.md §4): channels, leads, subjects, the timeline, signatures.
+"""Lead ledger (组织查处, DOMAIN.md §4): channels, the lead and its status, numbering,
+subjects and their register candidates, the original public report (timeline and
+signatures: leads.models.events).
 
 `Lead.status` is written only by `leads.workflow.lead_transition` (STYLE.md §2). Reporter
 identity is encrypted at rest (leads.crypto, MultiFernet); a public report is found again

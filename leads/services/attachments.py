@@ -2,7 +2,7 @@
 
 Files are kept in the database (`LeadAttachment.content`), never under the web root, and are
 served only by `leads.views.attachments.attachment_download`, which scopes through
-`rectify.access` (recusal included) and audits every read.
+`leads.access.get_lead_for_user` (recusal included) and audits every read.
 
 What is accepted: at most `LEADS_ATTACHMENT_MAX_BYTES` per file and
 `LEADS_ATTACHMENTS_PER_LEAD` per lead; PDF, JPEG, PNG, Word (.docx), Excel (.xlsx) and plain
@@ -339,7 +339,7 @@ def attachments_of(lead: Lead) -> QuerySet[LeadAttachment]:
 
 
 def attachment_of(lead: Lead, pk: int, *, content: bool = False) -> LeadAttachment:
-    """An attachment of `lead` — a lead the caller got from rectify.access, so the scoping
+    """An attachment of `lead` — a lead the caller got from leads.access, so the scoping
     (and recusal) is already done — or 404."""
     qs = LeadAttachment.objects.filter(lead=lead, pk=pk).select_related("uploaded_by")
     if not content:
