@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from rectify.audit import audit_record
-from rectify.models import AuditEvent, AuditVerb
+from rectify.audit import audit_read  # the app's views call it from here
+from rectify.models import AuditEvent
 
 from .models import EventKind
 
@@ -81,32 +81,6 @@ IMPORT_CONFIRMED = "leads.import.confirmed"
 IMPORT_CANCELLED = "leads.import.cancelled"
 IMPORT_ERRORS_EXPORTED = "leads.import.errors_exported"
 REPORTER_KEYS_ROTATED = "leads.reporter_keys.rotated"
-
-
-def audit_read(
-    *,
-    actor: AnyUser,
-    action: str,
-    request: HttpRequest | None = None,
-    target: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    data: dict | None = None,
-    verb: str = AuditVerb.READ,
-) -> AuditEvent:
-    """Record that `actor` read (or, with verb EXPORT, exported) lead data: every page,
-    partial, print or export that shows what a lead says goes through here or through
-    `audit_list_read`."""
-    return audit_record(
-        actor=actor,
-        action=action,
-        verb=verb,
-        target=target,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        request=request,
-    )
 
 
 def audit_list_read(
