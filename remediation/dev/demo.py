@@ -27,7 +27,6 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,8 +36,10 @@ from rectify.models import Campaign, ChronicProblem, Office, Officer, Unit
 from .. import services
 from ..models import ItemKind, ItemOrigin, Plan
 from ..selectors.plans import plan_for_source
-from ..services import closure, escalation, public, surveys
+from ..services import closure, escalation, surveys
+from .files import demo_file
 from .outputs_demo import seed_outputs
+from .public_demo import seed_public
 
 if TYPE_CHECKING:
     from ..models import Item
@@ -123,37 +124,7 @@ def _user(username: str) -> Any:
     return get_user_model().objects.filter(username=username).first()
 
 
-def _pdf(title: str) -> bytes:
-    """A one-page PDF naming `title` (ASCII only: the demo needs no fonts)."""
-    text = title.encode("ascii", "replace").decode()
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
-def _file(name: str, *, pdf: bool) -> SimpleUploadedFile:
-    if pdf:
-        return SimpleUploadedFile(f"{name}.pdf", _pdf(name), content_type="application/pdf")
-    body = f"{name}\n整改情况说明：已按措施完成整改，附相关台账。\n".encode()
-    return SimpleUploadedFile(f"{name}.txt", body, content_type="text/plain")
-
-
-class _Seeder:
+class Seeder:
     def __init__(self, campaign: Campaign, rng: random.Random) -> None:
         self.campaign = campaign
         self.rng = rng
@@ -190,7 +161,9 @@ class _Seeder:
             leader=unit.primary_responsible,
             start_date=self.campaign.rectify_start,
             end_date=self.campaign.rectify_end,
-            upload=_file(f"remediation-plan-{unit.code}-{problem}", pdf=True) if with_doc else None,
+            upload=demo_file(f"remediation-plan-{unit.code}-{problem}", pdf=True)
+            if with_doc
+            else None,
         )
 
     def item(self, office: Office, plan: Plan, description: str, **kw: Any) -> Item:
@@ -247,7 +220,7 @@ class _Seeder:
         ev = services.evidence_add(
             item=item,
             actor=self.unit_actor(office),
-            upload=_file(f"evidence-{item.number}", pdf=self.serial % 2 == 0),
+            upload=demo_file(f"evidence-{item.number}", pdf=self.serial % 2 == 0),
             note="整改台账及会议纪要",
         )
         if approve is not None:
@@ -330,7 +303,7 @@ def _organ(office: Office, problem: str, units: dict[str, Unit]) -> Unit | None:
     return units.get(f"{office.jurisdiction.code}-{suffix}")
 
 
-def _seed_kfq(seeder: _Seeder, office: Office, units: dict[str, Unit]) -> None:
+def _seed_kfq(seeder: Seeder, office: Office, units: dict[str, Unit]) -> None:
     """开发区 extras: an item generated from a lead, and an escalation over two levels."""
     lead = None
     if seeder.office_user is not None:
@@ -393,7 +366,7 @@ def _seed_plans(campaign: Campaign, rng: random.Random) -> None:
     if not offices:
         return
     units = {u.code: u for u in Unit.objects.all()}
-    seeder = _Seeder(campaign, rng)
+    seeder = Seeder(campaign, rng)
     step = 0
     for n, office in enumerate(offices):
         kfq = office.short_name == "开发区" and seeder.office_user is not None
@@ -418,51 +391,4 @@ def _seed_plans(campaign: Campaign, rng: random.Random) -> None:
                 seeder.play(office, item, scenario)
         if kfq:
             _seed_kfq(seeder, office, units)
-            _seed_public(seeder, office, units)
-
-
-def _seed_public(seeder: _Seeder, office: Office, units: dict[str, Unit]) -> None:
-    """开发区's public commitments (O4) and 我为群众办实事 (O5), one of them done."""
-    actor = seeder.office_user
-    for code, title, text in (
-        ("QHD-KFQ-GA", "群众报案“接报即受理”", "接到群众报案当场受理，三日内告知立案情况。"),
-        ("QHD-KFQ-FY", "立案“一次办好”", "当场立案、网上立案，做到有案必立、有诉必理。"),
-    ):
-        unit = units.get(code)
-        if unit is None:
-            continue
-        public.commitment_create(
-            unit=unit,
-            title=title,
-            text=text,
-            due_date=seeder.campaign.rectify_end,
-            is_published=True,
-            actor=actor,
-        )
-    bureau = units.get("QHD-KFQ-GA")
-    staff = seeder.people.get(bureau.pk, []) if bureau else []
-    if not staff:
-        return
-    for i, (title, promise) in enumerate(
-        (
-            ("户籍业务“周末不打烊”", "每周六上午开放户籍窗口"),
-            ("交通违法处理“掌上办”", "开通线上处理渠道，减少群众跑腿"),
-            ("社区民警“进百家门”", "走访辖区群众，收集意见建议"),
-        )
-    ):
-        matter = public.matter_create(
-            unit=bureau,
-            title=title,
-            commitment=promise,
-            owner=staff[(i + 2) % len(staff)],
-            deadline=seeder.today + dt.timedelta(days=10 * i - 5),
-            is_public=i != 2,
-            actor=actor,
-        )
-        if i == 0:
-            public.matter_complete(
-                matter=matter,
-                note="已连续开放八个周六，办理业务二百余件",
-                upload=_file("matter-weekend-hukou", pdf=True),
-                actor=actor,
-            )
+            seed_public(seeder, units)
