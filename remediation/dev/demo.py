@@ -391,4 +391,10 @@ def _seed_plans(campaign: Campaign, rng: random.Random) -> None:
                 seeder.play(office, item, scenario)
         if kfq:
             _seed_kfq(seeder, office, units)
-            seed_public(seeder, units)
+            seed_public(
+                campaign=campaign,
+                today=seeder.today,
+                actor=seeder.office_user,
+                people=seeder.people,
+                units=units,
+            )

@@ -4,20 +4,23 @@ evidence; called by remediation.dev.demo once 开发区's items exist."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
-from rectify.models import Unit
+from rectify.models import Campaign, Officer, Unit
 
 from ..services import public
 from .files import demo_file
 
-if TYPE_CHECKING:
-    from .demo import Seeder
 
-
-def seed_public(seeder: Seeder, units: dict[str, Unit]) -> None:
+def seed_public(
+    *,
+    campaign: Campaign,
+    today: dt.date,
+    actor: Any,
+    people: dict[int, list[Officer]],
+    units: dict[str, Unit],
+) -> None:
     """开发区's public commitments (O4) and 我为群众办实事 (O5), one of them done."""
-    actor = seeder.office_user
     for code, title, text in (
         ("QHD-KFQ-GA", "群众报案“接报即受理”", "接到群众报案当场受理，三日内告知立案情况。"),
         ("QHD-KFQ-FY", "立案“一次办好”", "当场立案、网上立案，做到有案必立、有诉必理。"),
@@ -29,12 +32,12 @@ def seed_public(seeder: Seeder, units: dict[str, Unit]) -> None:
             unit=unit,
             title=title,
             text=text,
-            due_date=seeder.campaign.rectify_end,
+            due_date=campaign.rectify_end,
             is_published=True,
             actor=actor,
         )
     bureau = units.get("QHD-KFQ-GA")
-    staff = seeder.people.get(bureau.pk, []) if bureau else []
+    staff = people.get(bureau.pk, []) if bureau else []
     if not staff:
         return
     for i, (title, promise) in enumerate(
@@ -49,7 +52,7 @@ def seed_public(seeder: Seeder, units: dict[str, Unit]) -> None:
             title=title,
             commitment=promise,
             owner=staff[(i + 2) % len(staff)],
-            deadline=seeder.today + dt.timedelta(days=10 * i - 5),
+            deadline=today + dt.timedelta(days=10 * i - 5),
             is_public=i != 2,
             actor=actor,
         )
