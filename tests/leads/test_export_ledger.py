@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from leads.ledger import COLUMNS, import_ledger
-from leads.models import Channel, Lead, LeadSubject
+from leads.models import Channel, Lead
 from rectify.models import AuditEvent
-from tests.factories import OfficerFactory
+from tests.factories import LeadSubjectFactory, OfficerFactory
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 
 
@@ -76,7 +76,7 @@ def test_it_applies_the_ledger_filters(client, org, imported):
 def test_recusal_an_office_member_named_in_a_lead_cannot_export_it(client, org, imported):
     OfficerFactory(unit=org.district_a, user=org.office_staff, name="办公室小刘", number="A555")
     lead = Lead.objects.get(number="甲区-2021-0001")
-    LeadSubject.objects.create(lead=lead, officer=org.office_staff.officer, name="办公室小刘")
+    LeadSubjectFactory(lead=lead, officer=org.office_staff.officer, name="办公室小刘")
     _, rows = export(client, org.office_staff)
     assert [r[0] for r in rows[1:]] == ["甲区-2021-0002"]
     _, rows = export(client, org.outsider)  # another office's jurisdiction

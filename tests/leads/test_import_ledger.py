@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from leads.ledger import COLUMNS, import_ledger
 from leads.models import Lead, LeadSubject
 from rectify.models import AuditEvent
+from tests.factories import LeadFactory
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "xlsx" / "leads_messy.xlsx"
@@ -137,7 +138,7 @@ def test_any_bad_row_imports_nothing_and_every_error_is_reported(org, channels):
 
 @pytest.mark.django_db
 def test_it_refuses_a_number_that_belongs_to_another_office(org, channels):
-    Lead.objects.create(number="X-1", office=org.office_b, summary="乙区的线索")
+    LeadFactory(number="X-1", office=org.office_b, summary="乙区的线索")
     result = import_ledger(upload=canonical_xlsx([row("X-1")]), office=org.office_a, actor=None)
     assert [(e.row, e.column) for e in result.errors] == [(2, "线索编号")]
 

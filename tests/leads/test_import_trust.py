@@ -23,7 +23,7 @@ from leads.models import (
     SignatureRole,
 )
 from rectify.models import AuditEvent
-from tests.factories import OfficerFactory
+from tests.factories import LeadImportJobFactory, OfficerFactory
 from tests.leads.test_import_ledger import canonical_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_l9_the_upload_is_deleted_when_the_job_ends(org, channels):
     data = canonical_xlsx([["U-1", "2021-04-03", "举报电话", "张某", "", "", "其他", "摘要"]])
 
     def job(**kw):
-        return LeadImportJob.objects.create(
+        return LeadImportJobFactory(
             office=org.office_a, created_by=org.intake, filename="a.xlsx", content=data, **kw
         )
 
@@ -184,7 +184,7 @@ def test_l9_an_unconfirmed_preview_loses_its_upload_after_a_day(org, channels):
     from leads.tasks import lead_import_expire
 
     data = canonical_xlsx([["V-1", "2021-04-03", "举报电话", "张某", "", "", "其他", "摘要"]])
-    job = LeadImportJob.objects.create(
+    job = LeadImportJobFactory(
         office=org.office_a, created_by=org.intake, filename="a.xlsx", content=data
     )
     run_import_job(job.pk)

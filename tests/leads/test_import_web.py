@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from leads.ledger import run_import_job
 from leads.models import Lead, LeadImportJob
+from tests.factories import LeadImportJobFactory
 from tests.leads.test_import_ledger import canonical_xlsx, row
 from tests.leads.test_import_parsing import messy_ledger_xlsx
 
@@ -58,7 +59,7 @@ def test_it_imports_through_the_web_with_a_progress_page(
 
 @pytest.mark.django_db
 def test_a_running_job_is_polled_by_htmx(client, org):
-    job = LeadImportJob.objects.create(
+    job = LeadImportJobFactory(
         office=org.office_a,
         created_by=org.intake,
         filename="x.xlsx",
@@ -112,7 +113,7 @@ def test_dry_run_through_the_web_stores_no_lead(
 
 @pytest.mark.django_db
 def test_the_task_is_idempotent(org, channels):
-    job = LeadImportJob.objects.create(
+    job = LeadImportJobFactory(
         office=org.office_a, created_by=org.intake, filename="x.xlsx", content=messy_ledger_xlsx()
     )
     job.confirmed = True
@@ -125,7 +126,7 @@ def test_the_task_is_idempotent(org, channels):
 
 @pytest.mark.django_db
 def test_only_intake_and_office_staff_of_the_jurisdiction_may_import_or_see_jobs(client, org):
-    job = LeadImportJob.objects.create(
+    job = LeadImportJobFactory(
         office=org.office_a, created_by=org.intake, filename="x.xlsx", content=b""
     )
     client.force_login(org.officer_a.user)
@@ -141,7 +142,7 @@ def test_only_intake_and_office_staff_of_the_jurisdiction_may_import_or_see_jobs
 
 @pytest.mark.django_db
 def test_a_broken_file_fails_the_job_with_a_message(org):
-    job = LeadImportJob.objects.create(
+    job = LeadImportJobFactory(
         office=org.office_a, created_by=org.intake, filename="x.xlsx", content=b"not a zip"
     )
     run_import_job(job.pk)

@@ -10,9 +10,10 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leads.models import Lead, LeadSubject
+from leads.models import Lead
 from leads.rules.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, leniency_for
 from selfcheck.models import ReportVersion, SelfCheckReport, VersionAnswer
+from tests.factories import LeadFactory
 
 # The project's date, not the machine's: the suite runs in UTC and in Asia/Shanghai alike.
 TODAY = timezone.localdate()
@@ -47,15 +48,14 @@ def declare(officer, campaign, *, keys, day, in_window=True):
 
 
 def lead_about(org, officer, *, category, received, number):
-    lead = Lead.objects.create(
+    return LeadFactory(
         number=number,
         office=org.office_a,
         summary="线索",
         category=category,
         received_date=received,
+        subjects=[officer],
     )
-    LeadSubject.objects.create(lead=lead, officer=officer, name=officer.name)
-    return lead
 
 
 @pytest.mark.django_db
@@ -68,10 +68,14 @@ def test_l12_declared_in_time_vs_late_vs_not_declared(org):
     )
     other_item = lead_about(org, org.officer_a, category="lending", received=TODAY, number="T-3")
     focus = lead_about(org, org.officer_a, category="umbrella", received=TODAY, number="T-4")
-    free_text = Lead.objects.create(
-        number="T-5", office=org.office_a, summary="x", category="business", received_date=TODAY
+    free_text = LeadFactory(
+        number="T-5",
+        office=org.office_a,
+        summary="x",
+        category="business",
+        received_date=TODAY,
+        subjects=["不在册"],
     )
-    LeadSubject.objects.create(lead=free_text, name="不在册")
     leads = [in_time, late, other_item, focus, free_text]
     with CaptureQueriesContext(connection) as ctx:
         result = leniency_for(leads)

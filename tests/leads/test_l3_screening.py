@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import Lead, LeadSubject
+from leads.models import Lead
 from leads.rules.screening import lead_grams_sync, similar_leads
-from tests.factories import OfficerFactory
+from tests.factories import LeadFactory, OfficerFactory
 from tests.leads.test_l12_leniency import declare
 
 SUMMARIES = [
@@ -22,11 +22,13 @@ SUMMARIES = [
 
 
 def make_lead(org, number, summary, *officers, office=None):
-    lead = Lead.objects.create(
-        number=number, office=office or org.office_a, summary=summary, category="interference"
+    lead = LeadFactory(
+        number=number,
+        office=office or org.office_a,
+        summary=summary,
+        category="interference",
+        subjects=officers,
     )
-    for officer in officers:
-        LeadSubject.objects.create(lead=lead, officer=officer, name=officer.name)
     lead_grams_sync(leads=[lead])
     return lead
 
