@@ -1,8 +1,8 @@
 """factory_boy factories for every app's models, used instead of hand-made `objects.create`.
 
 A factory writes a row as it is, past the services: use it for the state a test starts
-from (a lead as an old ledger left it), and the services (the `register` fixture) where the
-test is about how that state comes about.
+from (a lead as an old ledger left it, a version submitted on a given day), and the services
+(`register`, `submit` fixtures) where the test is about how that state comes about.
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ from rectify.models import (
     UnitKind,
     UnitLevel,
     User,
+)
+from selfcheck.models import (
+    BusinessRow,
+    LendingRow,
+    ReportVersion,
+    SelfCheckReport,
+    VersionAnswer,
 )
 
 
@@ -130,6 +137,93 @@ class LeadImportJobFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
     filename = "x.xlsx"
     content = b""
+
+
+# --- selfcheck ------------------------------------------------------------------------------
+
+
+class SelfCheckReportFactory(factory.django.DjangoModelFactory):
+    """The officer's one report of the campaign (got if it exists)."""
+
+    class Meta:
+        model = SelfCheckReport
+        django_get_or_create = ("campaign", "officer")
+
+    campaign = factory.SubFactory(CampaignFactory)
+    officer = factory.SubFactory(OfficerFactory)
+
+
+class ReportVersionFactory(factory.django.DjangoModelFactory):
+    """A submitted version, numbered after the report's others and made its latest.
+
+    `yes_on=[keys]` answers "yes" on those items; `business=[(name, enterprise), ...]` and
+    `lending=[counterparty, ...]` add declaration rows.
+    """
+
+    class Meta:
+        model = ReportVersion
+        skip_postgeneration_save = True
+
+    report = factory.SubFactory(SelfCheckReportFactory)
+    number = factory.LazyAttribute(lambda o: o.report.versions.count() + 1)
+    submitted_at = factory.LazyFunction(timezone.now)
+    content = factory.LazyFunction(dict)
+    content_hash = "-"
+    deadline = factory.LazyAttribute(lambda o: o.report.campaign.selfcheck_deadline)
+    in_window = True
+
+    @factory.post_generation
+    def yes_on(self, create, extracted, **kwargs):
+        for position, key in enumerate(extracted or ()):
+            VersionAnswerFactory(version=self, key=key, position=position)
+
+    @factory.post_generation
+    def business(self, create, extracted, **kwargs):
+        for position, (name, enterprise) in enumerate(extracted or ()):
+            BusinessRowFactory(version=self, position=position, name=name, enterprise=enterprise)
+
+    @factory.post_generation
+    def lending(self, create, extracted, **kwargs):
+        for position, counterparty in enumerate(extracted or ()):
+            LendingRowFactory(version=self, position=position, counterparty=counterparty)
+
+    @factory.post_generation
+    def made_latest(self, create, extracted, **kwargs):
+        SelfCheckReport.objects.filter(pk=self.report_id).update(latest_version=self)
+
+
+class VersionAnswerFactory(factory.django.DjangoModelFactory):
+    """A "yes" on a yes/no item, labelled by its key."""
+
+    class Meta:
+        model = VersionAnswer
+
+    version = factory.SubFactory(ReportVersionFactory)
+    key = factory.Sequence(lambda n: f"item{n}")
+    position = 0
+    label = factory.LazyAttribute(lambda o: o.key)
+    kind = "yesno"
+    yes = True
+
+
+class BusinessRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessRow
+
+    version = factory.SubFactory(ReportVersionFactory)
+    position = 0
+    relation = "spouse"
+    name = "王芳"
+    enterprise = "某某贸易有限公司"
+
+
+class LendingRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LendingRow
+
+    version = factory.SubFactory(ReportVersionFactory)
+    position = 0
+    counterparty = "借贷对象"
 
 
 # --- roles ---------------------------------------------------------------------------------

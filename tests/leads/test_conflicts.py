@@ -13,8 +13,7 @@ from leads import services
 from leads.models import EventKind, LeadStatus
 from leads.rules.conflicts import CONFLICT_NEEDS_REASON, HandlerConflictError, handler_conflicts
 from rectify.models import AuditEvent, UnitKind, UnitLevel
-from selfcheck.models import BusinessRow, LendingRow, ReportVersion, SelfCheckReport
-from tests.factories import OfficerFactory, UnitFactory
+from tests.factories import OfficerFactory, ReportVersionFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +23,9 @@ DEADLINE = timezone.localdate() + dt.timedelta(days=30)
 def declare_names(officer, campaign, *, business=(), lending=()):
     """A submitted self-check of `officer` with business rows (name, enterprise) and lending
     counterparties."""
-    report, _ = SelfCheckReport.objects.get_or_create(campaign=campaign, officer=officer)
-    version = ReportVersion.objects.create(
-        report=report,
-        number=report.versions.count() + 1,
-        submitted_at=timezone.now(),
-        content={},
-        content_hash="-",
-        deadline=campaign.selfcheck_deadline,
-        in_window=True,
+    return ReportVersionFactory(
+        report__campaign=campaign, report__officer=officer, business=business, lending=lending
     )
-    for i, (name, enterprise) in enumerate(business):
-        BusinessRow.objects.create(
-            version=version, position=i, relation="spouse", name=name, enterprise=enterprise
-        )
-    for i, counterparty in enumerate(lending):
-        LendingRow.objects.create(version=version, position=i, counterparty=counterparty)
-    SelfCheckReport.objects.filter(pk=report.pk).update(latest_version=version)
-    return version
 
 
 def assign(org, lead, **kw):

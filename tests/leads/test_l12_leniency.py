@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from leads.models import Lead
 from leads.rules.leniency import DECLARED, LATE, NA, NOT_DECLARED, leniency_counts, leniency_for
-from selfcheck.models import ReportVersion, SelfCheckReport, VersionAnswer
-from tests.factories import LeadFactory
+from tests.factories import LeadFactory, ReportVersionFactory
 
 # The project's date, not the machine's: the suite runs in UTC and in Asia/Shanghai alike.
 TODAY = timezone.localdate()
@@ -29,22 +28,13 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def declare(officer, campaign, *, keys, day, in_window=True):
     """A submitted self-check version of `officer` declaring "yes" on `keys` on `day`."""
-    report, _ = SelfCheckReport.objects.get_or_create(campaign=campaign, officer=officer)
-    version = ReportVersion.objects.create(
-        report=report,
-        number=report.versions.count() + 1,
+    return ReportVersionFactory(
+        report__campaign=campaign,
+        report__officer=officer,
         submitted_at=at(day),
-        content={},
-        content_hash="-",
-        deadline=campaign.selfcheck_deadline,
         in_window=in_window,
+        yes_on=keys,
     )
-    VersionAnswer.objects.bulk_create(
-        VersionAnswer(version=version, key=k, position=i, label=k, kind="yesno", yes=True)
-        for i, k in enumerate(keys)
-    )
-    SelfCheckReport.objects.filter(pk=report.pk).update(latest_version=version)
-    return version
 
 
 def lead_about(org, officer, *, category, received, number):
