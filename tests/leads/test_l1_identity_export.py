@@ -9,7 +9,7 @@ import pytest
 from leads.models import Lead
 from rectify.models import AuditEvent, Role
 from tests.factories import UserFactory, grant
-from tests.leads.test_export_ledger import export, imported  # noqa: F401  (fixture)
+from tests.leads.test_l5_ledger_export import export, imported  # noqa: F401  (fixture)
 
 
 @pytest.mark.django_db

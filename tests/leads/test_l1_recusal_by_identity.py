@@ -15,7 +15,7 @@ from leads.ledger import import_ledger
 from leads.models import CandidateState, Lead, LeadSubjectCandidate
 from rectify.models import AuditEvent, Role
 from tests.factories import OfficerFactory, UserFactory, grant
-from tests.leads.test_import_ledger import canonical_xlsx, row
+from tests.leads.test_l5_ledger_import import canonical_xlsx, row
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from leads.models import EventKind
 from rectify.models import Role
 from selfcheck.models import SelfCheckReport
 from tests.factories import UserFactory, grant
-from tests.leads.test_conflicts import assign, declare_names
+from tests.leads.test_l4_conflicts import assign, declare_names
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from leads.ledger import COLUMNS, import_ledger
 from leads.models import Lead, LeadSubject
 from rectify.models import AuditEvent
 from tests.factories import LeadFactory
-from tests.leads.test_import_parsing import messy_ledger_xlsx
+from tests.leads.test_l5_ledger_import_parsing import messy_ledger_xlsx
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "xlsx" / "leads_messy.xlsx"
 

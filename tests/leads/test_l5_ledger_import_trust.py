@@ -24,7 +24,7 @@ from leads.models import (
 )
 from rectify.models import AuditEvent
 from tests.factories import LeadImportJobFactory, OfficerFactory
-from tests.leads.test_import_ledger import canonical_xlsx
+from tests.leads.test_l5_ledger_import import canonical_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from leads.models import Lead
 from tests.conftest import login
-from tests.leads.test_import_real_ledger import ledger_office, real_ledger_xlsx  # noqa: F401
+from tests.leads.test_l5_ledger_import_real import ledger_office, real_ledger_xlsx  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from leads.ledger import COLUMNS, import_ledger
 from leads.models import Channel, Lead
 from rectify.models import AuditEvent
 from tests.factories import LeadSubjectFactory, OfficerFactory
-from tests.leads.test_import_parsing import messy_ledger_xlsx
+from tests.leads.test_l5_ledger_import_parsing import messy_ledger_xlsx
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from leads.ledger import run_import_job
 from leads.models import Lead, LeadImportJob
 from tests.factories import LeadImportJobFactory
-from tests.leads.test_import_ledger import canonical_xlsx, row
-from tests.leads.test_import_parsing import messy_ledger_xlsx
+from tests.leads.test_l5_ledger_import import canonical_xlsx, row
+from tests.leads.test_l5_ledger_import_parsing import messy_ledger_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -17,7 +17,7 @@ from leads.ledger import COLUMNS, DATE_IN_FUTURE, HANDLER_NOT_IN_REGISTER, impor
 from leads.models import Lead, LeadEvent, LeadImportVocabulary
 from rectify.models import UnitKind
 from tests.factories import UnitFactory
-from tests.leads.test_import_ledger import canonical_xlsx, row
+from tests.leads.test_l5_ledger_import import canonical_xlsx, row
 
 pytestmark = pytest.mark.django_db
 
