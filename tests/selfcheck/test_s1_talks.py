@@ -1,6 +1,7 @@
 """S1 talks as offices use them (issue 10): the talker is an officer, a record is corrected
 with a reason (old → new kept, audited), coverage goes down the whole tree, and a talk
-cannot be dated in the future."""
+cannot be dated in the future; the talks page counts them per unit and per trigger, within
+the user's scope."""
 
 from __future__ import annotations
 
@@ -165,3 +166,48 @@ def test_s1_talk_partners_are_picked_from_the_keepers_subtree(client, org, trigg
         reverse("selfcheck:talks"), _post(org, trigger, officer=org.officer_b.number)
     )
     assert "officer" in refused.context["form"].errors and not Talk.objects.exists()
+
+
+# --- the talks page: coverage per unit and trigger, scope ----------------------------------
+
+
+def test_s1_talks_are_recorded_with_coverage_per_unit_and_trigger(client, org):
+    services.talk_triggers_ensure()
+    trigger = TalkTrigger.objects.get(code="promotion")
+    client.force_login(org.reviewer)
+    response = client.post(
+        reverse("selfcheck:talks"),
+        {
+            "officer": org.officer_a.number,
+            "talker": org.cadre_a.number,
+            "talked_on": "2026-01-05",
+            "trigger": trigger.pk,
+            "points": "了解思想动态",
+            "follow_up": "一周后回访",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("selfcheck:talks"))
+    per_unit = {r["unit"].code: (r["talked"], r["total"]) for r in page.context["per_unit"]}
+    assert per_unit["DA"][0] == 1 and per_unit["DA-COURT"] == (1, 2)  # 张三 + 赵院长
+    per_trigger = {r["trigger"].code: r["n"] for r in page.context["per_trigger"]}
+    assert per_trigger["promotion"] == 1 and per_trigger["family"] == 0
+    assert "了解思想动态" in page.content.decode()
+
+
+def test_s1_talks_are_scoped(client, org):
+    services.talk_triggers_ensure()
+    client.force_login(org.reviewer)
+    response = client.post(
+        reverse("selfcheck:talks"),
+        {
+            "officer": org.officer_b.number,  # not in the reviewer's subtree
+            "talker": org.cadre_a.number,
+            "talked_on": "2026-01-05",
+            "trigger": TalkTrigger.objects.first().pk,
+            "points": "p",
+        },
+    )
+    assert response.status_code == 200  # form error: not a valid choice
+    client.force_login(org.officer_a.user)
+    assert client.get(reverse("selfcheck:talks")).status_code == 403
