@@ -390,3 +390,46 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs) -> Never:
         raise AuditImmutableError("audit events are append-only")
+
+
+class UnitFigure(models.Model):
+    """A maintained counter: one figure (`key`, e.g. ``ld.received``) of one unit's own rows
+    (not its subtree) in a campaign. Written only by `rectify.figures` when the work that
+    changes it is saved; a subtree's figure is the sum over its units' rows (a path-prefix
+    scan of this small table, never of the ledgers)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("指标"), max_length=80)
+    value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        verbose_name = _("单位指标")
+        verbose_name_plural = _("单位指标")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "key"], name="unitfigure_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.key}={self.value}"
+
+
+class UnitFigureDay(models.Model):
+    """The nightly snapshot of a unit's subtree totals (`values`: key → number) for trends.
+    One row per campaign, unit and day; taking it again the same day rewrites it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    values = models.JSONField(_("指标"), default=dict)
+
+    class Meta:
+        verbose_name = _("单位指标快照")
+        verbose_name_plural = _("单位指标快照")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "day"], name="unitfigureday_day")
+        ]
+        indexes = [models.Index(fields=["campaign", "day"], name="unitfigureday_campaign_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"

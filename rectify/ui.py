@@ -18,7 +18,7 @@ from .models import Role
 if TYPE_CHECKING:
     from rectify.models import AnyUser
 
-APPS_WITH_UI = ("rectify", "selfcheck", "leads", "remediation")
+APPS_WITH_UI = ("rectify", "selfcheck", "leads", "remediation", "leadership")
 
 
 @dataclass

@@ -36,5 +36,6 @@ urlpatterns = [
     path("selfcheck/", include("selfcheck.urls")),
     path("leads/", include("leads.urls")),
     path("remediation/", include("remediation.urls")),
+    path("leadership/", include("leadership.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "selfcheck",
     "leads",
     "remediation",
+    "leadership",
 ]
 
 MIDDLEWARE = [

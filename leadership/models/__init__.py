@@ -1,0 +1,1 @@
+"""leadership's models, one module per part (supervision, reports, dashboard settings)."""

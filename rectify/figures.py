@@ -1,0 +1,282 @@
+"""Maintained per-unit figures (counters) and their nightly snapshots.
+
+DHIS2's structure, fresher: each app registers a `FigureSource` that computes its figures for
+a set of units from its own rows (`compute(campaign, unit_ids, today)`), and calls
+`touch(source, unit_ids)` from the services that change those rows, in the same transaction.
+`touch` recomputes the touched units' rows of that source at once (or, inside `deferred()`,
+once when the outermost block ends: bulk imports), under a row lock on the units so two
+concurrent writers cannot both write a stale count. Reading a subtree is a path-prefix sum
+over `UnitFigure` (a few rows per unit), never a scan of the ledgers. `rebuild()` recomputes
+every unit from the rows (the `rebuild_figures` command and the nightly task: figures that
+change with the date, such as overdue, move at midnight), and `snapshot()` stores each unit's
+subtree totals for the day, for trends.
+
+Keys are namespaced by source (`sc.` self-check, `ld.` leads, `rm.` remediation) and may
+carry a sub-key after a colon (`sc.yes:1`, `ld.category:abuse`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from .models import Campaign, Unit, UnitFigure, UnitFigureDay
+
+# compute(campaign, unit_ids or None for every unit, today) -> {(unit_id, key): value}
+Compute = Callable[[Campaign, "list[int] | None", dt.date], dict[tuple[int, str], int]]
+# hidden(user, campaign, unit, width) -> {branch path: Counter}: what the source's figures
+# under `unit` count that `user` may not see (RECUSAL: leads naming them, and what derives
+# from such leads), grouped by the first `width` characters of the row's unit path. A few
+# rows at most; subtracted by `totals_for` and `child_totals_for`.
+Hidden = Callable[[Any, Campaign, Unit, int], dict[str, Counter]]
+
+
+@dataclass
+class FigureSource:
+    name: str  # the key prefix without its dot: "sc", "ld", "rm"
+    compute: Compute
+    labels: dict[str, str] = field(default_factory=dict)  # key -> Chinese label
+    hidden: Hidden | None = None
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.name}."
+
+
+_SOURCES: dict[str, FigureSource] = {}
+_PENDING: ContextVar[dict[str, set[int]] | None] = ContextVar("figures_pending", default=None)
+
+
+def register(source: FigureSource) -> None:
+    """Called from an app's AppConfig.ready()."""
+    _SOURCES[source.name] = source
+
+
+def sources() -> list[FigureSource]:
+    return list(_SOURCES.values())
+
+
+def label(key: str) -> str:
+    for source in _SOURCES.values():
+        if key in source.labels:
+            return str(source.labels[key])
+    return key
+
+
+def current_campaign() -> Campaign | None:
+    return Campaign.objects.filter(is_current=True).order_by("-pk").first()
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def touch(source: str, unit_ids: Iterable[int | None]) -> None:
+    """The rows of `source` under these units changed: recompute their figures now (or when
+    the outermost `deferred()` block ends). Call it after the write, inside its transaction."""
+    ids = {int(u) for u in unit_ids if u}
+    if not ids:
+        return
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.setdefault(source, set()).update(ids)
+        return
+    refresh(ids, names=[source])
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect touches and recompute each touched unit once at the end (bulk writes)."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    token = _PENDING.set({})
+    try:
+        yield
+        pending = _PENDING.get() or {}
+    finally:
+        _PENDING.reset(token)
+    for name, ids in pending.items():
+        refresh(ids, names=[name])
+
+
+def refresh(
+    unit_ids: Iterable[int] | None,
+    *,
+    names: Iterable[str] | None = None,
+    campaign: Campaign | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Recompute the figures of these units (None: every unit) from the rows; returns the
+    number of counter rows written."""
+    campaign = campaign or current_campaign()
+    if campaign is None:
+        return 0
+    today = today or timezone.localdate()
+    chosen = [_SOURCES[n] for n in (names or _SOURCES) if n in _SOURCES]
+    ids = None if unit_ids is None else sorted(set(unit_ids))
+    written = 0
+    with transaction.atomic():
+        if ids is not None:
+            # Serialise writers of the same units: the second waits, then counts what the
+            # first committed (READ COMMITTED sees it in its next statement).
+            list(Unit.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        for source in chosen:
+            values = source.compute(campaign, ids, today)
+            rows = UnitFigure.objects.filter(campaign=campaign, key__startswith=source.prefix)
+            if ids is not None:
+                rows = rows.filter(unit_id__in=ids)
+            rows.delete()
+            objs = [
+                UnitFigure(campaign=campaign, unit_id=unit_id, key=key, value=value)
+                for (unit_id, key), value in values.items()
+                if value and (ids is None or unit_id in ids)
+            ]
+            UnitFigure.objects.bulk_create(objs, batch_size=2000)
+            written += len(objs)
+    return written
+
+
+def rebuild(*, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
+    """Recompute every unit's figures from the rows (the `rebuild_figures` command)."""
+    return refresh(None, campaign=campaign, today=today)
+
+
+def computed(*, campaign: Campaign, today: dt.date | None = None) -> dict[tuple[int, str], int]:
+    """What `rebuild` would write, without writing it (tests compare it with the table)."""
+    today = today or timezone.localdate()
+    out: dict[tuple[int, str], int] = {}
+    for source in _SOURCES.values():
+        out.update({k: v for k, v in source.compute(campaign, None, today).items() if v})
+    return out
+
+
+def stored(*, campaign: Campaign) -> dict[tuple[int, str], int]:
+    rows = UnitFigure.objects.filter(campaign=campaign).exclude(value=0)
+    return {(u, k): v for u, k, v in rows.values_list("unit_id", "key", "value")}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def totals(campaign: Campaign, unit: Unit, *, prefix: str = "") -> Counter:
+    """The unit's subtree figures, key → value (one grouped query over the counters)."""
+    rows = UnitFigure.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    if prefix:
+        rows = rows.filter(key__startswith=prefix)
+    return Counter(
+        {r["key"]: r["n"] for r in rows.values("key").annotate(n=Sum("value")).order_by()}
+    )
+
+
+def totals_many(campaign: Campaign, units: Iterable[Unit], *, prefix: str = "") -> Counter:
+    """The figures summed over several subtrees (a user's scope); subtrees must not nest."""
+    out: Counter = Counter()
+    for unit in units:
+        out.update(totals(campaign, unit, prefix=prefix))
+    return out
+
+
+def child_totals(campaign: Campaign, unit: Unit, *, prefix: str = "") -> dict[str, Counter]:
+    """Figures of each child's subtree, keyed by the child's path (one grouped query): the
+    drill-down. A child with no figures is absent."""
+    width = Unit.steplen * (unit.depth + 1)
+    rows = (
+        UnitFigure.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+        .exclude(unit__depth=unit.depth)
+        .annotate(branch=Substr("unit__path", 1, width))
+    )
+    if prefix:
+        rows = rows.filter(key__startswith=prefix)
+    out: dict[str, Counter] = {}
+    for r in rows.values("branch", "key").annotate(n=Sum("value")).order_by():
+        out.setdefault(r["branch"], Counter())[r["key"]] = r["n"]
+    return out
+
+
+def _hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for source in _SOURCES.values():
+        if source.hidden is None:
+            continue
+        for branch, counts in source.hidden(user, campaign, unit, width).items():
+            out.setdefault(branch, Counter()).update(counts)
+    return out
+
+
+def _minus(a: Counter, b: Counter) -> Counter:
+    out = Counter(a)
+    out.subtract(b)
+    return Counter({k: v for k, v in out.items() if v > 0})
+
+
+def totals_for(user: Any, campaign: Campaign, unit: Unit, *, prefix: str = "") -> Counter:
+    """`totals` less what the user may not see (need to know: the dashboards call this)."""
+    hidden = _hidden(user, campaign, unit, len(unit.path)).get(unit.path, Counter())
+    return _minus(totals(campaign, unit, prefix=prefix), hidden)
+
+
+def child_totals_for(
+    user: Any, campaign: Campaign, unit: Unit, *, prefix: str = ""
+) -> dict[str, Counter]:
+    """`child_totals` less what the user may not see, per child."""
+    width = Unit.steplen * (unit.depth + 1)
+    hidden = _hidden(user, campaign, unit, width)
+    return {
+        branch: _minus(counts, hidden.get(branch, Counter()))
+        for branch, counts in child_totals(campaign, unit, prefix=prefix).items()
+    }
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+def snapshot(*, campaign: Campaign | None = None, day: dt.date | None = None) -> int:
+    """Store every unit's subtree totals for the day (idempotent: a second run the same day
+    rewrites the same rows). Returns the number of units written."""
+    campaign = campaign or current_campaign()
+    if campaign is None:
+        return 0
+    day = day or timezone.localdate()
+    own: dict[str, Counter] = {}
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    for unit_id, key, value in UnitFigure.objects.filter(campaign=campaign).values_list(
+        "unit_id", "key", "value"
+    ):
+        own.setdefault(paths[unit_id], Counter())[key] += value
+    rolled: dict[str, Counter] = {path: Counter() for path in paths.values()}
+    for path, counts in own.items():
+        for i in range(1, len(path) // Unit.steplen + 1):
+            prefix = path[: i * Unit.steplen]
+            if prefix in rolled:
+                rolled[prefix].update(counts)
+    by_path = {path: pk for pk, path in paths.items()}
+    with transaction.atomic():
+        UnitFigureDay.objects.filter(campaign=campaign, day=day).delete()
+        UnitFigureDay.objects.bulk_create(
+            [
+                UnitFigureDay(campaign=campaign, unit_id=by_path[p], day=day, values=dict(c))
+                for p, c in rolled.items()
+            ],
+            batch_size=1000,
+        )
+    return len(rolled)
+
+
+def trend(
+    campaign: Campaign, unit: Unit, *, since: dt.date | None = None
+) -> list[tuple[dt.date, dict[str, int]]]:
+    """The unit's snapshots, oldest first: (day, subtree totals)."""
+    rows = UnitFigureDay.objects.filter(campaign=campaign, unit=unit)
+    if since:
+        rows = rows.filter(day__gte=since)
+    return [(r.day, r.values) for r in rows.order_by("day")]
