@@ -1,1 +1,5 @@
-"""leadership's models, one module per part (supervision, reports, dashboard settings)."""
+"""leadership's models, one module per part (policy; supervision; reports and 通报)."""
+
+from .policy import CampaignPolicy, ReportPeriod
+
+__all__ = ["CampaignPolicy", "ReportPeriod"]
