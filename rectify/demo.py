@@ -237,7 +237,8 @@ def build_accounts(result: SeedResult, units: dict[str, Unit]) -> None:
     office = pick(committee, cadre=False, skip=2)
     _grant(_account(result, "office", office), Role.OFFICE, units["QHD-KFQ"], kfq_office)
     leader = units["QHD-ZFW"].primary_responsible or pick(units["QHD-ZFW"], cadre=True)
-    _grant(_account(result, "leader", leader), Role.LEADER, units["QHD"])
+    # The provincial leading group's leader: drills from the province down to a station.
+    _grant(_account(result, "leader", leader), Role.LEADER, units["HB"])
     admin = _account(result, "admin", None, is_staff=True, is_superuser=True)
     _grant(admin, Role.ADMIN, units["HB"])
 
