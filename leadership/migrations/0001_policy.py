@@ -6,32 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('rectify', '0006_unit_figures'),
+        ("rectify", "0006_unit_figures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignPolicy',
+            name="CampaignPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report_period', models.CharField(choices=[('weekly', '每周（周报）'), ('ten_day', '每旬（旬报）'), ('monthly', '每月（月报）')], default='weekly', max_length=20, verbose_name='报送周期')),
-                ('filing_green', models.PositiveSmallIntegerField(default=95, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='填报率绿灯（%）')),
-                ('filing_red', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='填报率红灯（%）')),
-                ('closure_green', models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='查结率绿灯（%）')),
-                ('closure_red', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='查结率红灯（%）')),
-                ('accepted_green', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='整改验收率绿灯（%）')),
-                ('accepted_red', models.PositiveSmallIntegerField(default=40, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='整改验收率红灯（%）')),
-                ('overdue_amber', models.PositiveIntegerField(default=0, verbose_name='逾期件数黄灯（超过）')),
-                ('overdue_red', models.PositiveIntegerField(default=5, verbose_name='逾期件数红灯（超过）')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='leadership_policy', to='rectify.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "report_period",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "每周（周报）"),
+                            ("ten_day", "每旬（旬报）"),
+                            ("monthly", "每月（月报）"),
+                        ],
+                        default="weekly",
+                        max_length=20,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                (
+                    "filing_green",
+                    models.PositiveSmallIntegerField(
+                        default=95,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="填报率绿灯（%）",
+                    ),
+                ),
+                (
+                    "filing_red",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="填报率红灯（%）",
+                    ),
+                ),
+                (
+                    "closure_green",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="查结率绿灯（%）",
+                    ),
+                ),
+                (
+                    "closure_red",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="查结率红灯（%）",
+                    ),
+                ),
+                (
+                    "accepted_green",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="整改验收率绿灯（%）",
+                    ),
+                ),
+                (
+                    "accepted_red",
+                    models.PositiveSmallIntegerField(
+                        default=40,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="整改验收率红灯（%）",
+                    ),
+                ),
+                (
+                    "overdue_amber",
+                    models.PositiveIntegerField(default=0, verbose_name="逾期件数黄灯（超过）"),
+                ),
+                (
+                    "overdue_red",
+                    models.PositiveIntegerField(default=5, verbose_name="逾期件数红灯（超过）"),
+                ),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leadership_policy",
+                        to="rectify.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督导设置',
-                'verbose_name_plural': '督导设置',
+                "verbose_name": "督导设置",
+                "verbose_name_plural": "督导设置",
             },
         ),
     ]

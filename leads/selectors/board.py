@@ -121,6 +121,24 @@ def flagged_leads(user: AnyUser, *, today: dt.date | None = None) -> QuerySet:
 BOARD_KINDS = ("untouched", "overdue", "supervision")
 
 
+def board_leads(
+    user: AnyUser, params: Mapping[str, Any], *, today: dt.date | None = None
+) -> QuerySet:
+    """The board's rows for its GET filters. With 仅挂牌督办 and no kind or level chosen the
+    rows are every open listed lead (what the card 挂牌督办（在办） counts), flagged or not:
+    starting from the flagged leads only, the filter showed none of a listed lead that was
+    not yet late while the counter said one."""
+    today = today or timezone.localdate()
+    listed_only = params.get("listed") and not params.get("kind") and not params.get("level")
+    if listed_only:
+        base = _board_related(
+            leads_visible_to(user).filter(supervisor__isnull=False, status__in=OPEN_STATUSES)
+        )
+    else:
+        base = flagged_leads(user, today=today)
+    return board_filter(base, params, user=user, today=today)
+
+
 def _kind_q(kind: str, today: dt.date, min_days_late: int) -> Q:
     if kind == "untouched":
         return untouched_q(today, min_days_late=min_days_late)
