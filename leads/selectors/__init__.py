@@ -11,10 +11,12 @@ from .board import (
     board_figures,
     board_filter,
     board_leads,
+    escalated_to,
     escalated_to_me_count,
     flagged_leads,
     lead_flags,
     responsible_unit,
+    supervised_by,
     with_flags,
 )
 from .deadlines import (
@@ -108,6 +110,8 @@ __all__ = [
     "board_figures",
     "board_filter",
     "board_leads",
+    "escalated_to",
+    "supervised_by",
     "deadline_overdue_q",
     "escalated_to_me_count",
     "figure_params",

@@ -192,3 +192,20 @@ def escalated_to_me_count(user: AnyUser, *, today: dt.date | None = None) -> int
     """Flagged leads, visible to the user, whose escalations reached the user (home page)."""
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
     return leads_visible_to(user).filter(flagged_q(today), pk__in=mine).count()
+
+
+def supervised_by(user: AnyUser) -> QuerySet:
+    """Open leads under listed supervision (挂牌督办) with the user as the named supervising
+    leader, recusal applied (leadership's 我督办的), soonest supervision deadline first."""
+    return _board_related(
+        leads_visible_to(user).filter(supervisor__user_id=user.pk, status__in=OPEN_STATUSES)
+    ).order_by("supervision_deadline", "id")
+
+
+def escalated_to(user: AnyUser, *, today: dt.date | None = None) -> QuerySet:
+    """Flagged (overdue or untouched) leads the user can see whose escalation reached the
+    user, highest level first (leadership's 我督办的)."""
+    mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
+    return _board_related(leads_visible_to(user).filter(flagged_q(today), pk__in=mine)).order_by(
+        "received_date", "id"
+    )
