@@ -28,6 +28,8 @@ from ..access import (
     can_decide_order,
     can_issue_to,
     can_reply_order,
+    instructions_visible_to,
+    orders_visible_to,
 )
 from ..models import (
     OPEN_ORDER_STATUSES,
@@ -66,6 +68,7 @@ REASON_REQUIRED = gettext_lazy("退回须写明理由")
 PERSON_NOT_IN_UNIT = gettext_lazy("批示对象须为主送单位（含下级）的干警")
 CANNOT_ACKNOWLEDGE = gettext_lazy("该批示已签收，或您不是批示的主送单位或批示对象")
 CANNOT_ANSWER = gettext_lazy("请先签收批示；已办理的批示不能再次报送")
+NOT_VISIBLE = gettext_lazy("督办单或批示不存在，或您无权查看")
 NUMBER_RETRIES = 5
 
 
@@ -196,7 +199,11 @@ def supervision_order_issue(
     return order
 
 
-def _lock_order(order: SupervisionOrder) -> SupervisionOrder:
+def _lock_order(order: SupervisionOrder, actor: User) -> SupervisionOrder:
+    """The order locked for the write, once the actor may see it (recusal included): the
+    same rule as the pages, whoever calls the service."""
+    if not orders_visible_to(actor).filter(pk=order.pk).exists():
+        raise SupervisionError(NOT_VISIBLE)
     locked = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
     locked.unit = order.unit
     return locked
@@ -208,7 +215,7 @@ def supervision_reply_submit(
 ) -> SupervisionReply:
     """The addressee unit's reply (督办回复), a new round after a return."""
     text = _clean(text)
-    order = _lock_order(order)
+    order = _lock_order(order, actor)
     if not can_reply_order(actor, order):
         raise SupervisionError(NOT_REPLIABLE)
     last = order.replies.order_by("-round").values_list("round", flat=True).first() or 0
@@ -247,7 +254,7 @@ def supervision_reply_accept(
     *, actor: User, order: SupervisionOrder, request: HttpRequest | None = None
 ) -> SupervisionOrder:
     """The issuer accepts the pending reply: the order is closed (办结)."""
-    order = _lock_order(order)
+    order = _lock_order(order, actor)
     if not can_decide_order(actor, order):
         raise SupervisionError(NOT_DECIDABLE)
     now = timezone.now()
@@ -276,7 +283,7 @@ def supervision_reply_return(
     reason = (reason or "").strip()
     if not reason:
         raise SupervisionError(REASON_REQUIRED)
-    order = _lock_order(order)
+    order = _lock_order(order, actor)
     if not can_decide_order(actor, order):
         raise SupervisionError(NOT_DECIDABLE)
     reply = _pending_reply(order)
@@ -416,7 +423,9 @@ def instruction_issue(
     return instruction
 
 
-def _lock_instruction(instruction: Instruction) -> Instruction:
+def _lock_instruction(instruction: Instruction, actor: User) -> Instruction:
+    if not instructions_visible_to(actor).filter(pk=instruction.pk).exists():
+        raise SupervisionError(NOT_VISIBLE)
     locked = (
         Instruction.objects.select_for_update()
         .select_related("person", "unit")
@@ -430,7 +439,7 @@ def instruction_acknowledge(
     *, actor: User, instruction: Instruction, request: HttpRequest | None = None
 ) -> Instruction:
     """签收."""
-    instruction = _lock_instruction(instruction)
+    instruction = _lock_instruction(instruction, actor)
     if not can_acknowledge_instruction(actor, instruction):
         raise SupervisionError(CANNOT_ACKNOWLEDGE)
     instruction.status = InstructionStatus.ACKNOWLEDGED
@@ -452,7 +461,7 @@ def instruction_answer(
 ) -> Instruction:
     """办理情况: the instruction is answered (no longer tracked)."""
     answer = _clean(answer)
-    instruction = _lock_instruction(instruction)
+    instruction = _lock_instruction(instruction, actor)
     if not can_answer_instruction(actor, instruction):
         raise SupervisionError(CANNOT_ANSWER)
     instruction.status = InstructionStatus.ANSWERED
