@@ -136,6 +136,17 @@ def _addressee_users(unit: Unit) -> list:
     return list({p.user for p in people if p is not None and p.user_id})
 
 
+def _tell(user: User, obj: SupervisionOrder | Instruction, text: str, key: str) -> bool:
+    """An in-app notice about an order or instruction (selfcheck's notice service, as the
+    remediation reminders use), only to someone who may open it: a person recused from its
+    lead is told nothing."""
+    visible = orders_visible_to if isinstance(obj, SupervisionOrder) else instructions_visible_to
+    if not visible(user).filter(pk=obj.pk).exists():
+        return False
+    url = order_url(obj) if isinstance(obj, SupervisionOrder) else instruction_url(obj)
+    return notice_send(user=user, text=text, url=url, dedupe_key=key) is not None
+
+
 def order_url(order: SupervisionOrder) -> str:
     return reverse("leadership:order_detail", args=[order.pk])
 
@@ -144,6 +155,7 @@ def instruction_url(instruction: Instruction) -> str:
     return reverse("leadership:instruction_detail", args=[instruction.pk])
 
 
+@transaction.atomic
 def supervision_order_issue(
     *,
     actor: User,
@@ -195,7 +207,7 @@ def supervision_order_issue(
         "deadline": deadline.isoformat(),
     }
     for user in _addressee_users(order.unit):
-        notice_send(user=user, text=text, url=order_url(order), dedupe_key=f"sv-order-{order.pk}")
+        _tell(user, order, text, f"sv-order-{order.pk}")
     return order
 
 
@@ -232,16 +244,11 @@ def supervision_reply_submit(
         data={"round": reply.round},
         request=request,
     )
-    notice_send(
-        user=order.issuer,
-        text=_("%(number)s 已回复（第%(round)s轮），请审核")
-        % {
-            "number": order.number,
-            "round": reply.round,
-        },
-        url=order_url(order),
-        dedupe_key=f"sv-reply-{reply.pk}",
-    )
+    text = _("%(number)s 已回复（第%(round)s轮），请审核") % {
+        "number": order.number,
+        "round": reply.round,
+    }
+    _tell(order.issuer, order, text, f"sv-reply-{reply.pk}")
     return reply
 
 
@@ -306,16 +313,11 @@ def supervision_reply_return(
         request=request,
     )
     for user in _addressee_users(order.unit):
-        notice_send(
-            user=user,
-            text=_("%(number)s 的回复被退回：%(reason)s")
-            % {
-                "number": order.number,
-                "reason": reason,
-            },
-            url=order_url(order),
-            dedupe_key=f"sv-return-{reply.pk if reply else order.pk}",
-        )
+        text = _("%(number)s 的回复被退回：%(reason)s") % {
+            "number": order.number,
+            "reason": reason,
+        }
+        _tell(user, order, text, f"sv-return-{reply.pk if reply else order.pk}")
     return order
 
 
@@ -371,7 +373,7 @@ def supervision_escalate_overdue(*, today: dt.date | None = None) -> EscalationR
                 targets.insert(0, person.user)
             for user in targets:
                 key = f"sv-escalated-{order.pk}-{user.pk}"
-                if notice_send(user=user, text=text, url=order_url(order), dedupe_key=key):
+                if _tell(user, order, text, key):
                     result.notified += 1
     return result
 
@@ -414,11 +416,11 @@ def instruction_issue(
     if person is not None and person.user_id:
         users.append(person.user)
     for user in {u.pk: u for u in users}.values():
-        notice_send(
-            user=user,
-            text=_("领导批示：%(text)s") % {"text": text[:100]},
-            url=instruction_url(instruction),
-            dedupe_key=f"sv-instr-{instruction.pk}-{user.pk}",
+        _tell(
+            user,
+            instruction,
+            _("领导批示：%(text)s") % {"text": text[:100]},
+            f"sv-instr-{instruction.pk}-{user.pk}",
         )
     return instruction
 
@@ -476,10 +478,10 @@ def instruction_answer(
         target=instruction,
         request=request,
     )
-    notice_send(
-        user=instruction.issuer,
-        text=_("批示已报办理情况（%(unit)s）") % {"unit": instruction.unit.name},
-        url=instruction_url(instruction),
-        dedupe_key=f"sv-instr-answered-{instruction.pk}",
+    _tell(
+        instruction.issuer,
+        instruction,
+        _("批示已报办理情况（%(unit)s）") % {"unit": instruction.unit.name},
+        f"sv-instr-answered-{instruction.pk}",
     )
     return instruction
