@@ -173,6 +173,16 @@ def order_page(user: AnyUser, order: SupervisionOrder) -> dict[str, Any]:
     }
 
 
+def issuable_units(user: AnyUser, *, levels: int = 2, limit: int = 300) -> list[Unit]:
+    """Units a leader may send an order about a figure to: the top of their scope and
+    `levels` below it (bounded), tree order."""
+    units = access.units_visible_to(user, SUPERVISION_ISSUER_ROLES)
+    top = units.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return []
+    return list(units.filter(depth__lte=top + levels).order_by("path")[:limit])
+
+
 # --- 我督办的 and 待我办理 -----------------------------------------------------------------------
 
 SUPERVISING_KINDS = {

@@ -339,6 +339,8 @@ def supervising(request: HttpRequest) -> HttpResponse:
         {
             "blocks": blocks,
             "kinds": list(selectors.SUPERVISING_KINDS.items()),
+            "units": selectors.issuable_units(request.user),
+            "figures": list(selectors.FIGURES.items()),
             "params": {"kind": kind, "status": status, "overdue": overdue},
         },
     )

@@ -179,3 +179,39 @@ def test_o1_order_about_a_figure(org):
             deadline=days(5),
         )
     assert str(exc.value) == services.supervision.UNKNOWN_FIGURE
+
+
+def test_o1_order_on_a_figure_through_the_pages(client, org):
+    client.force_login(org.chief)
+    page = client.get(reverse("leadership:supervising")).content.decode()
+    assert 'id="sv-figure-order"' in page and org.district_a.name in page
+    url = reverse("leadership:order_new")
+    form = client.get(url, {"unit": org.district_a.pk, "figure": "ld.overdue"})
+    assert form.status_code == 200 and "线索逾期件数" in form.content.decode()
+    response = client.post(
+        url,
+        {
+            "unit": org.district_a.pk,
+            "figure": "ld.overdue",
+            "content": "逾期线索偏多",
+            "requirement": "书面说明",
+            "deadline": days(5).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    order = SupervisionOrder.objects.get()
+    assert order.figure_key == "ld.overdue" and order.unit == org.district_a
+    bad = client.post(
+        url,
+        {
+            "unit": org.district_a.pk,
+            "figure": "x" * 10,
+            "content": "x",
+            "requirement": "y",
+            "deadline": days(5).isoformat(),
+        },
+    )
+    assert bad.status_code == 422 and "未知的工作指标" in bad.content.decode()
+    # A unit outside the leader's scope: 404.
+    client.force_login(org.outsider)
+    assert client.get(url, {"unit": org.district_a.pk}).status_code in (403, 404)
