@@ -62,7 +62,9 @@ def get_order_for_user(user: AnyUser, pk: int) -> SupervisionOrder:
     order = (
         orders_visible_to(user)
         .filter(pk=pk)
-        .select_related("unit", "issuer", "lead", "item", "escalated_unit", "escalated_person")
+        .select_related(
+            "unit", "issuer__officer", "lead", "item", "escalated_unit", "escalated_person"
+        )
         .first()
     )
     if order is None:
@@ -75,7 +77,7 @@ def get_instruction_for_user(user: AnyUser, pk: int) -> Instruction:
     instruction = (
         instructions_visible_to(user)
         .filter(pk=pk)
-        .select_related("unit", "issuer", "lead", "item", "person")
+        .select_related("unit", "issuer__officer", "lead", "item", "person")
         .first()
     )
     if instruction is None:

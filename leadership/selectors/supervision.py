@@ -80,9 +80,9 @@ def lead_addressee(lead: Model) -> Unit:
 
 def _orders(qs: QuerySet) -> QuerySet:
     replies = SupervisionReply.objects.select_related("author").order_by("round")
-    return qs.select_related("unit", "issuer", "lead", "item", "escalated_unit").prefetch_related(
-        Prefetch("replies", queryset=replies)
-    )
+    return qs.select_related(
+        "unit", "issuer__officer", "lead", "item", "escalated_unit"
+    ).prefetch_related(Prefetch("replies", queryset=replies))
 
 
 def _decorate_orders(user: AnyUser, orders: list, today: dt.date) -> list:
@@ -102,7 +102,7 @@ def _decorate_instructions(user: AnyUser, rows: list, today: dt.date) -> list:
 
 
 def _instructions(qs: QuerySet) -> QuerySet:
-    return qs.select_related("unit", "issuer", "lead", "item", "person")
+    return qs.select_related("unit", "issuer__officer", "lead", "item", "person")
 
 
 def object_supervision(
