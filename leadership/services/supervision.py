@@ -428,12 +428,13 @@ def instruction_issue(
 def _lock_instruction(instruction: Instruction, actor: User) -> Instruction:
     if not instructions_visible_to(actor).filter(pk=instruction.pk).exists():
         raise SupervisionError(NOT_VISIBLE)
-    locked = (
-        Instruction.objects.select_for_update()
+    # Lock the instruction row only (`of`): PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the optional person.
+    return (
+        Instruction.objects.select_for_update(of=("self",))
         .select_related("person", "unit")
         .get(pk=instruction.pk)
     )
-    return locked
 
 
 @transaction.atomic
