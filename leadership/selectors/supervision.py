@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from leads import selectors as lead_selectors
 from rectify import access
 from rectify.models import Campaign
-from rectify.ui import PageSection
+from rectify.ui import PageSection, TimelineEntry
 from remediation.access import items_visible_to
 
 from ..access import (
@@ -32,6 +32,7 @@ from ..models import (
     OPEN_ORDER_STATUSES,
     InstructionStatus,
     OrderStatus,
+    ReplyState,
     SupervisionOrder,
     SupervisionReply,
 )
@@ -325,3 +326,44 @@ def awaiting_counts(user: AnyUser) -> dict[str, int]:
         .exclude(status=InstructionStatus.ANSWERED)
         .count(),
     }
+
+
+def lead_timeline_entries(user: AnyUser, lead: Model) -> list[TimelineEntry]:
+    """The lead's timeline entries (registered in leads.ui.LEAD_TIMELINE_ENTRIES): each
+    order issued, replied, decided, escalated and closed, each instruction given and
+    answered, of those the user may see."""
+    orders, instructions = object_supervision(user, lead=lead)
+    entries: list[TimelineEntry] = []
+    for o in orders:
+        url = reverse("leadership:order_detail", args=[o.pk])
+        text = _("%(n)s 主送%(unit)s，回复期限%(d)s") % {
+            "n": o.number,
+            "unit": o.unit.name,
+            "d": o.deadline.isoformat(),
+        }
+        entries.append(TimelineEntry(o.issued_at, _("下发督办单"), text, o.issuer, url))
+        for r in o.replies.all():
+            text = _("%(n)s 第%(round)s轮回复") % {"n": o.number, "round": r.round}
+            entries.append(TimelineEntry(r.at, _("督办回复"), text, r.author, url))
+            if r.decided_at and r.state == ReplyState.RETURNED:
+                text = _("%(n)s 第%(round)s轮回复被退回：%(reason)s") % {
+                    "n": o.number,
+                    "round": r.round,
+                    "reason": r.reason,
+                }
+                entries.append(TimelineEntry(r.decided_at, _("督办退回"), text, None, url))
+        if o.escalated_at:
+            text = _("%(n)s 逾期未办结，上报%(unit)s") % {
+                "n": o.number,
+                "unit": o.escalated_unit.name if o.escalated_unit else "",
+            }
+            entries.append(TimelineEntry(o.escalated_at, _("督办逾期上报"), text, None, url))
+        if o.closed_at:
+            text = _("%(n)s 回复已认可，督办办结") % {"n": o.number}
+            entries.append(TimelineEntry(o.closed_at, _("督办办结"), text, o.issuer, url))
+    for i in instructions:
+        url = reverse("leadership:instruction_detail", args=[i.pk])
+        entries.append(TimelineEntry(i.issued_at, _("领导批示"), i.text, i.issuer, url))
+        if i.answered_at:
+            entries.append(TimelineEntry(i.answered_at, _("批示办理情况"), i.answer, None, url))
+    return entries

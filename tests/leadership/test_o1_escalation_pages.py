@@ -58,6 +58,11 @@ def test_o1_order_and_instruction_show_on_the_lead_page(client, org, assigned): 
     client.force_login(org.unit_head.user)
     page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     assert order.number in page and "正在核查中" in page and "务必依纪依法查清" in page
+    # … and on the lead's timeline, in order with the lead's own events.
+    timeline = page.split('id="timeline"')[1]
+    assert "下发督办单" in timeline and "督办回复" in timeline and "领导批示" in timeline
+    assert timeline.index("下发督办单") < timeline.index("督办回复")
+    assert reverse("leadership:order_detail", args=[order.pk]) in timeline
     # The unit head may not issue: no button.
     assert "btn-issue-order" not in page
 
