@@ -4,14 +4,78 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rectify import access
+from rectify.ui import NavItem, Panel, PanelLine
+
+from .access import ADDRESSEE_ROLES, SUPERVISION_ISSUER_ROLES
+from .selectors.supervision import awaiting_counts, supervising_counts
+
 if TYPE_CHECKING:
     from rectify.models import AnyUser
-    from rectify.ui import NavItem, Panel
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:
-    return []
+    items: list[NavItem] = []
+    # --- supervision (O1) ---
+    if access.has_role(user, *SUPERVISION_ISSUER_ROLES):
+        items.append(NavItem(_("我督办的"), reverse("leadership:supervising"), order=12))
+    return items
+
+
+def _tone(n: int, bad: str = "warn") -> str:
+    return bad if n else "ok"
 
 
 def home_panels(user: AnyUser) -> list[Panel]:
-    return []
+    panels: list[Panel] = []
+    # --- supervision (O1) ---
+    if access.has_role(user, *SUPERVISION_ISSUER_ROLES):
+        c = supervising_counts(user)
+        url = reverse("leadership:supervising")
+        panels.append(
+            Panel(
+                _("我督办的"),
+                [
+                    PanelLine(_("挂牌督办线索（在办）"), c["listed"], url + "?kind=listed"),
+                    PanelLine(_("督办单在办"), c["orders_open"], url + "?kind=orders&status=open"),
+                    PanelLine(
+                        _("督办单待审核回复"),
+                        c["orders_to_review"],
+                        url + "?kind=orders&status=open",
+                        _tone(c["orders_to_review"]),
+                    ),
+                    PanelLine(
+                        _("督办单逾期"),
+                        c["orders_overdue"],
+                        url + "?kind=orders&overdue=1",
+                        _tone(c["orders_overdue"], "danger"),
+                    ),
+                    PanelLine(
+                        _("批示待办理"),
+                        c["instructions_open"],
+                        url + "?kind=instructions&status=open",
+                    ),
+                ],
+                order=5,
+            )
+        )
+    if access.has_role(user, *ADDRESSEE_ROLES):
+        c = awaiting_counts(user)
+        if c["orders"] or c["instructions"]:
+            url = reverse("leadership:awaiting")
+            panels.append(
+                Panel(
+                    _("待我办理的督办"),
+                    [
+                        PanelLine(_("督办单待回复"), c["orders"], url, _tone(c["orders"])),
+                        PanelLine(
+                            _("批示待签收或办理"), c["instructions"], url, _tone(c["instructions"])
+                        ),
+                    ],
+                    order=6,
+                )
+            )
+    return panels

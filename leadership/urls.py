@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import supervision
 
 app_name = "leadership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- supervision (O1) ---
+    path("supervising/", supervision.supervising, name="supervising"),
+    path("awaiting/", supervision.awaiting, name="awaiting"),
+    path("orders/new/", supervision.order_new, name="order_new"),
+    path("orders/<int:pk>/", supervision.order_detail, name="order_detail"),
+    path("orders/<int:pk>/print/", supervision.order_print, name="order_print"),
+    path("orders/<int:pk>/reply/", supervision.order_reply, name="order_reply"),
+    path("orders/<int:pk>/accept/", supervision.order_accept, name="order_accept"),
+    path("orders/<int:pk>/return/", supervision.order_return, name="order_return"),
+    path("instructions/new/", supervision.instruction_new, name="instruction_new"),
+    path("instructions/<int:pk>/", supervision.instruction_detail, name="instruction_detail"),
+    path(
+        "instructions/<int:pk>/acknowledge/",
+        supervision.instruction_acknowledge,
+        name="instruction_acknowledge",
+    ),
+    path(
+        "instructions/<int:pk>/answer/",
+        supervision.instruction_answer,
+        name="instruction_answer",
+    ),
+]

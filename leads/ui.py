@@ -1,9 +1,11 @@
 """Navigation entries and home panels of the leads app (a few cheap queries), and the
-registry of sections other apps add to a lead's page (`LEAD_PAGE_SECTIONS`)."""
+registries through which other apps add to a lead's page: sections (`LEAD_PAGE_SECTIONS`)
+and entries of its timeline (`LEAD_TIMELINE_ENTRIES`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -11,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify import access
 from rectify.models import Role
-from rectify.ui import NavItem, PageSection, Panel, PanelLine, SectionProvider, collect_sections
+from rectify.ui import (
+    NavItem,
+    PageSection,
+    Panel,
+    PanelLine,
+    SectionProvider,
+    TimelineEntry,
+    collect_sections,
+)
 
 from . import selectors
 from .access import LEAD_BOARD_ROLES, LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
@@ -28,6 +38,20 @@ LEAD_PAGE_SECTIONS: list[SectionProvider] = []
 
 def lead_page_sections(user: AnyUser, lead: Lead) -> list[PageSection]:
     return collect_sections(LEAD_PAGE_SECTIONS, user, lead)
+
+
+# Callables (user, lead) -> list[TimelineEntry], filled from higher apps' AppConfig.ready();
+# each reads what the user may see of its own objects (recusal included).
+LEAD_TIMELINE_ENTRIES: list[Callable[[Any, Any], list[TimelineEntry]]] = []
+
+
+def lead_timeline_for(user: AnyUser, lead: Lead) -> list:
+    """The lead's events with the other apps' entries merged in, oldest first."""
+    events = list(selectors.lead_timeline(lead))
+    extra = [entry for provider in LEAD_TIMELINE_ENTRIES for entry in provider(user, lead)]
+    if not extra:
+        return events
+    return sorted(events + extra, key=lambda e: e.at)
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:

@@ -16,6 +16,8 @@ from .access import has_role
 from .models import Role
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rectify.models import AnyUser
 
 APPS_WITH_UI = ("rectify", "selfcheck", "leads", "remediation", "leadership")
@@ -57,6 +59,24 @@ class PageSection:
 
 
 SectionProvider = Callable[[Any, Any], "PageSection | None"]
+
+
+@dataclass
+class TimelineEntry:
+    """An entry a higher app puts on a lower app's timeline (a supervision order and its
+    replies on a lead's), drawn like the page's own events; `url` links to its own page."""
+
+    at: dt.datetime
+    label: str
+    text: str
+    actor: Any = None
+    url: str = ""
+    kind: str = "external"
+    data: dict = field(default_factory=dict)
+    participants: str = ""
+
+    def get_kind_display(self) -> str:
+        return self.label
 
 
 def collect_sections(providers: list[SectionProvider], user: AnyUser, obj: object) -> list:

@@ -10,10 +10,13 @@ from .board import (
     Flag,
     board_figures,
     board_filter,
+    board_leads,
+    escalated_to,
     escalated_to_me_count,
     flagged_leads,
     lead_flags,
     responsible_unit,
+    supervised_by,
     with_flags,
 )
 from .deadlines import (
@@ -106,6 +109,9 @@ __all__ = [
     "awaiting_signature",
     "board_figures",
     "board_filter",
+    "board_leads",
+    "escalated_to",
+    "supervised_by",
     "deadline_overdue_q",
     "escalated_to_me_count",
     "figure_params",

@@ -121,6 +121,24 @@ def flagged_leads(user: AnyUser, *, today: dt.date | None = None) -> QuerySet:
 BOARD_KINDS = ("untouched", "overdue", "supervision")
 
 
+def board_leads(
+    user: AnyUser, params: Mapping[str, Any], *, today: dt.date | None = None
+) -> QuerySet:
+    """The board's rows for its GET filters. With 仅挂牌督办 and no kind or level chosen the
+    rows are every open listed lead (what the card 挂牌督办（在办） counts), flagged or not:
+    starting from the flagged leads only, the filter showed none of a listed lead that was
+    not yet late while the counter said one."""
+    today = today or timezone.localdate()
+    listed_only = params.get("listed") and not params.get("kind") and not params.get("level")
+    if listed_only:
+        base = _board_related(
+            leads_visible_to(user).filter(supervisor__isnull=False, status__in=OPEN_STATUSES)
+        )
+    else:
+        base = flagged_leads(user, today=today)
+    return board_filter(base, params, user=user, today=today)
+
+
 def _kind_q(kind: str, today: dt.date, min_days_late: int) -> Q:
     if kind == "untouched":
         return untouched_q(today, min_days_late=min_days_late)
@@ -174,3 +192,20 @@ def escalated_to_me_count(user: AnyUser, *, today: dt.date | None = None) -> int
     """Flagged leads, visible to the user, whose escalations reached the user (home page)."""
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
     return leads_visible_to(user).filter(flagged_q(today), pk__in=mine).count()
+
+
+def supervised_by(user: AnyUser) -> QuerySet:
+    """Open leads under listed supervision (挂牌督办) with the user as the named supervising
+    leader, recusal applied (leadership's 我督办的), soonest supervision deadline first."""
+    return _board_related(
+        leads_visible_to(user).filter(supervisor__user_id=user.pk, status__in=OPEN_STATUSES)
+    ).order_by("supervision_deadline", "id")
+
+
+def escalated_to(user: AnyUser, *, today: dt.date | None = None) -> QuerySet:
+    """Flagged (overdue or untouched) leads the user can see whose escalation reached the
+    user, highest level first (leadership's 我督办的)."""
+    mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
+    return _board_related(leads_visible_to(user).filter(flagged_q(today), pk__in=mine)).order_by(
+        "received_date", "id"
+    )

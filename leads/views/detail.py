@@ -72,7 +72,7 @@ def detail_context(user: AnyUser, lead: Lead, **extra: Any) -> dict[str, Any]:
         "similar": similar,
         "merged": selectors.merged_leads(user, lead),
         "status_labels": dict(S.choices),
-        "timeline": selectors.lead_timeline(lead),
+        "timeline": ui.lead_timeline_for(user, lead),
         "signatures": signatures,
         "live": {s.role: s for s in signatures if s.binds(lead)},
         "transfer_form": forms.TransferForm(auto_id="transfer-%s"),

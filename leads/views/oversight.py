@@ -161,12 +161,7 @@ def oversight_board(request: HttpRequest) -> HttpResponse:
     """督办 / 逾期: the user's untouched and overdue leads with whom they have reached up the
     responsibility chain. Keyset pages, oldest first; constant queries per page."""
     today = timezone.localdate()
-    leads = selectors.board_filter(
-        selectors.flagged_leads(request.user, today=today),
-        request.GET,
-        user=request.user,
-        today=today,
-    )
+    leads = selectors.board_leads(request.user, request.GET, today=today)
     page = keyset_page(
         leads, ordering=("received_date", "id"), cursor=request.GET.get("after"), size=50
     )

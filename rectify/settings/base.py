@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "remediation.tasks.remediation_apply_rotations",
         "schedule": crontab(minute=10, hour=0),
     },
+    # O1: overdue 督办单 go up to the addressee's superior unit before office hours.
+    "leadership-supervision-escalate": {
+        "task": "leadership.tasks.supervision_escalate",
+        "schedule": crontab(minute=50, hour=1),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------

@@ -4,7 +4,9 @@
 remediation (acceptance and the three don'ts, escalation, rules and meetings, surveys) add
 their keys by appending a callable `(user, item) -> dict` to `ITEM_PAGE_PARTS`; their
 templates are included from templates/remediation/item/_<part>.html. A part reads only
-what its own include shows, with a fixed number of queries.
+what its own include shows, with a fixed number of queries. Higher apps (leadership's
+督办单 and 批示) add their parts from their AppConfig.ready() and return
+`{"page_sections": [PageSection, ...]}`, drawn at the end of the page.
 """
 
 from __future__ import annotations
