@@ -8,3 +8,7 @@ class LeadershipConfig(AppConfig):
 
     name = "leadership"
     verbose_name = _("领导督导")
+
+    def ready(self) -> None:
+        # Registers the tasks that leadership.services.reports names (RUN_TASK).
+        from . import tasks  # noqa: F401

@@ -3,3 +3,24 @@
 from .policy import CampaignPolicy, ReportPeriod
 
 __all__ = ["CampaignPolicy", "ReportPeriod"]
+
+# Reports to the superior and 通报 (O7)
+from .reports import (  # noqa: E402
+    Bulletin,
+    BulletinReceipt,
+    BulletinStatus,
+    Report,
+    ReportStatus,
+    ReportSubmission,
+    SubmissionStatus,
+)
+
+__all__ += [
+    "Bulletin",
+    "BulletinReceipt",
+    "BulletinStatus",
+    "Report",
+    "ReportStatus",
+    "ReportSubmission",
+    "SubmissionStatus",
+]

@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "remediation.tasks.remediation_apply_rotations",
         "schedule": crontab(minute=10, hour=0),
     },
+    # Late on each day: on a period's last day, one report per office (idempotent).
+    "leadership-schedule-reports": {
+        "task": "leadership.tasks.reports_schedule_run",
+        "schedule": crontab(minute=30, hour=22),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------
