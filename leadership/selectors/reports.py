@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 
 def child_units(unit: Unit) -> list[Unit]:
-    return list(unit.get_children().order_by("path"))
+    return list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
 
 
 def report_levers(

@@ -71,8 +71,8 @@ RUN_TASK = "leadership.tasks.report_generate_run"
 
 def _enqueue(report: Report) -> None:
     """Generate once this transaction commits (eagerly when no broker is configured)."""
-    task = current_app.tasks[RUN_TASK]
-    transaction.on_commit(lambda: task.delay(report.pk))
+    report_generate_run = current_app.tasks[RUN_TASK]  # KeyError, loud, if the name drifts
+    transaction.on_commit(lambda: report_generate_run.delay(report.pk))
 
 
 @transaction.atomic
