@@ -129,3 +129,16 @@ def test_o7_bulletin_without_addressees_is_not_issued(client, chain):
     client.post(reverse("leadership:bulletin_issue", args=[bulletin.pk]), follow=True)
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.DRAFT
+
+
+def test_o7_bulletin_unread_shows_on_the_addressees_home(client, chain):
+    org = chain.org
+    bulletin = generate(client, chain)
+    client.post(reverse("leadership:bulletin_issue", args=[bulletin.pk]))
+    client.force_login(org.unit_head.user)
+    assert client.get(reverse("home")).status_code == 200
+    client.force_login(org.outsider)
+    home = client.get(reverse("home")).content.decode()
+    assert "未读通报" in home
+    client.get(reverse("leadership:bulletin_detail", args=[bulletin.pk]))
+    assert "未读通报" not in client.get(reverse("home")).content.decode()
