@@ -52,6 +52,13 @@ def _office(request: HttpRequest, source: object = None) -> Office:
 @login_required
 @role_required(*DASHBOARD_ROLES)
 def reports_home(request: HttpRequest) -> HttpResponse:
+    if not offices_of(request.user):
+        # A leader or office role on a unit without an office: nothing to report for.
+        return render(
+            request,
+            "leadership/reports/home.html",
+            {"office": None, "received": sel.bulletins_received_by(request.user)[:20]},
+        )
     office = _office(request)
     campaign = figures.current_campaign()
     day = date_param(request.GET, "day") or timezone.localdate()

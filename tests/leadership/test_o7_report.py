@@ -287,3 +287,21 @@ def test_o7_report_nav_entry_for_leaders_and_offices(client, chain):
     client.force_login(org.officer_a.user)
     assert reverse("leadership:reports") not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("leadership:reports")).status_code == 403
+
+
+def test_o7_report_page_without_an_office_says_so(client, org):
+    client.force_login(org.chief)  # LEADER at the city, which has no office here
+    page = client.get(reverse("leadership:reports"))
+    assert page.status_code == 200 and 'id="no-office"' in page.content.decode()
+    assert client.post(reverse("leadership:report_request"), {}).status_code == 404
+
+
+def test_o7_report_bad_input_is_not_a_500(client, chain):
+    org = chain.org
+    client.force_login(org.office_staff)
+    home = reverse("leadership:reports")
+    assert client.get(home, {"office": "abc", "day": "2026-13-45"}).status_code == 200
+    assert client.get(home, {"office": chain.city_office.pk}).status_code == 404
+    bad = {"office": chain.city_office.pk}
+    assert client.post(reverse("leadership:report_request"), bad).status_code == 404
+    assert client.post(reverse("leadership:bulletin_generate"), bad).status_code == 404
