@@ -169,3 +169,20 @@ def receipt_counts(bulletin: Bulletin) -> tuple[int, int]:
 
 def bulletin_receipts(bulletin: Bulletin) -> QuerySet[BulletinReceipt]:
     return bulletin.receipts.select_related("user").order_by("opened_at", "user__username")
+
+
+def hides_more_than_the_report(reader: AnyUser, report: Report) -> bool:
+    """RECUSAL at download: whether the reader may not see counts the report includes (the
+    report was built as its requester may see them, or unfiltered when scheduled). Then the
+    reader gets the workbook rebuilt as they may see it, with nothing said about why."""
+    if report.requested_by_id and report.requested_by_id == reader.pk:
+        return False
+    unit = report.office.jurisdiction
+    whole = figures.totals(report.campaign, unit)
+    mine = figures.totals_for(reader, report.campaign, unit)
+    if mine == whole:
+        return False
+    if report.requested_by is None:
+        return True
+    theirs = figures.totals_for(report.requested_by, report.campaign, unit)
+    return any(mine.get(k, 0) < theirs.get(k, 0) for k in theirs)

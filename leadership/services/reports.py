@@ -34,7 +34,12 @@ from ..models import (
 from ..report_book import BookHead, build_report_book
 from ..selectors.offices import subordinate_offices, superior_office
 from ..selectors.periods import period_bounds
-from ..selectors.reports import bulletin_ranking, child_units, report_levers
+from ..selectors.reports import (
+    bulletin_ranking,
+    child_units,
+    hides_more_than_the_report,
+    report_levers,
+)
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser, Campaign
@@ -160,6 +165,23 @@ def report_generate(*, report_id: int) -> Report | None:
     )
     report.refresh_from_db()
     return report
+
+
+def report_book_for(*, report: Report, reader: AnyUser) -> bytes:
+    """The report's workbook as `reader` may see it: the stored file, or, when the reader may
+    not see counts it holds (recusal), the same layout rebuilt now from their own view."""
+    if not hides_more_than_the_report(reader, report):
+        return bytes(report.content)
+    unit = report.office.jurisdiction
+    total, children = report_levers(reader, report.campaign, unit)
+    head = BookHead(
+        unit_name=unit.name,
+        start=report.period_start,
+        end=report.period_end,
+        filer=_filer(report),
+        filed_on=timezone.localdate(report.finished_at or timezone.now()),
+    )
+    return build_report_book(head, total, children)
 
 
 def report_downloaded(*, report: Report, actor: AnyUser, request: object = None) -> None:

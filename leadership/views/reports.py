@@ -109,9 +109,10 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     if report.status != "ready":
         raise Http404
+    content = svc.report_book_for(report=report, reader=request.user)
     svc.report_downloaded(report=report, actor=request.user, request=request)
     response = HttpResponse(
-        bytes(report.content),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = _attachment(report.filename)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from django.test import TestCase
@@ -19,6 +20,7 @@ from leadership.selectors.levers import child_levers, unit_levers
 from leadership.selectors.periods import period_bounds
 from leadership.services import reports as svc
 from leadership.tasks import report_generate_run, reports_schedule_run
+from rectify import figures
 from rectify.models import AuditEvent
 from tests.factories import UnitFactory
 
@@ -305,3 +307,28 @@ def test_o7_report_bad_input_is_not_a_500(client, chain):
     bad = {"office": chain.city_office.pk}
     assert client.post(reverse("leadership:report_request"), bad).status_code == 404
     assert client.post(reverse("leadership:bulletin_generate"), bad).status_code == 404
+
+
+def test_o7_report_recusal_a_reader_never_gets_counts_about_themselves(client, chain):
+    """A lead about the superior office's reader counts in 甲区's report (its requester may
+    see it); the reader downloads the workbook rebuilt as they may see it."""
+    org = chain.org
+    put(org.campaign, org.court_a, {"ld.received": 3})
+    about = chain.city_staff
+
+    def hidden(user, campaign, unit, width):
+        if user.pk != about.pk or not org.court_a.path.startswith(unit.path):
+            return {}
+        return {org.court_a.path[:width]: Counter({"ld.received": 1})}
+
+    figures.register(figures.FigureSource(name="zz", compute=lambda *a: {}, hidden=hidden))
+    try:
+        report = request_report(client, org.office_staff, org.office_a)
+        cell = book_of(download(client, report))["汇总"]
+        assert (cell["F4"].value, cell["F6"].value) == (3, 3)  # 受理线索: the requester's view
+        client.force_login(about)
+        sheet = book_of(download(client, report))["汇总"]
+        assert (sheet["F4"].value, sheet["F6"].value) == (2, 2)
+        assert sheet["A1"].value == cell["A1"].value
+    finally:
+        figures._SOURCES.pop("zz", None)
