@@ -171,18 +171,31 @@ def bulletin_receipts(bulletin: Bulletin) -> QuerySet[BulletinReceipt]:
     return bulletin.receipts.select_related("user").order_by("opened_at", "user__username")
 
 
-def hides_more_than_the_report(reader: AnyUser, report: Report) -> bool:
-    """RECUSAL at download: whether the reader may not see counts the report includes (the
-    report was built as its requester may see them, or unfiltered when scheduled). Then the
-    reader gets the workbook rebuilt as they may see it, with nothing said about why."""
-    if report.requested_by_id and report.requested_by_id == reader.pk:
+def hides_more(reader: AnyUser, campaign: Campaign, unit: Unit, author: AnyUser | None) -> bool:
+    """RECUSAL when one person reads figures another computed: whether the reader may not
+    see counts under `unit` that the author's view (None: unfiltered) includes."""
+    if author is not None and author.pk == reader.pk:
         return False
-    unit = report.office.jurisdiction
-    whole = figures.totals(report.campaign, unit)
-    mine = figures.totals_for(reader, report.campaign, unit)
+    whole = figures.totals(campaign, unit)
+    mine = figures.totals_for(reader, campaign, unit)
     if mine == whole:
         return False
-    if report.requested_by is None:
+    if author is None:
         return True
-    theirs = figures.totals_for(report.requested_by, report.campaign, unit)
+    theirs = figures.totals_for(author, campaign, unit)
     return any(mine.get(k, 0) < theirs.get(k, 0) for k in theirs)
+
+
+def hides_more_than_the_report(reader: AnyUser, report: Report) -> bool:
+    """The report was built as its requester may see it (unfiltered when scheduled); a reader
+    who may see less gets the workbook rebuilt from their own view, with nothing said why."""
+    return hides_more(reader, report.campaign, report.office.jurisdiction, report.requested_by)
+
+
+def bulletin_rows_for(reader: AnyUser, bulletin: Bulletin) -> list[dict]:
+    """The frozen ranking, unless the reader may not see counts it holds (recusal): then the
+    ranking as they may see it now."""
+    unit = bulletin.office.jurisdiction
+    if hides_more(reader, bulletin.campaign, unit, bulletin.created_by):
+        return bulletin_ranking(reader, bulletin.campaign, unit)
+    return bulletin.ranking

@@ -180,7 +180,11 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_bulletin_for_user(request.user, pk)
     svc.bulletin_opened(bulletin=bulletin, user=request.user)
     issuer = acts_for(request.user, bulletin.office)
-    context = {"bulletin": bulletin, "issuer": issuer}
+    context = {
+        "bulletin": bulletin,
+        "issuer": issuer,
+        "rows": sel.bulletin_rows_for(request.user, bulletin),
+    }
     if issuer:
         read, total = sel.receipt_counts(bulletin)
         context.update(read=read, total=total, receipts=sel.bulletin_receipts(bulletin))

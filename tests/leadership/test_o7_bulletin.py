@@ -4,12 +4,15 @@ and heads with read receipts."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
 from leadership.models import Bulletin, BulletinReceipt, BulletinStatus
 from leadership.selectors.levers import child_levers
 from leadership.services import reports as svc
+from rectify import figures
 from rectify.models import AuditEvent, Role, RoleAssignment
 from tests.factories import UserFactory, grant
 
@@ -142,3 +145,29 @@ def test_o7_bulletin_unread_shows_on_the_addressees_home(client, chain):
     assert "未读通报" in home
     client.get(reverse("leadership:bulletin_detail", args=[bulletin.pk]))
     assert "未读通报" not in client.get(reverse("home")).content.decode()
+
+
+def test_o7_bulletin_recusal_an_addressee_never_sees_counts_about_themselves(client, chain):
+    org = chain.org
+    put(org.campaign, org.court_a, {"ld.received": 2, "ld.concluded": 1})
+    about = org.office_staff  # 甲区's office: addressee, and named in a lead under 甲区
+
+    def hidden(user, campaign, unit, width):
+        if user.pk != about.pk or not org.court_a.path.startswith(unit.path):
+            return {}
+        return {org.court_a.path[:width]: Counter({"ld.received": 1})}
+
+    figures.register(figures.FigureSource(name="zz", compute=lambda *a: {}, hidden=hidden))
+    try:
+        bulletin = generate(client, chain)
+        client.post(reverse("leadership:bulletin_issue", args=[bulletin.pk]))
+        assert bulletin.ranking[0]["unit"] == "甲区"
+        assert bulletin.ranking[0]["closure_rate"] == 50.0
+        client.force_login(about)
+        page = client.get(reverse("leadership:bulletin_detail", args=[bulletin.pk]))
+        assert [r["closure_rate"] for r in page.context["rows"] if r["unit"] == "甲区"] == [100.0]
+        client.force_login(org.outsider)
+        page = client.get(reverse("leadership:bulletin_detail", args=[bulletin.pk]))
+        assert page.context["rows"] == bulletin.ranking
+    finally:
+        figures._SOURCES.pop("zz", None)
