@@ -332,3 +332,21 @@ def test_o7_report_recusal_a_reader_never_gets_counts_about_themselves(client, c
         assert sheet["A1"].value == cell["A1"].value
     finally:
         figures._SOURCES.pop("zz", None)
+
+
+def test_o7_report_superior_sees_an_earlier_period(client, chain):
+    org = chain.org
+    earlier = timezone.localdate() - dt.timedelta(days=14)
+    client.force_login(org.office_staff)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            reverse("leadership:report_request"),
+            {"office": org.office_a.pk, "day": earlier.isoformat()},
+        )
+    report = Report.objects.get()
+    assert report.period_start == period_bounds("weekly", earlier)[0]
+    svc.report_submit(report=report, actor=org.office_staff)
+    client.force_login(chain.city_staff)
+    home = reverse("leadership:reports")
+    assert "0/2 已报送" in client.get(home).content.decode()
+    assert "1/2 已报送" in client.get(home, {"day": earlier.isoformat()}).content.decode()
