@@ -23,3 +23,5 @@ class LeadershipConfig(AppConfig):
             LEAD_TIMELINE_ENTRIES.append(lead_timeline_entries)
         if item_part not in ITEM_PAGE_PARTS:
             ITEM_PAGE_PARTS.append(item_part)
+        # Registers the tasks that leadership.services.reports names (RUN_TASK).
+        from . import tasks  # noqa: F401

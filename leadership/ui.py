@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rectify import access
 from rectify.ui import NavItem, Panel, PanelLine
 
-from .access import ADDRESSEE_ROLES, SUPERVISION_ISSUER_ROLES
+from .access import ADDRESSEE_ROLES, DASHBOARD_ROLES, SUPERVISION_ISSUER_ROLES
+from .selectors.reports import bulletins_received_by
 from .selectors.supervision import awaiting_counts, supervising_counts
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ def nav_items(user: AnyUser) -> list[NavItem]:
     # --- supervision (O1) ---
     if access.has_role(user, *SUPERVISION_ISSUER_ROLES):
         items.append(NavItem(_("我督办的"), reverse("leadership:supervising"), order=12))
+    # --- reports and 通报 (O7) ---
+    if access.has_role(user, *DASHBOARD_ROLES):
+        items.append(NavItem(_("报表通报"), reverse("leadership:reports"), order=62))
     return items
 
 
@@ -78,4 +82,12 @@ def home_panels(user: AnyUser) -> list[Panel]:
                     order=6,
                 )
             )
+    # 通报 addressed to the user and not yet opened (unit heads and lower offices).
+    unread = bulletins_received_by(user).filter(opened_at=None)
+    count = unread.count()
+    if count:
+        first = unread.first()
+        url = reverse("leadership:bulletin_detail", args=[first.bulletin_id]) if first else ""
+        lines = [PanelLine(_("未读通报"), count, url, "warn")]
+        panels.append(Panel(_("通报"), lines, order=64))
     return panels

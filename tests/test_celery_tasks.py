@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("rectify", "selfcheck", "leads", "remediation")
+APPS = ("rectify", "selfcheck", "leads", "remediation", "leadership")
 
 WORKER = r"""
 import json

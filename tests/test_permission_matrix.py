@@ -413,6 +413,47 @@ PAGES = [
 ]
 
 
+# leadership, O7: the reports page for leader and office roles; a report of 甲区's office and
+# a draft 通报 only for that office (no city office in `org`, so nobody above reads them).
+PAGES += [
+    (
+        "leadership:reports",
+        lambda org: {},
+        {"office_staff": 200, "outsider": 200, "chief": 200, "*": 403},
+    ),
+    ("leadership:report_detail", lambda org: {"pk": _report(org)}, {"office_staff": 200, "*": 404}),
+    (
+        "leadership:report_download",
+        lambda org: {"pk": _report(org)},
+        {"office_staff": 200, "*": 404},
+    ),
+    (
+        "leadership:bulletin_detail",
+        lambda org: {"pk": _bulletin(org)},
+        {"office_staff": 200, "*": 404},
+    ),
+    (
+        "leadership:bulletin_edit",
+        lambda org: {"pk": _bulletin(org)},
+        {"office_staff": 200, "*": 404},
+    ),
+]
+
+
+def _report(org) -> int:
+    from leadership.services.reports import report_generate, report_request
+
+    report = report_request(office=org.office_a, actor=org.office_staff)
+    report_generate(report_id=report.pk)
+    return report.pk
+
+
+def _bulletin(org) -> int:
+    from leadership.services.reports import bulletin_generate
+
+    return bulletin_generate(office=org.office_a, actor=org.office_staff).pk
+
+
 def _list_import(org) -> int:
     """An import job uploaded by org.office_staff (its preview shows a file error)."""
     from remediation.models import ProblemListImport

@@ -28,3 +28,24 @@ __all__ += [
     "SupervisionReply",
     "SupervisionSequence",
 ]
+
+# Reports to the superior and 通报 (O7)
+from .reports import (  # noqa: E402
+    Bulletin,
+    BulletinReceipt,
+    BulletinStatus,
+    Report,
+    ReportStatus,
+    ReportSubmission,
+    SubmissionStatus,
+)
+
+__all__ += [
+    "Bulletin",
+    "BulletinReceipt",
+    "BulletinStatus",
+    "Report",
+    "ReportStatus",
+    "ReportSubmission",
+    "SubmissionStatus",
+]

@@ -167,6 +167,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "leadership.tasks.supervision_escalate",
         "schedule": crontab(minute=50, hour=1),
     },
+    # Late on each day: on a period's last day, one report per office (idempotent).
+    "leadership-schedule-reports": {
+        "task": "leadership.tasks.reports_schedule_run",
+        "schedule": crontab(minute=30, hour=22),
+    },
 }
 
 # --- Auth, sessions, lockout --------------------------------------------------
