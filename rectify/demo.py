@@ -115,11 +115,17 @@ def build_tree(result: SeedResult) -> dict[str, Unit]:
                 units[scode] = _unit(
                     result, scode, sname, UnitKind.STATION, UnitLevel.SUBUNIT, units[code]
                 )
+    # The provincial leading group's office sits at the provincial committee (made last, so the
+    # random draws for the other units' officers stay as they were): the superior
+    # to which 秦皇岛市 reports (O7).
+    units["HB-ZFW"] = _unit(
+        result, "HB-ZFW", "河北省委政法委", UnitKind.COMMITTEE, UnitLevel.PROVINCE, units["HB"]
+    )
     return units
 
 
 def build_offices(units: dict[str, Unit]) -> None:
-    for code, short in [*DISTRICT_SHORT.items(), ("QHD", "秦皇岛市")]:
+    for code, short in [*DISTRICT_SHORT.items(), ("QHD", "秦皇岛市"), ("HB", "河北省")]:
         host = units[f"{code}-ZFW"]
         Office.objects.get_or_create(
             short_name=short,
@@ -236,7 +242,7 @@ def build_accounts(result: SeedResult, units: dict[str, Unit]) -> None:
     _grant(_account(result, "intake", intake), Role.INTAKE, units["QHD-KFQ"], kfq_office)
     office = pick(committee, cadre=False, skip=2)
     _grant(_account(result, "office", office), Role.OFFICE, units["QHD-KFQ"], kfq_office)
-    leader = units["QHD-ZFW"].primary_responsible or pick(units["QHD-ZFW"], cadre=True)
+    leader = units["HB-ZFW"].primary_responsible or pick(units["HB-ZFW"], cadre=True)
     # The provincial leading group's leader: drills from the province down to a station.
     _grant(_account(result, "leader", leader), Role.LEADER, units["HB"])
     admin = _account(result, "admin", None, is_staff=True, is_superuser=True)

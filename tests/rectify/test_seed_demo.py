@@ -38,7 +38,7 @@ def test_it_builds_the_contract_units_and_offices():
     _seed()
     assert time.monotonic() - started < 20
     codes = set(Unit.objects.values_list("code", flat=True))
-    city = {"HB", "QHD", "QHD-ZFW", "QHD-FY", "QHD-JCY", "QHD-GA", "QHD-SFJ", "QHD-JY"}
+    city = {"HB", "HB-ZFW", "QHD", "QHD-ZFW", "QHD-FY", "QHD-JCY", "QHD-GA", "QHD-SFJ", "QHD-JY"}
     assert city <= codes
     for district in DISTRICTS:
         assert {f"{district}{s}" for s in ["", "-ZFW", "-FY", "-JCY", "-GA", "-SFJ"]} <= codes
@@ -52,6 +52,7 @@ def test_it_builds_the_contract_units_and_offices():
         "北戴河区": "QHD-BDH-ZFW",
         "开发区": "QHD-KFQ-ZFW",
         "秦皇岛市": "QHD-ZFW",
+        "河北省": "HB-ZFW",
     }
     assert 280 <= Officer.objects.count() <= 400
     cadres = Officer.objects.filter(is_leading_cadre=True)
