@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import dashboard
 
 app_name = "leadership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- dashboard (O7, O2) ---
+    path("", dashboard.dashboard, name="dashboard"),
+    path("units/<int:pk>/", dashboard.unit_dashboard, name="unit_dashboard"),
+    path("settings/", dashboard.policy_edit, name="policy"),
+]
