@@ -173,7 +173,12 @@ class Row:
     levers: Levers
     tones: dict[str, str]
     cells: list[Cell] = field(default_factory=list)
-    is_leaf: bool = False
+
+    @property
+    def by_key(self) -> dict[str, Cell]:
+        """Cells by column key, for templates (a `Levers` is subscriptable, so a template's
+        `levers.filing_rate` would read the counter "filing_rate", not the property)."""
+        return {c.column.key: c for c in self.cells}
 
 
 def make_row(unit: Unit, levers: Levers, policy: CampaignPolicy) -> Row:
@@ -291,6 +296,7 @@ class Ranking:
     label: Any
     since: dt.date
     rows: list[RankRow]
+    rate: bool = True
 
 
 def baseline_snapshots(
@@ -339,7 +345,7 @@ def ranking_for(campaign: Campaign, level: Level, *, by: str = "", today: dt.dat
         for r in rows
     ]
     out.sort(key=lambda x: (x.rank, x.unit.path))
-    return Ranking(by=by, label=RANK_CHOICES[by], since=start, rows=out)
+    return Ranking(by=by, label=RANK_CHOICES[by], since=start, rows=out, rate=shown.rate)
 
 
 # --- charts ---------------------------------------------------------------------------------

@@ -113,6 +113,10 @@ def test_o7_child_figures_are_subtree_sums(client, org, campaign):
     assert "70.0%" in cell(html, org.district_a, "filing_rate")
     assert "20.0%" in cell(html, org.district_b, "closure_rate")
     assert "—" in cell(html, org.district_b, "filing_rate")  # nothing expected: no rate
+    # the headline cards: the whole subtree's rates
+    cards = re.search(r'id="dash-cards">(.*?)</section>', html, re.S).group(1)
+    filing = re.search(r'data-card="filing_rate">(.*?)</div></div>', cards).group(1)
+    assert "70.0%" in filing  # (4 + 3) of (4 + 6)
     # numbers link to the ledgers with the unit filter
     assert f"/leads/?unit={org.district_b.pk}" in cell(html, org.district_b, "ld_received")
     assert f"?unit={org.district_a.pk}" in cell(html, org.district_a, "sc_expected")
