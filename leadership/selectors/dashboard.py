@@ -18,11 +18,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from leads.access import LEAD_READER_ROLES
 from leads.selectors.ledger import ledger_channels
 from rectify import access, figures
-from rectify.models import ChronicProblem, Unit, UnitFigureDay
+from rectify.models import ChronicProblem, Role, Unit, UnitFigureDay
 from rectify.selectors import unit_ancestors, unit_children_of
+from remediation.access import ITEM_READER_ROLES
 from remediation.selectors.ledger import overdue_by_responsible
+from selfcheck.access import SELFCHECK_FIGURES
 from selfcheck.selectors import item_columns, n_items_for
 
 from ..access import DASHBOARD_ROLES
@@ -101,7 +104,7 @@ COLUMNS: list[Column] = [
         _("已提交"),
         "sc",
         lambda lv: lv["sc.submitted"],
-        link=lambda u: _sc(u, status="submitted"),
+        link=_sc,
     ),
     Column("filing_rate", _("填报率"), "sc", lambda lv: lv.filing_rate, rate=True, light="filing"),
     Column(
@@ -181,12 +184,40 @@ class Row:
         return {c.column.key: c for c in self.cells}
 
 
-def make_row(unit: Unit, levers: Levers, policy: CampaignPolicy) -> Row:
+def ledgers_open_to(user: AnyUser) -> set[str]:
+    """Which ledgers the user may open, so a number links only where the link works:
+    "ld" the lead ledger, "rm" the problem ledger, "sc" the self-check review queue, and
+    "sc_figures" the self-check figures page (for leaders, who review no reports)."""
+    out = set()
+    if access.has_role(user, *LEAD_READER_ROLES):
+        out.add("ld")
+    if access.has_role(user, *ITEM_READER_ROLES):
+        out.add("rm")
+    if access.has_role(user, Role.REVIEWER):
+        out.add("sc")
+    if access.has_role(user, *SELFCHECK_FIGURES):
+        out.add("sc_figures")
+    return out
+
+
+def _link(column: Column, unit: Unit, value: Any, ledgers: set[str]) -> str:
+    if not value or column.link is None:
+        return ""
+    if column.group in ledgers:
+        return column.link(unit)
+    if column.group == "sc" and "sc_figures" in ledgers:
+        return _ledger("selfcheck:figures", unit)
+    return ""
+
+
+def make_row(
+    unit: Unit, levers: Levers, policy: CampaignPolicy, ledgers: set[str] | None = None
+) -> Row:
     tones = lights(levers, policy)
     cells = []
     for c in COLUMNS:
         value = c.value(levers)
-        url = c.link(unit) if c.link and value else ""
+        url = _link(c, unit, value, ledgers or set())
         cells.append(Cell(c, value, tones.get(c.light, "") if c.light else "", url))
     return Row(unit=unit, levers=levers, tones=tones, cells=cells)
 
@@ -230,9 +261,13 @@ def level_for(
 ) -> Level:
     """The unit's own row (its subtree) and its children's rows (one grouped query)."""
     policy = CampaignPolicy.for_campaign(campaign)
+    ledgers = ledgers_open_to(user)
     children = unit_children_of(unit)
-    total = make_row(unit, unit_levers(user, campaign, unit), policy)
-    rows = [make_row(lv.unit, lv, policy) for lv in child_levers(user, campaign, unit, children)]
+    total = make_row(unit, unit_levers(user, campaign, unit), policy, ledgers)
+    rows = [
+        make_row(lv.unit, lv, policy, ledgers)
+        for lv in child_levers(user, campaign, unit, children)
+    ]
     return Level(unit=unit, total=total, rows=sort_rows(rows, sort, desc), policy=policy)
 
 
@@ -467,6 +502,7 @@ class Responsibility:
     levers: Levers
     primary_overdue: int = 0  # overdue items whose responsible person is the primary
     direct_overdue: int = 0
+    ledgers: set[str] = field(default_factory=set)  # ledgers_open_to(user)
 
     @property
     def ld_overdue(self) -> int:
@@ -489,7 +525,9 @@ class Responsibility:
         return self.unit.direct_responsible
 
     def owner_url(self, officer: Any) -> str:
-        return _rm(self.unit, owner=officer.number, overdue="on") if officer else ""
+        if not officer or "rm" not in self.ledgers:
+            return ""
+        return _rm(self.unit, owner=officer.number, overdue="on")
 
     @property
     def primary_url(self) -> str:
@@ -501,15 +539,17 @@ class Responsibility:
 
     @property
     def leads_url(self) -> str:
-        return _ld(self.unit, overdue="1")
+        return _ld(self.unit, overdue="1") if "ld" in self.ledgers else ""
 
     @property
     def items_url(self) -> str:
-        return _rm(self.unit, overdue="on")
+        return _rm(self.unit, overdue="on") if "rm" in self.ledgers else ""
 
     @property
     def selfchecks_url(self) -> str:
-        return _sc(self.unit, late="on")
+        if "sc" in self.ledgers:
+            return _sc(self.unit, late="on")
+        return _ledger("selfcheck:figures", self.unit) if "sc_figures" in self.ledgers else ""
 
 
 def responsibility_for(user: AnyUser, level: Level) -> list[Responsibility]:
@@ -530,6 +570,7 @@ def responsibility_for(user: AnyUser, level: Level) -> list[Responsibility]:
         if pk
     }
     overdue = overdue_by_responsible(user, level.unit, sorted(officer_ids))
+    ledgers = ledgers_open_to(user)
     out = []
     for r in rows:
         unit = units[r.unit.pk]
@@ -539,6 +580,7 @@ def responsibility_for(user: AnyUser, level: Level) -> list[Responsibility]:
                 levers=r.levers,
                 primary_overdue=overdue.get(unit.primary_responsible_id or 0, 0),
                 direct_overdue=overdue.get(unit.direct_responsible_id or 0, 0),
+                ledgers=ledgers,
             )
         )
     return out

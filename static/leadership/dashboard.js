@@ -5,12 +5,14 @@
   "use strict";
   if (typeof window.echarts === "undefined") { return; }
   var charts = [];
+  var reduceMotion = window.matchMedia &&
+    window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function option(spec, narrow) {
     var line = spec.kind === "line";
     var series = spec.series.map(function (s) {
       return { name: s.name, type: line ? "line" : "bar", data: s.data, connectNulls: true,
-               showSymbol: spec.categories.length < 20 };
+               showSymbol: spec.categories.length < 20, barMaxWidth: 28 };
     });
     var labelWidth = narrow ? 90 : 160;
     var categoryAxis = {
@@ -23,6 +25,7 @@
                       axisLabel: { formatter: spec.unit ? "{value}" + spec.unit : "{value}" } };
     if (spec.unit === "%") { valueAxis.max = 100; }
     return {
+      animation: !reduceMotion,
       tooltip: { trigger: "axis", confine: true },
       legend: { bottom: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },

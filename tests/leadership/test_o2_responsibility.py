@@ -70,7 +70,8 @@ def test_o2_panel_names_the_responsible_and_their_overdue_work(client, org, duti
     # the subtree's overdue leads / items / self-checks, linked to the ledgers
     assert f'href="/leads/?unit={org.police_a.pk}&amp;overdue=1">2<' in row
     assert f"unit={org.police_a.pk}&amp;overdue=on" in row
-    assert f"unit={org.police_a.pk}&amp;late=on" in row
+    # a leader reviews no reports: the self-check figure opens the figures page
+    assert f"/selfcheck/figures/?unit={org.police_a.pk}" in row
     # the unit itself is in the panel too, unset responsibility says so
     assert "未设置" in resp_row(html, org.district_a)
 

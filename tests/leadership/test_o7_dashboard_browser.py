@@ -40,10 +40,10 @@ def test_o7_dashboard_drill_down_and_charts_in_the_browser(org, request, fixture
     assert page.locator("#chart-declared canvas").count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1, "the page overflows its width"
+    page.screenshot(path=str(tmp_path / f"{fixture}.png"), full_page=True)
     chart = page.locator("#chart-rates").bounding_box()
     if fixture == "phone_page":
         assert chart["width"] >= 300  # full width on a phone
-        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     # drill down: city → 甲区 → 公安分局 → 派出所, and back up by the breadcrumb
     for name in ("甲区", "甲区公安分局", "甲区一派出所"):
         with page.expect_navigation():
