@@ -250,10 +250,28 @@ class Level:
     total: Row
     rows: list[Row]
     policy: CampaignPolicy
+    # What the user may not see (recusal), now: the unit's subtree and each child's branch
+    # (by path). Subtracted from the snapshots too, which are taken for everyone.
+    hidden_total: Counter = field(default_factory=Counter)
+    hidden_children: dict[str, Counter] = field(default_factory=dict)
 
     @property
     def is_leaf(self) -> bool:
         return not self.rows
+
+
+def _less(values: dict[str, int], hidden: Counter | None) -> Counter:
+    out = Counter(values)
+    if hidden:
+        out.subtract(hidden)
+        out = Counter({k: v for k, v in out.items() if v > 0})
+    return out
+
+
+def _hidden(raw: Counter, visible: Counter) -> Counter:
+    out = Counter(raw)
+    out.subtract(visible)
+    return Counter({k: v for k, v in out.items() if v > 0})
 
 
 def level_for(
@@ -264,11 +282,23 @@ def level_for(
     ledgers = ledgers_open_to(user)
     children = unit_children_of(unit)
     total = make_row(unit, unit_levers(user, campaign, unit), policy, ledgers)
-    rows = [
-        make_row(lv.unit, lv, policy, ledgers)
-        for lv in child_levers(user, campaign, unit, children)
-    ]
-    return Level(unit=unit, total=total, rows=sort_rows(rows, sort, desc), policy=policy)
+    levers = child_levers(user, campaign, unit, children)
+    rows = [make_row(lv.unit, lv, policy, ledgers) for lv in levers]
+    # The raw sums (two grouped queries) less the visible ones: what recusal hides.
+    raw_children = figures.child_totals(campaign, unit)
+    hidden_children = {
+        lv.unit.path: h
+        for lv in levers
+        if (h := _hidden(raw_children.get(lv.unit.path, Counter()), lv.counts))
+    }
+    return Level(
+        unit=unit,
+        total=total,
+        rows=sort_rows(rows, sort, desc),
+        policy=policy,
+        hidden_total=_hidden(figures.totals(campaign, unit), total.levers.counts),
+        hidden_children=hidden_children,
+    )
 
 
 # --- ranking --------------------------------------------------------------------------------
@@ -359,15 +389,19 @@ def baseline_snapshots(
 def ranking_for(campaign: Campaign, level: Level, *, by: str = "", today: dt.date) -> Ranking:
     """The children ranked by `by` (a column key) or the composite, and how they stood in
     the snapshot at the start of the current report period (CampaignPolicy.report_period).
-    The snapshot holds the subtree totals as they were; the user's hidden rows are not
-    subtracted from it (a snapshot is not per user), so a rate change may include them."""
+    A snapshot is taken for everyone: what the user may not see now is subtracted from it
+    as well (an approximation that never counts the recused rows)."""
     by = by if by in RANK_CHOICES else ""
     start, _end = period_bounds(level.policy.report_period, today)
     rows = level.rows
     shown = COLUMN_BY_KEY[by] if by else COLUMN_BY_KEY["closure_rate"]
     current = _ranks([(r.unit.pk, _rank_value(r.levers, by)) for r in rows])
     base = baseline_snapshots(campaign, [r.unit for r in rows], start)
-    before = {pk: Levers(unit=None, counts=Counter(values)) for pk, values in base.items()}  # type: ignore[arg-type]
+    paths = {r.unit.pk: r.unit.path for r in rows}
+    before = {
+        pk: Levers(unit=None, counts=_less(values, level.hidden_children.get(paths[pk])))  # type: ignore[arg-type]
+        for pk, values in base.items()
+    }
     previous = _ranks([(pk, _rank_value(lv, by)) for pk, lv in before.items()])
     out = [
         RankRow(
@@ -424,11 +458,14 @@ class Chart:
 TREND_DAYS = 60
 
 
-def trend_charts(campaign: Campaign, unit: Unit, *, today: dt.date) -> list[Chart]:
-    """Rates and open work over the last days, from the nightly snapshots."""
+def trend_charts(
+    campaign: Campaign, unit: Unit, *, today: dt.date, hidden: Counter | None = None
+) -> list[Chart]:
+    """Rates and open work over the last days, from the nightly snapshots (less `hidden`,
+    what the user may not see: Level.hidden_total)."""
     days = figures.trend(campaign, unit, since=today - dt.timedelta(days=TREND_DAYS))
     cats = [d.strftime("%m-%d") for d, _v in days]
-    levers = [Levers(unit=unit, counts=Counter(values)) for _d, values in days]
+    levers = [Levers(unit=unit, counts=_less(values, hidden)) for _d, values in days]
     rates = Chart(
         "chart-rates",
         _("填报率、查结率、验收率走势（%）"),

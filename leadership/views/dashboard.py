@@ -68,7 +68,7 @@ def _render(request: HttpRequest, unit: Unit, roots: list[Unit]) -> HttpResponse
             if level.rows
             else None,
             "rank_choices": list(sel.RANK_CHOICES.items()),
-            "charts": sel.trend_charts(campaign, unit, today=today)
+            "charts": sel.trend_charts(campaign, unit, today=today, hidden=level.hidden_total)
             + sel.family_charts(campaign, level.total.levers),
             "responsibility": sel.responsibility_for(request.user, level),
         }

@@ -265,7 +265,7 @@ def test_o7_query_count_constant_in_children(client, org, campaign, django_asser
 
 def test_o7_recusal_hidden_rows_are_not_counted(client, org, campaign):
     """A source's `hidden` (what a user may not see: the lead naming them) is subtracted."""
-    set_figures(campaign, org.court_a, {"ld.received": 5, "ld.concluded": 5})
+    set_figures(campaign, org.court_a, {"ld.received": 5, "ld.concluded": 5, "ld.handling": 2})
     set_figures(campaign, org.court_b, {"ld.received": 2})
     chief = org.chief
 
@@ -274,8 +274,16 @@ def test_o7_recusal_hidden_rows_are_not_counted(client, org, campaign):
             return {}
         from collections import Counter
 
-        return {org.district_a.path[:width]: Counter({"ld.received": 1, "ld.concluded": 1})}
+        return {
+            org.district_a.path[:width]: Counter(
+                {"ld.received": 1, "ld.concluded": 1, "ld.handling": 1}
+            )
+        }
 
+    # the snapshots are taken for everyone: the dashboard subtracts the hidden rows there too
+    snapshot_of(campaign, org.city, timezone.localdate(), {"ld.received": 7, "ld.handling": 3})
+    start, _end = period_bounds("weekly", timezone.localdate())
+    snapshot_of(campaign, org.district_a, start, {"ld.received": 5, "ld.concluded": 5})
     source = figures.FigureSource(name="zz", compute=lambda c, ids, t: {}, hidden=hidden)
     figures.register(source)
     try:
@@ -286,6 +294,11 @@ def test_o7_recusal_hidden_rows_are_not_counted(client, org, campaign):
         total = re.search(r'class="total-row">(.*?)</tr>', html, re.S).group(1)
         assert '<td data-col="ld_received"><a href="/leads/?unit=' in total
         assert ">6<" in total  # 7 - 1
+        trend = re.search(r'id="chart-open-box">(.*?)</figure>', html, re.S).group(1)
+        assert "<td>2</td>" in trend and "<td>3</td>" not in trend
+        ranking = re.search(r'id="dash-ranking">(.*?)</section>', html, re.S).group(1)
+        a_row = re.search(rf'data-unit="{org.district_a.pk}">(.*?)</tr>', ranking, re.S).group(1)
+        assert '"value-change">0.0' in a_row  # 4 of 4 then, 4 of 4 now
         # another leader of the same city sees the lead counted
         other = UserFactory(username="chief2")
         grant(other, Role.LEADER, org.city)
