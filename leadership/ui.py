@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rectify import access
-from rectify.ui import NavItem
+from rectify import access, figures
+from rectify.ui import NavItem, Panel, PanelLine
 
 from .access import DASHBOARD_ROLES
+from .models import CampaignPolicy
+from .selectors import dashboard as sel
+from .selectors.levers import unit_levers
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser
-    from rectify.ui import Panel
 
 
 def nav_items(user: AnyUser) -> list[NavItem]:
@@ -26,4 +28,34 @@ def nav_items(user: AnyUser) -> list[NavItem]:
 
 
 def home_panels(user: AnyUser) -> list[Panel]:
-    return []
+    panels: list[Panel] = []
+    # --- dashboard (O7) ---
+    panel = _dashboard_panel(user)
+    if panel is not None:
+        panels.append(panel)
+    return panels
+
+
+def _dashboard_panel(user: AnyUser) -> Panel | None:
+    """The headline rates of the user's jurisdiction (its first root), lit as on the
+    dashboard, each line opening it."""
+    if not access.has_role(user, *DASHBOARD_ROLES):
+        return None
+    campaign = figures.current_campaign()
+    if campaign is None:
+        return None
+    roots = sel.dashboard_roots(user)
+    if not roots:
+        return None
+    root = roots[0]
+    row = sel.make_row(
+        root, unit_levers(user, campaign, root), CampaignPolicy.for_campaign(campaign)
+    )
+    cells = row.by_key
+    url = reverse("leadership:unit_dashboard", args=[root.pk])
+    lines = []
+    for key in ("filing_rate", "closure_rate", "accepted_rate", "overdue"):
+        cell = cells[key]
+        value = "—" if cell.value is None else f"{cell.value}{'%' if cell.column.rate else ''}"
+        lines.append(PanelLine(cell.column.label, value, url, cell.tone))
+    return Panel(_("领导驾驶舱 · %(unit)s") % {"unit": root.name}, lines, order=5)

@@ -307,3 +307,14 @@ def test_o7_recusal_hidden_rows_are_not_counted(client, org, campaign):
         assert ">5<" in cell(html, org.district_a, "ld_received")
     finally:
         figures._SOURCES.pop("zz", None)
+
+
+def test_o7_home_panel_shows_the_jurisdictions_rates(client, org, campaign):
+    set_figures(campaign, org.court_a, {"ld.received": 4, "ld.concluded": 1})
+    client.force_login(org.chief)
+    html = client.get(reverse("home")).content.decode()
+    assert "领导驾驶舱 · 测试市" in html
+    assert "25.0%" in html
+    assert unit_url(org.city) in html
+    client.force_login(org.officer_a.user)
+    assert "领导驾驶舱" not in client.get(reverse("home")).content.decode()
