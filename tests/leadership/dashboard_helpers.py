@@ -26,3 +26,10 @@ def province_leader(org, username: str = "gov"):
     user = UserFactory(username=username)
     grant(user, Role.LEADER, org.province)
     return user
+
+
+def blank_figures() -> None:
+    """Drop the counters the fixtures' own rows produced (once the figure sources keep them),
+    so a test's `set_figures` are the only figures."""
+    UnitFigure.objects.all().delete()
+    UnitFigureDay.objects.all().delete()

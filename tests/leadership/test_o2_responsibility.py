@@ -12,9 +12,14 @@ from django.utils import timezone
 
 from remediation.selectors.ledger import overdue_by_responsible
 from tests.factories import remediation_item
-from tests.leadership.dashboard_helpers import set_figures
+from tests.leadership.dashboard_helpers import blank_figures, set_figures
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _only_the_tests_figures(org):
+    blank_figures()
 
 
 def resp_row(html: str, unit) -> str:

@@ -15,9 +15,19 @@ from leadership.selectors.periods import period_bounds
 from rectify import figures
 from rectify.models import Role, Unit
 from tests.factories import UnitFactory, UserFactory, grant
-from tests.leadership.dashboard_helpers import province_leader, set_figures, snapshot_of
+from tests.leadership.dashboard_helpers import (
+    blank_figures,
+    province_leader,
+    set_figures,
+    snapshot_of,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _only_the_tests_figures(org):
+    blank_figures()
 
 
 def unit_url(unit):

@@ -9,9 +9,14 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import login
-from tests.leadership.dashboard_helpers import set_figures, snapshot_of
+from tests.leadership.dashboard_helpers import blank_figures, set_figures, snapshot_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _only_the_tests_figures(org):
+    blank_figures()
 
 
 def _figures(org):
