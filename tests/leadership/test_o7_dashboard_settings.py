@@ -87,3 +87,12 @@ def test_o7_settings_red_equal_to_green_is_allowed(client, org, campaign, top_of
     client.force_login(top_office)
     r = client.post(reverse(URL), {**VALID, "filing_red": 90, "filing_green": 90})
     assert r.status_code == 302
+
+
+def test_o7_policy_rule_holds_outside_the_form_too(campaign):
+    from django.core.exceptions import ValidationError
+
+    policy = CampaignPolicy(campaign=campaign, closure_red=95, closure_green=90)
+    with pytest.raises(ValidationError) as err:
+        policy.full_clean()
+    assert "查结率红灯阈值不能高于绿灯阈值" in str(err.value.message_dict["closure_red"])
