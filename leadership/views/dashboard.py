@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify import figures
-from rectify.access import role_required
+from rectify.access import has_role, role_required
 
 from ..access import DASHBOARD_ROLES, can_edit_policy
 from ..forms.policy import PolicyForm
@@ -91,4 +91,9 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         policy_save(policy=form.instance, actor=request.user)
         messages.success(request, _("督导设置已保存。"))
         return redirect("leadership:policy")
-    return render(request, "leadership/dashboard/policy.html", {"form": form, "campaign": campaign})
+    ctx = {
+        "form": form,
+        "campaign": campaign,
+        "can_open_dashboard": has_role(request.user, *DASHBOARD_ROLES),
+    }
+    return render(request, "leadership/dashboard/policy.html", ctx)
