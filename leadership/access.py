@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from leads.access import recused_q
+from rectify import access
 from rectify.access import assignments_of, audited_lookup, holds_role_over, unit_q
-from rectify.models import Office, Role
+from rectify.models import Office, Role, Unit
 
 from .models import (
     Bulletin,
@@ -24,7 +25,7 @@ from .models import (
 from .selectors.offices import superior_office
 
 if TYPE_CHECKING:
-    from rectify.models import AnyUser, Unit
+    from rectify.models import AnyUser
 
 # Leaders and the campaign offices that prepare their dashboards and reports.
 DASHBOARD_ROLES = (Role.LEADER, Role.OFFICE)
@@ -203,3 +204,13 @@ def get_bulletin_for_user(user: AnyUser, pk: int) -> Bulletin:
     if bulletin is None or not can_read_bulletin(user, bulletin):
         raise Http404
     return bulletin
+
+
+# --- dashboard (O7): who may change the campaign's thresholds and report period ---------
+
+
+def can_edit_policy(user: AnyUser) -> bool:
+    """The campaign office at the top of the tree (OFFICE over a root unit) or an admin."""
+    if getattr(user, "is_superuser", False) or access.has_role(user, Role.ADMIN):
+        return True
+    return any(len(p) == Unit.steplen for p in access.scope_paths(user, [Role.OFFICE]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import reports, supervision
+from .views import dashboard, reports, supervision
 
 app_name = "leadership"
 
@@ -44,4 +44,11 @@ urlpatterns += [
     path("bulletins/<int:pk>/", reports.bulletin_detail, name="bulletin_detail"),
     path("bulletins/<int:pk>/edit/", reports.bulletin_edit, name="bulletin_edit"),
     path("bulletins/<int:pk>/issue/", reports.bulletin_issue, name="bulletin_issue"),
+]
+
+# The dashboard (O7, O2)
+urlpatterns += [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("units/<int:pk>/", dashboard.unit_dashboard, name="unit_dashboard"),
+    path("settings/", dashboard.policy_edit, name="policy"),
 ]

@@ -3,6 +3,7 @@ report to the superior (周报, 旬报, 月报)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,27 @@ class CampaignPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.campaign)
+
+    def clean(self) -> None:
+        """A red threshold may not be above its green one (nor the overdue amber above red):
+        checked here so the settings page, the admin and any service get the same rule."""
+        errors = {}
+        for name, red, green in (
+            (_("填报率"), "filing_red", "filing_green"),
+            (_("查结率"), "closure_red", "closure_green"),
+            (_("整改验收率"), "accepted_red", "accepted_green"),
+        ):
+            low, high = getattr(self, red), getattr(self, green)
+            if low is not None and high is not None and low > high:
+                errors[red] = _("%(name)s红灯阈值不能高于绿灯阈值。") % {"name": name}
+        if (
+            self.overdue_amber is not None
+            and self.overdue_red is not None
+            and self.overdue_amber > self.overdue_red
+        ):
+            errors["overdue_amber"] = _("逾期件数黄灯阈值不能高于红灯阈值。")
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def for_campaign(cls, campaign: Campaign) -> CampaignPolicy:

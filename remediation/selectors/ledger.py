@@ -138,3 +138,19 @@ def my_measures(user: AnyUser) -> QuerySet[Measure]:
 def has_remediation_work(user: AnyUser) -> bool:
     """Whether the user is responsible for an item or owns a measure (the nav entry)."""
     return my_items(user).exists()
+
+
+def overdue_by_responsible(user: AnyUser, unit: Unit, officer_ids: list[int]) -> dict[int, int]:
+    """O2: how many items of `unit`'s subtree the user may see are overdue with each of these
+    officers as their responsible person (one grouped query): officer id -> count."""
+    ids = [i for i in officer_ids if i]
+    if not ids:
+        return {}
+    rows = (
+        items_visible_to(user)
+        .filter(overdue_q(), unit__path__startswith=unit.path, responsible_person_id__in=ids)
+        .values("responsible_person_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["responsible_person_id"]: r["n"] for r in rows}
