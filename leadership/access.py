@@ -12,6 +12,7 @@ from leads.access import recused_q
 from rectify import access
 from rectify.access import assignments_of, audited_lookup, holds_role_over, unit_q
 from rectify.models import Office, Role, Unit
+from rectify.selectors import superior_office
 
 from .models import (
     Bulletin,
@@ -22,7 +23,6 @@ from .models import (
     Report,
     SupervisionOrder,
 )
-from .selectors.offices import superior_office
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser

@@ -1,0 +1,1 @@
+"""leadership's forms, one module per part (policy, supervision)."""

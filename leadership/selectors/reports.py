@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from rectify import figures
 from rectify.models import Office, Unit
+from rectify.selectors import subordinate_offices, superior_office
 
 from ..models import (
     Bulletin,
@@ -23,7 +24,6 @@ from ..models import (
     SubmissionStatus,
 )
 from .levers import Levers, child_levers, lights, unit_levers
-from .offices import subordinate_offices, superior_office
 from .periods import period_bounds
 
 if TYPE_CHECKING:

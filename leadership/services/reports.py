@@ -20,6 +20,7 @@ from django.utils import timezone
 from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office, Role, RoleAssignment
+from rectify.selectors import subordinate_offices, superior_office
 
 from ..models import (
     Bulletin,
@@ -32,7 +33,6 @@ from ..models import (
     SubmissionStatus,
 )
 from ..report_book import BookHead, build_report_book
-from ..selectors.offices import subordinate_offices, superior_office
 from ..selectors.periods import period_bounds
 from ..selectors.reports import (
     bulletin_ranking,

@@ -32,7 +32,14 @@ from ..access import (
     instruction_actions_for,
     order_actions_for,
 )
-from ..forms import AnswerForm, InstructionForm, OrderForm, ReplyForm, ReturnForm, form_errors
+from ..forms.supervision import (
+    AnswerForm,
+    InstructionForm,
+    OrderForm,
+    ReplyForm,
+    ReturnForm,
+    form_errors,
+)
 from ..selectors import supervision as selectors
 
 if TYPE_CHECKING:
