@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 from rectify.demo import SEED, seed_organisation
 
-APP_SEEDERS = ("selfcheck.demo", "leads.dev.demo", "remediation.dev.demo")
+APP_SEEDERS = ("selfcheck.demo", "leads.dev.demo", "remediation.dev.demo", "leadership.demo")
 
 
 class Command(BaseCommand):
