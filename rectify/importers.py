@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from . import excel
+from . import excel, figures
 from .audit import audit_record
 from .excel import (
     ExcelError,
@@ -165,6 +165,9 @@ def _write_officers(rows: list[OfficerRow], result: ImportResult) -> list[Office
     )
     result.officers_created += len(to_create)
     result.officers_updated += len(to_update)
+    # The self-check counters of the officers' old and new units (moved, (re)activated).
+    touched = {units[r.unit_code] for r in rows} | {o.unit_id for o in existing.values()}
+    figures.touch("sc", touched)
     return list(Officer.objects.filter(number__in=[r.number for r in rows], user__isnull=True))
 
 

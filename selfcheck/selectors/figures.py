@@ -46,30 +46,42 @@ class Figures:
         return self.pct(self.cadre_submitted, self.cadre_required)
 
 
-def _officer_counts(officers: QuerySet, campaign: Campaign, today: dt.date) -> dict:
+def officer_aggregates(campaign: Campaign, today: dt.date) -> dict:
+    """The completion counts as aggregates over officers (one definition: the figures page
+    aggregates them over a subtree, the maintained counters group them by unit)."""
     rep = SelfCheckReport.objects.filter(campaign=campaign, officer_id=OuterRef("pk"))
     submitted = Q(Exists(rep.filter(first_submitted_at__isnull=False)))
     accepted = Q(Exists(rep.filter(status=ReportStatus.ACCEPTED)))
     returned = Q(Exists(rep.filter(status=ReportStatus.RETURNED)))
     late_in = Q(Exists(rep.filter(first_in_window=False)))
+    on_time = Q(Exists(rep.filter(first_in_window=True)))
     late = late_in
     if today > campaign.cadre_deadline:
         late |= ~submitted & Q(is_leading_cadre=True)
     if today > campaign.selfcheck_deadline:
         late |= ~submitted
     cadre = Q(is_leading_cadre=True)
-    return officers.aggregate(
-        required=Count("pk"),
-        submitted=Count("pk", filter=submitted),
-        accepted=Count("pk", filter=accepted),
-        returned=Count("pk", filter=returned),
-        late=Count("pk", filter=late),
-        cadre_required=Count("pk", filter=cadre),
-        cadre_submitted=Count("pk", filter=cadre & submitted),
-        cadre_accepted=Count("pk", filter=cadre & accepted),
-        cadre_returned=Count("pk", filter=cadre & returned),
-        cadre_late=Count("pk", filter=cadre & late),
-    )
+    return {
+        "required": Count("pk"),
+        "submitted": Count("pk", filter=submitted),
+        "accepted": Count("pk", filter=accepted),
+        "returned": Count("pk", filter=returned),
+        "on_time": Count("pk", filter=on_time),
+        "late": Count("pk", filter=late),
+        "cadre_required": Count("pk", filter=cadre),
+        "cadre_submitted": Count("pk", filter=cadre & submitted),
+        "cadre_accepted": Count("pk", filter=cadre & accepted),
+        "cadre_returned": Count("pk", filter=cadre & returned),
+        "cadre_on_time": Count("pk", filter=cadre & on_time),
+        "cadre_late": Count("pk", filter=cadre & late),
+    }
+
+
+def _officer_counts(officers: QuerySet, campaign: Campaign, today: dt.date) -> dict:
+    row = officers.aggregate(**officer_aggregates(campaign, today))
+    row.pop("on_time")
+    row.pop("cadre_on_time")
+    return row
 
 
 def unit_figures(*, unit: Unit, campaign: Campaign, today: dt.date | None = None) -> Figures:
