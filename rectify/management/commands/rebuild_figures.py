@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rectify import figures
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "writes nothing, and fails listing the differences."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--check", action="store_true", help="compare only; exit non-zero on a difference"
         )
