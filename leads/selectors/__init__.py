@@ -37,6 +37,8 @@ from .ledger import (
     ledger_channels,
     ledger_figures,
     ledger_filter,
+    ledger_leniency,
+    scope_totals,
     with_list_relations,
 )
 from .oversight import (
@@ -121,6 +123,8 @@ __all__ = [
     "lead_timeline",
     "ledger_figures",
     "ledger_filter",
+    "ledger_leniency",
+    "scope_totals",
     "match_subjects",
     "merged_leads",
     "my_leads",

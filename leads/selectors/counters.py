@@ -33,7 +33,6 @@ from ..access import leads_visible_to
 from ..figures import FIG_PATH, FIG_UNIT
 from ..models import (
     OPEN_STATUSES,
-    Channel,
     DispositionForm,
     Lead,
     LeadCategory,
@@ -108,27 +107,21 @@ def _aggregates(today: dt.date) -> dict[str, Any]:
 
 
 def _counts(leads: QuerySet, group: str, today: dt.date) -> dict[Any, Counter]:
-    """{group value: Counter of keys} in two grouped queries (channels apart: they are
-    configurable, so grouped by a second column rather than one aggregate each)."""
+    """{group value: Counter of keys} in one grouped query (by group and channel: the
+    channels are configurable, so they are a grouping column, not an aggregate each)."""
     out: dict[Any, Counter] = {}
-    for row in leads.values(group).annotate(**_aggregates(today)).order_by():
+    rows = leads.values(group, "channel__code").annotate(**_aggregates(today)).order_by()
+    for row in rows:
         where = row.pop(group)
-        counts = Counter({k: v for k, v in row.items() if v})
+        code = row.pop("channel__code")
+        counts = out.setdefault(where, Counter())
+        counts.update({k: v for k, v in row.items() if v})
+        if code and row["ld.received"]:
+            counts[f"ld.channel:{code}"] += row["ld.received"]
+    for counts in out.values():
         dealt = sum(v for k, v in counts.items() if k.startswith("ld.dealt:"))
         if dealt:
             counts["ld.dealt"] = dealt
-        out.setdefault(where, Counter()).update(counts)
-    codes = dict(Channel.objects.values_list("id", "code"))
-    channels = (
-        leads.filter(channel__isnull=False)
-        .exclude(status__in=NOT_RECEIVED)
-        .values(group, "channel_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in channels:
-        code = codes.get(row["channel_id"], str(row["channel_id"]))
-        out.setdefault(row[group], Counter())[f"ld.channel:{code}"] += row["n"]
     return out
 
 

@@ -223,6 +223,7 @@ def test_o7_counters_follow_random_operations(org, seed):
 
 def test_o7_rebuild_figures_command_and_check(org, capsys):
     OfficerFactory(unit=org.court_b)
+    UnitFigure.objects.all().delete()  # as after a fresh deploy
     with pytest.raises(CommandError):
         call_command("rebuild_figures", "--check")  # nothing stored yet: all differ
     assert not UnitFigure.objects.exists()  # --check writes nothing
