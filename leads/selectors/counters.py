@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.figures import FigureSource
-from rectify.models import ChronicProblem
+from rectify.models import ChronicProblem, Office
 from selfcheck.selectors import declared_before_day
 
 from ..access import leads_visible_to
@@ -127,7 +127,13 @@ def _counts(leads: QuerySet, group: str, today: dt.date) -> dict[Any, Counter]:
 
 def compute(campaign: Campaign, unit_ids: list[int] | None, today: dt.date) -> dict:
     """{(unit id, key): value} for the leads counted under these units (None: all)."""
-    leads = Lead.objects.annotate(fig_unit=FIG_UNIT)
+    leads = Lead.objects.all()
+    if unit_ids is not None:
+        # The indexed superset first (handling unit, or an office of that jurisdiction):
+        # a writer's touch reads its unit's leads, not the whole ledger.
+        offices = Office.objects.filter(jurisdiction_id__in=unit_ids).values("id")
+        leads = leads.filter(Q(handling_unit_id__in=unit_ids) | Q(office_id__in=offices))
+    leads = leads.annotate(fig_unit=FIG_UNIT)
     if unit_ids is not None:
         leads = leads.filter(fig_unit__in=unit_ids)
     return {
@@ -141,8 +147,12 @@ def compute(campaign: Campaign, unit_ids: list[int] | None, today: dt.date) -> d
 def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, Counter]:
     """The leads counted under `unit` that the user may not see (leads_visible_to: recusal,
     offices outside their scope), by branch: one grouped query over those rows only."""
+    near = Q(handling_unit__path__startswith=unit.path) | Q(
+        office__jurisdiction__path__startswith=unit.path
+    )
     leads = (
-        Lead.objects.annotate(fig_path=FIG_PATH)
+        Lead.objects.filter(near)
+        .annotate(fig_path=FIG_PATH)
         .filter(fig_path__startswith=unit.path)
         .exclude(pk__in=leads_visible_to(user).values("pk"))
         .annotate(branch=Substr("fig_path", 1, width))
