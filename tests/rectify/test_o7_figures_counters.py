@@ -323,3 +323,41 @@ def test_o7_ledger_figures_equal_counters_and_levers(org, client):
     )
     assert page.cadre_submitted == totals["sc.cadre_submitted"]
     assert page.yes_per_item == unit_levers(org.chief, c, org.city).sub("sc.yes:")
+
+
+def test_o7_a_lead_moving_units_recounts_both(org):
+    from leads.models import JurisdictionKind
+
+    world = World(org, random.Random(1))
+    figures.rebuild(campaign=org.campaign)
+    world.register()
+    lead = world.leads[0]
+    world.assign()
+    c = org.campaign
+    assert figures.stored(campaign=c).get((org.police_a.pk, "ld.received")) == 1
+    lead_services.lead_change_jurisdiction(
+        lead=lead,
+        actor=org.office_staff,
+        kind=JurisdictionKind.CROSS,
+        to_unit=org.court_a,
+        reason="原承办单位与被反映人存在利害关系",
+        handler=org.officer_a,
+        deadline=timezone.localdate() + dt.timedelta(days=40),
+        override_reason="已核实无需回避",
+    )
+    stored = figures.stored(campaign=c)
+    assert (org.police_a.pk, "ld.received") not in stored
+    assert stored[(org.court_a.pk, "ld.received")] == 1
+    assert not _same(c)
+
+
+def test_o7_an_org_import_recounts_the_officers_units(db, campaign):
+    from rectify.importers import import_org
+    from tests.rectify.xlsx_builders import messy_org_workbook
+
+    assert import_org(upload=messy_org_workbook(), actor=None).ok
+    assert not _same(campaign)
+    moved = messy_org_workbook(officers=[["010001", "王伟", "QHD-KFQ-FY", "院长", "是"]])
+    assert import_org(upload=moved, actor=None).ok
+    assert not _same(campaign)
+    assert figures.stored(campaign=campaign)
