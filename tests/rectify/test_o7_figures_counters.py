@@ -361,3 +361,21 @@ def test_o7_an_org_import_recounts_the_officers_units(db, campaign):
     assert import_org(upload=moved, actor=None).ok
     assert not _same(campaign)
     assert figures.stored(campaign=campaign)
+
+
+def test_o7_bulk_imports_leave_the_counters_equal_to_a_recompute(org):
+    from leads.ledger import import_ledger
+    from remediation.services.list_import import import_problem_list
+    from tests.leads.test_l5_ledger_import_parsing import messy_ledger_xlsx
+    from tests.remediation.test_r4_problem_list_import import _messy_single
+
+    PlanFactory(campaign=org.campaign, unit=org.police_a, title="整治方案")
+    figures.rebuild(campaign=org.campaign)
+    result = import_ledger(upload=messy_ledger_xlsx(), office=org.office_a, actor=org.intake)
+    assert result.ok, result.errors
+    content = _messy_single("ZG-甲-100", "初次描述", measures="措施一")
+    assert import_problem_list(upload=content, root=org.district_a, actor=org.office_staff).ok
+    assert not _same(org.campaign)
+    stored = figures.stored(campaign=org.campaign)
+    assert any(k.startswith("ld.") for _, k in stored)
+    assert any(k == "rm.items" for _, k in stored)
