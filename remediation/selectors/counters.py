@@ -8,7 +8,7 @@ average over an item, not a property of one answer) by the answer's unit; practi
 and those done (completed_at set), by unit.
 
 `hidden`: items derived from a lead the user is a subject of (recusal, as
-items_visible_to excludes them).
+items_visible_to excludes them), and the survey answers about those items.
 """
 
 from __future__ import annotations
@@ -67,6 +67,13 @@ def _item_aggregates(today: dt.date) -> dict[str, Any]:
     }
 
 
+def _answer_aggregates() -> dict[str, Any]:
+    return {
+        "rm.survey_answers": Count("id"),
+        "rm.survey_satisfied": Count("id", filter=Q(satisfaction__gte=SATISFIED)),
+    }
+
+
 def _grouped(out: dict, rows: Any, unit_field: str) -> None:
     for row in rows:
         unit_id = row.pop(unit_field)
@@ -97,14 +104,7 @@ def compute(campaign: Campaign, unit_ids: list[int] | None, today: dt.date) -> d
     answers = scoped(SurveyResponse.objects.filter(code__batch__campaign=campaign))
     _grouped(
         out,
-        answers.values("unit_id")
-        .annotate(
-            **{
-                "rm.survey_answers": Count("id"),
-                "rm.survey_satisfied": Count("id", filter=Q(satisfaction__gte=SATISFIED)),
-            }
-        )
-        .order_by(),
+        answers.values("unit_id").annotate(**_answer_aggregates()).order_by(),
         "unit_id",
     )
     matters = scoped(PracticalMatter.objects.filter(campaign=campaign))
@@ -124,8 +124,9 @@ def compute(campaign: Campaign, unit_ids: list[int] | None, today: dt.date) -> d
 
 
 def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, Counter]:
-    """The items under `unit` derived from a lead naming the user (one grouped query over
-    those rows only), by branch (the first `width` characters of the item unit's path)."""
+    """The items under `unit` derived from a lead naming the user, and the survey answers
+    about them (two grouped queries over those rows only), by branch (the first `width`
+    characters of the row unit's path)."""
     rows = (
         Item.objects.filter(
             plan__campaign=campaign,
@@ -138,10 +139,22 @@ def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, C
         .annotate(**_item_aggregates(timezone.localdate()))
         .order_by()
     )
+    answers = (
+        SurveyResponse.objects.filter(
+            code__batch__campaign=campaign,
+            unit__path__startswith=unit.path,
+            item__source_lead__isnull=False,
+        )
+        .filter(recused_q(user, prefix="item__source_lead__"))
+        .annotate(branch=Substr("unit__path", 1, width))
+        .values("branch")
+        .annotate(**_answer_aggregates())
+        .order_by()
+    )
     out: dict[str, Counter] = {}
-    for row in rows:
+    for row in [*rows, *answers]:
         branch = row.pop("branch")
-        out[branch] = Counter({k: v for k, v in row.items() if v})
+        out.setdefault(branch, Counter()).update({k: v for k, v in row.items() if v})
     return out
 
 

@@ -279,8 +279,22 @@ def test_o7_recusal_a_leader_named_in_a_lead_does_not_count_it(org):
         category=LeadCategory.OTHER,
         summary="反映一般问题",
     )
-    _chief_is_subject(org)
+    lead = _chief_is_subject(org)
+    plan = PlanFactory(campaign=org.campaign, unit=org.police_a, title="整治方案")
+    for source_lead in (lead, None):
+        item_create(
+            plan=plan,
+            actor=org.office_staff,
+            description="整改问题",
+            kind=ItemKind.FREQUENT,
+            origin=ItemOrigin.LEAD if source_lead else ItemOrigin.INSPECTION,
+            source_lead=source_lead,
+            deadline=timezone.localdate() + dt.timedelta(days=20),
+        )
     c = org.campaign
+    assert figures.totals(c, org.city)["rm.items"] == 2
+    assert figures.totals_for(org.chief, c, org.city)["rm.items"] == 1
+    assert figures.child_totals_for(org.chief, c, org.city)[org.district_a.path]["rm.items"] == 1
     assert figures.totals(c, org.city)["ld.received"] == 2
     assert figures.totals_for(org.chief, c, org.city)["ld.received"] == 1
     assert figures.totals_for(org.office_staff, c, org.district_a)["ld.received"] == 2
