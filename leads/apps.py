@@ -21,11 +21,15 @@ class LeadsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models and the modules built on them load only once apps are ready.
+        from rectify import figures
         from rectify.audit_display import OBJECT_KINDS, ObjectKind
         from rectify.management.commands.bench import BENCHMARKS
 
         from . import tasks  # noqa: F401  registers the tasks that leads.ledger.jobs names
         from .access import leads_visible_to
+        from .selectors.counters import source
+
+        figures.register(source())  # the maintained figures of leads (keys "ld.")
 
         post_migrate.connect(_ensure_channels, sender=self)
         # `manage.py bench leads_similar|leads_ledger` (L3, L5/L10 at scale).

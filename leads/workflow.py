@@ -14,6 +14,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
 from .audit import LEAD_TRANSITIONED
+from .figures import touch_leads
 from .models import (
     UNSCREENED,
     EventKind,
@@ -191,6 +192,7 @@ def lead_transition(
         locked.close_reason = reason.strip()
         fields.append("close_reason")
     locked.save(update_fields=fields)
+    touch_leads([locked.pk])
     LeadEvent.objects.create(
         lead=locked,
         kind=EventKind.TRANSITION,

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from . import otp
+from . import figures, otp
 from .audit import audit_record
 from .forms import OtpResetForm
 from .models import AuditEvent, AuditVerb, Campaign, Office, Officer, RoleAssignment, Unit, User
@@ -227,12 +227,23 @@ class OfficerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("unit", "user")
     list_select_related = ("unit",)
 
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        # The self-check counters of the unit the officer left and the one they are in.
+        before = Officer.objects.filter(pk=obj.pk).values_list("unit_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        figures.touch("sc", [before, obj.unit_id])  # type: ignore[attr-defined]
+
 
 @admin.register(Office)
 class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "host_unit", "jurisdiction")
     search_fields = ("name", "short_name")
     raw_id_fields = ("host_unit", "jurisdiction")
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "jurisdiction" in form.changed_data:  # where its leads count: recount them all
+            figures.refresh(None, names=["ld"])
 
 
 class RoleAssignmentAdminForm(forms.ModelForm):

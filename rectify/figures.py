@@ -203,11 +203,15 @@ def child_totals(campaign: Campaign, unit: Unit, *, prefix: str = "") -> dict[st
     return out
 
 
-def _hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, Counter]:
+def _hidden(
+    user: Any, campaign: Campaign, unit: Unit, width: int, prefix: str = ""
+) -> dict[str, Counter]:
     out: dict[str, Counter] = {}
     for source in _SOURCES.values():
         if source.hidden is None:
             continue
+        if prefix and not (source.prefix.startswith(prefix) or prefix.startswith(source.prefix)):
+            continue  # none of its keys is asked for
         for branch, counts in source.hidden(user, campaign, unit, width).items():
             out.setdefault(branch, Counter()).update(counts)
     return out
@@ -221,7 +225,7 @@ def _minus(a: Counter, b: Counter) -> Counter:
 
 def totals_for(user: Any, campaign: Campaign, unit: Unit, *, prefix: str = "") -> Counter:
     """`totals` less what the user may not see (need to know: the dashboards call this)."""
-    hidden = _hidden(user, campaign, unit, len(unit.path)).get(unit.path, Counter())
+    hidden = _hidden(user, campaign, unit, len(unit.path), prefix).get(unit.path, Counter())
     return _minus(totals(campaign, unit, prefix=prefix), hidden)
 
 
@@ -230,7 +234,7 @@ def child_totals_for(
 ) -> dict[str, Counter]:
     """`child_totals` less what the user may not see, per child."""
     width = Unit.steplen * (unit.depth + 1)
-    hidden = _hidden(user, campaign, unit, width)
+    hidden = _hidden(user, campaign, unit, width, prefix)
     return {
         branch: _minus(counts, hidden.get(branch, Counter()))
         for branch, counts in child_totals(campaign, unit, prefix=prefix).items()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from . import excel
+from . import excel, figures
 from .audit import audit_record
 from .excel import (
     ExcelError,
@@ -141,6 +141,7 @@ def _write_officers(rows: list[OfficerRow], result: ImportResult) -> list[Office
         Unit.objects.filter(code__in={r.unit_code for r in rows}).values_list("code", "id")
     )
     existing = {o.number: o for o in Officer.objects.filter(number__in=[r.number for r in rows])}
+    old_units = {o.unit_id for o in existing.values()}  # before the rows below move them
     to_create, to_update = [], []
     for r in rows:
         values = {
@@ -165,6 +166,9 @@ def _write_officers(rows: list[OfficerRow], result: ImportResult) -> list[Office
     )
     result.officers_created += len(to_create)
     result.officers_updated += len(to_update)
+    # The self-check counters of the officers' old and new units (moved, (re)activated).
+    touched = {units[r.unit_code] for r in rows} | old_units
+    figures.touch("sc", touched)
     return list(Officer.objects.filter(number__in=[r.number for r in rows], user__isnull=True))
 
 

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import figures, services
 from .audit import audit_anchor_head, verify_chain
 
 logger = logging.getLogger(__name__)
@@ -33,3 +33,12 @@ def audit_anchor() -> dict:
 def login_records_purge() -> dict:
     """Nightly: delete staff login records older than AXES_RETENTION_DAYS."""
     return services.login_records_purge()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def figures_nightly() -> dict:
+    """After midnight: recompute every unit's figures (overdue moves with the date), then
+    store the day's snapshot. Idempotent: a rerun the same day rewrites the same rows."""
+    written = figures.rebuild()
+    units = figures.snapshot()
+    return {"counters": written, "units": units}

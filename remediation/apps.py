@@ -10,9 +10,11 @@ class RemediationConfig(AppConfig):
         # The pages of leads and self-check reports show what remediation made of them
         # through registries of their own (they never import remediation).
         from leads.ui import LEAD_PAGE_SECTIONS
+        from rectify import figures
         from selfcheck.ui import REPORT_PAGE_SECTIONS
 
         from .selectors.closure import closure_part, escalation_part
+        from .selectors.counters import source
         from .selectors.items import ITEM_PAGE_PARTS
         from .selectors.outputs import item_outputs_part, lead_meetings_section
         from .selectors.public import item_survey_part
@@ -29,3 +31,5 @@ class RemediationConfig(AppConfig):
         for part in parts:
             if part not in ITEM_PAGE_PARTS:
                 ITEM_PAGE_PARTS.append(part)
+        # The maintained figures of remediation (rectify.figures, keys "rm.").
+        figures.register(source())

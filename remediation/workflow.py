@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
@@ -91,6 +92,7 @@ def item_transition(
             locked.accepted_by = actor if getattr(actor, "is_authenticated", False) else None
             fields += ["accepted_at", "accepted_by"]
         locked.save(update_fields=fields)
+        figures.touch("rm", [locked.unit_id])
         audit_record(
             actor=actor,
             action=ITEM_TRANSITIONED,

@@ -12,7 +12,12 @@ class SelfcheckConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the app's modules import its models, which load after this module.
+        from rectify import figures
+
         from .audit import register_object_kinds
+        from .selectors.counters import source
+
+        figures.register(source())
 
         post_migrate.connect(_ensure_talk_triggers, sender=self)
         register_object_kinds()

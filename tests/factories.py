@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 
 from leads.models import Lead, LeadImportJob, LeadSubject
+from rectify import figures
 from rectify.models import (
     Campaign,
     Office,
@@ -31,6 +32,27 @@ from selfcheck.models import (
     SelfCheckReport,
     VersionAnswer,
 )
+
+
+class _Counted:
+    """Keeps the maintained figures (rectify.figures) as the services do: a factory row
+    recounts its unit, so pages reading the counters see what the test made."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)  # type: ignore[misc]
+        if create:
+            cls._recount(instance)
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        raise NotImplementedError
+
+
+def _touch_leads(lead_ids) -> None:
+    from leads.figures import touch_leads
+
+    touch_leads(lead_ids)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -62,9 +84,13 @@ class UnitFactory(factory.django.DjangoModelFactory):
         return model_class.objects.add_child(parent, kwargs)
 
 
-class OfficerFactory(factory.django.DjangoModelFactory):
+class OfficerFactory(_Counted, factory.django.DjangoModelFactory):
     class Meta:
         model = Officer
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        figures.touch("sc", [instance.unit_id])
 
     number = factory.Sequence(lambda n: f"{100000 + n}")
     name = factory.Sequence(lambda n: f"干警{n}")
@@ -94,7 +120,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 # --- leads --------------------------------------------------------------------------------
 
 
-class LeadFactory(factory.django.DjangoModelFactory):
+class LeadFactory(_Counted, factory.django.DjangoModelFactory):
     """A lead row (status 登记, as the model defaults). `subjects=[officer or "name", ...]`
     adds its subjects: an officer of the register by officer and name, a string as a name
     not in the register."""
@@ -115,12 +141,20 @@ class LeadFactory(factory.django.DjangoModelFactory):
             else:
                 LeadSubjectFactory(lead=self, officer=subject)
 
+    @classmethod
+    def _recount(cls, instance) -> None:
+        _touch_leads([instance.pk])
 
-class LeadSubjectFactory(factory.django.DjangoModelFactory):
+
+class LeadSubjectFactory(_Counted, factory.django.DjangoModelFactory):
     """A subject of a lead; named as the officer is, when there is one."""
 
     class Meta:
         model = LeadSubject
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        _touch_leads([instance.lead_id])
 
     lead = factory.SubFactory(LeadFactory)
     officer = None
@@ -142,7 +176,7 @@ class LeadImportJobFactory(factory.django.DjangoModelFactory):
 # --- selfcheck ------------------------------------------------------------------------------
 
 
-class SelfCheckReportFactory(factory.django.DjangoModelFactory):
+class SelfCheckReportFactory(_Counted, factory.django.DjangoModelFactory):
     """The officer's one report of the campaign (got if it exists)."""
 
     class Meta:
@@ -152,8 +186,12 @@ class SelfCheckReportFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     officer = factory.SubFactory(OfficerFactory)
 
+    @classmethod
+    def _recount(cls, instance) -> None:
+        figures.touch("sc", [instance.officer.unit_id])
 
-class ReportVersionFactory(factory.django.DjangoModelFactory):
+
+class ReportVersionFactory(_Counted, factory.django.DjangoModelFactory):
     """A submitted version, numbered after the report's others and made its latest.
 
     `yes_on=[keys]` answers "yes" on those items; `business=[(name, enterprise), ...]` and
@@ -190,6 +228,13 @@ class ReportVersionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def made_latest(self, create, extracted, **kwargs):
         SelfCheckReport.objects.filter(pk=self.report_id).update(latest_version=self)
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        officer = instance.report.officer
+        figures.touch("sc", [officer.unit_id])
+        # Backdated declarations change the L12 figure of leads about the officer.
+        _touch_leads(LeadSubject.objects.filter(officer=officer).values_list("lead_id", flat=True))
 
 
 class VersionAnswerFactory(factory.django.DjangoModelFactory):
@@ -268,9 +313,13 @@ class RemediationPlanFactory(factory.django.DjangoModelFactory):
     end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
 
 
-class RemediationItemFactory(factory.django.DjangoModelFactory):
+class RemediationItemFactory(_Counted, factory.django.DjangoModelFactory):
     class Meta:
         model = "remediation.Item"
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        figures.touch("rm", [instance.unit_id])
 
     plan = factory.SubFactory(RemediationPlanFactory)
     unit = factory.LazyAttribute(lambda o: o.plan.unit)
@@ -312,6 +361,7 @@ def survey_responses(item: object, scores: list[int]) -> None:
             batch=batch, digest=f"{batch.pk:08d}{i:056d}", used_at=timezone.now()
         )
         SurveyResponse.objects.create(code=code, unit=item.unit, item=item, satisfaction=score)
+    figures.touch("rm", [item.unit_id])
 
 
 # --- remediation: plans, items, measures (engineer RA) ------------------------------------
@@ -330,11 +380,15 @@ class PlanFactory(factory.django.DjangoModelFactory):
     end_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
+class ItemFactory(_Counted, factory.django.DjangoModelFactory):
     """An item of `plan` (unit and responsible unit follow the plan)."""
 
     class Meta:
         model = "remediation.Item"
+
+    @classmethod
+    def _recount(cls, instance) -> None:
+        figures.touch("rm", [instance.unit_id])
 
     unit = factory.LazyAttribute(lambda o: o.plan.unit)
     responsible_unit = factory.LazyAttribute(lambda o: o.plan.unit)

@@ -7,6 +7,7 @@ from typing import IO, TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.excel import (
     ExcelError,
@@ -15,6 +16,7 @@ from rectify.excel import (
 from rectify.models import AuditVerb
 
 from ..audit import LEAD_IMPORT_UPDATED, LEAD_IMPORTED
+from ..figures import touch_leads
 from ..models import UNSCREENED, EventKind, Lead, LeadEvent, LeadStatus, LeadSubject
 from ..rules.screening import lead_grams_sync
 from ..services.intake import lead_subject_candidates_sync
@@ -97,7 +99,7 @@ def import_ledger(
     user = actor if getattr(actor, "is_authenticated", False) else None
     source = f"台账导入（{filename}）" if filename else "台账导入"
     try:
-        with transaction.atomic():
+        with transaction.atomic(), figures.deferred():  # each unit's figures once
             leads = []
             for plan in new:
                 lead = Lead(number=plan.number, office=office, created_by=user)
@@ -109,6 +111,7 @@ def import_ledger(
                 _lifecycle(lead)
                 leads.append((lead, plan))
             Lead.objects.bulk_create([lead for lead, _ in leads], batch_size=1000)
+            touch_leads([lead.pk for lead, _ in leads])
             report(result.total * 3 // 4, result.total)
             LeadSubject.objects.bulk_create(
                 [
@@ -181,6 +184,7 @@ def _update_lead(
         fields += REPORTER_FIELDS
     lead.last_activity_at = timezone.now()
     lead.save(update_fields=[*fields, "last_activity_at"])
+    touch_leads([lead.pk])
     if plan.subjects_changed:
         LeadSubject.objects.filter(lead=lead).delete()
         LeadSubject.objects.bulk_create(

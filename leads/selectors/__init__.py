@@ -40,6 +40,8 @@ from .ledger import (
     ledger_channels,
     ledger_figures,
     ledger_filter,
+    ledger_leniency,
+    scope_totals,
     with_list_relations,
 )
 from .oversight import (
@@ -127,6 +129,8 @@ __all__ = [
     "lead_timeline",
     "ledger_figures",
     "ledger_filter",
+    "ledger_leniency",
+    "scope_totals",
     "match_subjects",
     "merged_leads",
     "my_leads",

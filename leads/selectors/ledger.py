@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-from rectify.models import ChronicProblem, Unit
+from rectify import figures
+from rectify.access import scope_paths, unit_q
+from rectify.models import ChronicProblem, Office, Role, Unit
 from rectify.params import date_param, id_param
 
 from ..access import lead_import_jobs_visible_to, leads_visible_to
+from ..figures import FIG_PATH
 from ..models import (
     FOCUS_AREAS,
     OPEN_STATUSES,
     Channel,
+    Lead,
     LeadImportJob,
     LeadSubject,
 )
@@ -122,8 +127,15 @@ def ledger_figures(
     date_to: dt.date | None = None,
     leads: QuerySet | None = None,
 ) -> LedgerFigures:
-    """Counts over the user's scope, as offices count them (see FIGURE_DEFINITIONS), in one
-    aggregate query."""
+    """Counts over the user's scope, as offices count them (see FIGURE_DEFINITIONS): the
+    whole scope from the maintained counters (`scope_totals`) where they count exactly the
+    user's leads, otherwise (a period, a filtered queryset) in one aggregate query."""
+    if leads is None and not date_from and not date_to:
+        counts = scope_totals(user)
+        if counts is not None:
+            return LedgerFigures(
+                **{k: counts[f"ld.{k}"] for k in LedgerFigures.__dataclass_fields__}
+            )
     leads = leads_visible_to(user) if leads is None else leads
     if date_from:
         leads = leads.filter(received_date__gte=date_from)
@@ -151,3 +163,52 @@ def ledger_channels() -> QuerySet[Channel]:
 def import_jobs_recent(user: AnyUser, *, limit: int = 10) -> QuerySet[LeadImportJob]:
     """The user's latest import jobs, without their files (the import page's list)."""
     return lead_import_jobs_visible_to(user).select_related("office").defer("content")[:limit]
+
+
+# --- the whole scope from the maintained counters (rectify.figures) ----------------------
+
+COUNTED_ROLES = (Role.INTAKE, Role.OFFICE, Role.LEADER)
+
+
+def scope_totals(user: AnyUser) -> Counter | None:
+    """The "ld." counters summed over the user's subtrees (intake, office, leader), less
+    what they may not see (`figures.totals_for`: recusal, other offices' leads handled in
+    the subtree) — or None when that is not exactly leads_visible_to(user): no current
+    campaign, no such subtree, or a lead they see as its handler, unit head or supervisor
+    that counts outside those subtrees (one EXISTS query decides). Then the callers count
+    the rows as before."""
+    campaign = figures.current_campaign()
+    paths = scope_paths(user, COUNTED_ROLES) if getattr(user, "is_authenticated", False) else []
+    if campaign is None or not paths:
+        return None
+    offices = Office.objects.filter(unit_q(user, COUNTED_ROLES, prefix="jurisdiction__"))
+    inside = Q()
+    for path in paths:
+        inside |= Q(fig_path__startswith=path)
+    outside = (
+        Lead.objects.filter(pk__in=leads_visible_to(user).values("pk"))
+        .exclude(office_id__in=offices.values("id"))
+        .annotate(fig_path=FIG_PATH)
+        .exclude(inside)
+    )
+    if outside.exists():
+        return None
+    out: Counter = Counter()
+    for unit in Unit.objects.filter(path__in=paths):
+        out.update(figures.totals_for(user, campaign, unit, prefix="ld."))
+    return out
+
+
+def ledger_leniency(user: AnyUser) -> dict[str, int] | None:
+    """The L12 figure of the whole scope (rules.leniency.leniency_counts over
+    leads_visible_to) from the counters, or None where `scope_totals` is None."""
+    counts = scope_totals(user)
+    if counts is None:
+        return None
+    total = counts["ld.received"] + counts["ld.pending"] + counts["ld.merged"]
+    declared, investigated = counts["ld.self_declared"], counts["ld.found"]
+    return {
+        "declared": declared,
+        "investigated": investigated,
+        "na": total - declared - investigated,
+    }

@@ -13,6 +13,7 @@ from rectify.models import AuditVerb
 
 from ..access import is_unit_head_of
 from ..audit import LEAD_CONCLUSION_EDITED, LEAD_CONFLICT_OVERRIDDEN, LEAD_EVENT_ADDED, LEAD_SIGNED
+from ..figures import touch_leads
 from ..models import (
     EventKind,
     Lead,
@@ -154,6 +155,7 @@ def lead_conclude(
             "last_activity_at",
         ]
     )
+    touch_leads([lead.pk])
     if changed:
         _void_signatures(lead, actor)
         _event(

@@ -29,6 +29,7 @@ from ..audit import (
     LEAD_SUBJECT_RULED_OUT,
     audit_read,
 )
+from ..figures import touch_leads
 from ..models import (
     CandidateState,
     Channel,
@@ -103,6 +104,7 @@ def _set_subjects(lead: Lead, subjects: list[SubjectInput]) -> None:
         rows.append(row)
     LeadSubject.objects.bulk_create(rows)
     lead_subject_candidates_sync(lead_ids=[lead.pk])
+    touch_leads([lead.pk])  # L12 counts the subject officers
 
 
 def _subject_key(text: str) -> str:
@@ -205,6 +207,7 @@ def lead_subject_candidate_decide(
                 subject.name = officer.name  # typed as a number: now we know the name
             subject.unit_name = subject.unit_name or officer.unit.name
             subject.save(update_fields=["officer", "name", "unit_name"])
+            touch_leads([lead.pk])
         LeadSubjectCandidate.objects.filter(
             lead=lead, name=candidate.name, state=CandidateState.PENDING
         ).exclude(pk=candidate.pk).update(
@@ -286,6 +289,7 @@ def lead_register(
         lead.registered_at = timezone.now()
     lead.full_clean()
     lead.save()
+    touch_leads([lead.pk])
     if subjects:
         _set_subjects(lead, list(subjects))
     if before is not None:  # the office's wording beside the reporter's (kept in .original)
@@ -385,6 +389,7 @@ def lead_details_change(
     lead.category = category
     lead.full_clean()
     lead.save(update_fields=["summary", "category"])
+    touch_leads([lead.pk])
     if subjects is not None:
         # A name re-typed unchanged keeps the officer it was linked to (perhaps by somebody
         # of a wider scope than the editor's).

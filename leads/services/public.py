@@ -14,6 +14,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb, Office
 
 from ..audit import LEAD_PUBLIC_SUBMITTED, LEAD_REPLIED, LEAD_REPORTER_MESSAGE, LEAD_REPORTER_RATED
+from ..figures import touch_leads
 from ..models import (
     PUBLIC_CHANNEL_CODE,
     Channel,
@@ -90,6 +91,7 @@ def public_report_submit(
     lead.reporter_contact = reporter_contact
     lead.full_clean()
     lead.save()
+    touch_leads([lead.pk])
     original = LeadOriginal(
         lead=lead,
         text=lead.summary,

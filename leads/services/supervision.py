@@ -36,6 +36,7 @@ from ..audit import (
     LEAD_SUPERVISION_LISTED,
     LEAD_SUPERVISION_UNLISTED,
 )
+from ..figures import touch_leads, touching
 from ..models import (
     Escalation,
     EventKind,
@@ -111,6 +112,7 @@ def lead_list_supervision(
         lead.supervision_listed_at = timezone.now()
     lead.full_clean()
     lead.save(update_fields=["supervisor", "supervision_deadline", "supervision_listed_at"])
+    touch_leads([lead.pk])
     text = _("挂牌督办：督办领导 %(name)s，督办期限 %(deadline)s") % {
         "name": supervisor.name,
         "deadline": deadline.isoformat(),
@@ -158,6 +160,7 @@ def lead_unlist_supervision(
     lead.supervision_listed_at = None
     lead.full_clean()
     lead.save(update_fields=["supervisor", "supervision_deadline", "supervision_listed_at"])
+    touch_leads([lead.pk])
     _event(
         lead,
         kind=EventKind.LISTED,
@@ -314,7 +317,8 @@ def lead_change_jurisdiction(
         lead.deadline = deadline
     lead.last_activity_at = timezone.now()
     lead.full_clean()
-    lead.save(update_fields=["handling_unit", "handler", "deadline", "last_activity_at"])
+    with touching([lead.pk]):  # the unit it counts under may change
+        lead.save(update_fields=["handling_unit", "handler", "deadline", "last_activity_at"])
     text = _("%(kind)s：%(from)s → %(to)s，承办人：%(handler)s。理由：%(reason)s") % {
         "kind": change.get_kind_display(),
         "from": from_unit.name if from_unit else "—",

@@ -13,6 +13,7 @@ from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
 from ..audit import LEAD_CONFLICT_OVERRIDDEN, LEAD_REASSIGNED
+from ..figures import touching
 from ..models import (
     EventKind,
     Lead,
@@ -119,7 +120,10 @@ def lead_assign(
     lead.route = route
     lead.last_activity_at = timezone.now()
     lead.full_clean()
-    lead.save(update_fields=["handling_unit", "handler", "deadline", "route", "last_activity_at"])
+    with touching([lead.pk]):  # the unit it counts under may change
+        lead.save(
+            update_fields=["handling_unit", "handler", "deadline", "route", "last_activity_at"]
+        )
     _event(
         lead,
         kind=EventKind.TRIAGE,

@@ -66,10 +66,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
     # L5/L12 figures for the chosen period, subtree, office, category, channel or search —
     # not narrowed by status (the figures are the statuses) or by the page cursor.
-    counted = selectors.ledger_filter(visible, selectors.figure_params(request.GET))
-    figures = selectors.ledger_figures(request.user, leads=counted)
+    chosen = {k: v for k, v in selectors.figure_params(request.GET).items() if v}
+    counted = selectors.ledger_filter(visible, chosen)
     leniency = leniency_for(page.items)
-    leniency_figure = leniency_counts(counted)
+    # The whole scope (no filter chosen): from the maintained counters where they count
+    # exactly the user's leads (selectors.scope_totals), else from the rows.
+    whole = None if chosen else selectors.ledger_leniency(request.user)
+    if whole is not None:
+        figures = selectors.ledger_figures(request.user)
+        leniency_figure = whole
+    else:
+        figures = selectors.ledger_figures(request.user, leads=counted)
+        leniency_figure = leniency_counts(counted)
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
     for lead in page.items:

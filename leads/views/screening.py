@@ -88,7 +88,9 @@ def screening(request: HttpRequest) -> HttpResponse:
     leniency = leniency_for(page.items)
     # L12 figure: among visible leads about a registered officer on one of the six problems,
     # how many the officer had self-declared in time vs how many investigation found.
-    figure = leniency_counts(leads_visible_to(request.user))
+    figure = selectors.ledger_leniency(request.user) or leniency_counts(
+        leads_visible_to(request.user)
+    )
     audit_read(
         actor=request.user,
         action=SCREENING_READ,

@@ -137,6 +137,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "rectify.tasks.audit_anchor",
         "schedule": timedelta(minutes=env_int("AUDIT_ANCHOR_EVERY_MINUTES", 10)),
     },
+    # Maintained figures: recomputed after midnight (overdue moves with the date), then the
+    # day's snapshot for the trends (rectify.figures).
+    "rectify-figures-nightly": {
+        "task": "rectify.tasks.figures_nightly",
+        "schedule": crontab(minute=5, hour=0),
+    },
     "rectify-purge-login-records": {
         "task": "rectify.tasks.login_records_purge",
         "schedule": crontab(minute=5, hour=3),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Unit
 
@@ -120,6 +121,7 @@ def item_escalate(
     )
     upper.full_clean()
     upper.save()
+    figures.touch("rm", [upper.unit_id])
     upper.subjects.set(lower.subjects.all())
     lower.escalated_to = upper
     lower.escalation_reason = reason

@@ -18,6 +18,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Officer, Unit
 
@@ -166,6 +167,7 @@ def item_create(
     )
     _check_item(item)
     item.save()
+    figures.touch("rm", [item.unit_id])
     subjects = list(subjects)
     if subjects:
         item.subjects.set(subjects)
@@ -215,6 +217,7 @@ def item_update(
     if changed:
         item.updated_at = timezone.now()
         item.save()
+        figures.touch("rm", [item.unit_id])
         audit_record(
             actor=actor,
             action=ITEM_CHANGED,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.excel import ExcelError, ImportResult, RowError, SheetRows, open_workbook, read_sheet
 from rectify.models import AuditVerb, Campaign
@@ -181,7 +182,7 @@ def import_problem_list(
     if result.errors or dry_run or not todo:
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), figures.deferred():  # each unit's figures once
             for plan in todo:
                 _write(plan, actor=actor, sheet=sheet.sheet, filename=filename, request=request)
             audit_record(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leads.services import AttachmentError, check_upload
+from rectify import figures
 from rectify.approval import ApprovalError, approval_decide, approval_submit
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer, Unit
@@ -152,6 +153,7 @@ def matter_create(
     )
     matter.full_clean()
     matter.save()
+    figures.touch("rm", [matter.unit_id])
     audit_record(
         actor=actor,
         action=audit.MATTER_CREATED,
@@ -197,6 +199,7 @@ def matter_complete(
     locked.evidence = document
     locked.full_clean()
     locked.save(update_fields=["completed_at", "completion_note", "evidence"])
+    figures.touch("rm", [locked.unit_id])
     audit_record(
         actor=actor,
         action=audit.MATTER_COMPLETED,

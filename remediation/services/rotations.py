@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify import figures
 from rectify.access import forget_assignments
 from rectify.audit import audit_record
 from rectify.models import AnyUser, AuditVerb, Officer, Role, RoleAssignment, Unit
@@ -77,6 +78,7 @@ def rotation_create(
     )
     rotation.full_clean()
     rotation.save()
+    figures.touch("rm", [rotation.from_unit_id])
     audit_record(
         actor=actor,
         action=audit.ROTATION_CREATED,
@@ -119,6 +121,8 @@ def rotation_apply(
     officer.position = rotation.to_post
     officer.post_since = rotation.effective_date
     officer.save(update_fields=["unit", "position", "post_since"])
+    figures.touch("sc", [old_unit_id, officer.unit_id])
+    figures.touch("rm", [rotation.from_unit_id, rotation.to_unit_id])
     moved_role = _move_officer_role(officer, old_unit_id, rotation.to_unit)
     audit_record(
         actor=actor,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AnyUser, AuditVerb, Unit
 
@@ -86,6 +87,7 @@ def rule_create(
         rule.document = document_store(upload=upload, actor=actor)
     rule.full_clean()
     rule.save()
+    figures.touch("rm", [rule.unit_id])
     rule.items.set(list(items))
     audit_record(
         actor=actor,
@@ -165,6 +167,7 @@ def rule_issue(*, rule: Rule, actor: AnyUser, request: object = None) -> Rule:
         _check_revises(actor, rule, earlier)
         earlier.status = RuleStatus.REVISED
         earlier.save(update_fields=["status"])
+        figures.touch("rm", [earlier.unit_id])
         audit_record(
             actor=actor,
             action=audit.RULE_REVISED,
@@ -175,6 +178,7 @@ def rule_issue(*, rule: Rule, actor: AnyUser, request: object = None) -> Rule:
         )
     rule.status = RuleStatus.ISSUED
     rule.save(update_fields=["status"])
+    figures.touch("rm", [rule.unit_id])
     audit_record(
         actor=actor,
         action=audit.RULE_ISSUED,
@@ -196,6 +200,7 @@ def rule_repeal(*, rule: Rule, actor: AnyUser, request: object = None) -> Rule:
         raise RuleError(RULE_NOT_REPEALABLE)
     rule.status = RuleStatus.REPEALED
     rule.save(update_fields=["status"])
+    figures.touch("rm", [rule.unit_id])
     audit_record(
         actor=actor,
         action=audit.RULE_REPEALED,

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Unit
 
@@ -195,6 +196,7 @@ def survey_answer(*, raw_code: str, satisfaction: object, comment: str) -> Surve
             )
             response.full_clean(exclude=["code"])
             response.save()
+            figures.touch("rm", [response.unit_id])
             # Only the day: the used_at of a code would date the visit to the second.
             locked.used_at = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
             locked.save(update_fields=["used_at"])

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rectify import figures
 from rectify.audit import audit_record
 from rectify.models import AuditVerb, Campaign, Officer
 
@@ -143,6 +144,7 @@ def report_submit(
     report.draft = draft
     report.full_clean(exclude=["latest_version"])  # just created above, in this transaction
     report.save()
+    figures.touch("sc", [report.officer.unit_id])
     audit_record(
         actor=actor,
         action=audit.REPORT_SUBMITTED,
@@ -182,6 +184,7 @@ def _review(
     report.reviewed_at = action.at
     report.reviewed_by = actor
     report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    figures.touch("sc", [report.officer.unit_id])
     audit_record(
         actor=actor,
         action=audit.REPORT_ACCEPTED
