@@ -1,5 +1,6 @@
 """Demo data of the leaders' side, run by seed_demo after the three levers (idempotent):
-the campaign's thresholds, the counters rebuilt from the demo rows, a snapshot history for
+the campaign's thresholds, today's snapshot of the counters (kept by the demo's writes) and a
+history for
 the trend charts, 督办单 and 批示 (`demo_supervision`), and 开发区's report for this period
 submitted to 秦皇岛市, and a 通报 from 开发区's office ranking its units.
 
@@ -70,7 +71,6 @@ def seed_demo_data(*, campaign: Campaign, rng: random.Random) -> None:
     today = timezone.localdate()
     with transaction.atomic():
         CampaignPolicy.objects.get_or_create(campaign=campaign)
-        figures.rebuild(campaign=campaign)
         figures.snapshot(campaign=campaign, day=today)
         _history(campaign, today)
     demo_supervision.seed()
