@@ -21,18 +21,26 @@ if TYPE_CHECKING:
     from rectify.models import AnyUser
 
 
-def nav_items(user: AnyUser) -> list[NavItem]:
-    items: list[NavItem] = []
-    # --- dashboard (O7) ---
+def section_links(user: AnyUser) -> list[NavItem]:
+    """The leaders' pages the user may open: the dashboard (O7, O2), 我督办的 (O1), reports
+    and 通报 (O7); drawn on each of them by `{% leadership_sections %}`."""
+    links: list[NavItem] = []
     if access.has_role(user, *DASHBOARD_ROLES):
-        items.append(NavItem(_("领导驾驶舱"), reverse("leadership:dashboard"), order=5))
-    # --- supervision (O1) ---
+        links.append(NavItem(_("领导驾驶舱"), reverse("leadership:dashboard"), order=1))
     if access.has_role(user, *SUPERVISION_ISSUER_ROLES):
-        items.append(NavItem(_("我督办的"), reverse("leadership:supervising"), order=12))
-    # --- reports and 通报 (O7) ---
+        links.append(NavItem(_("我督办的"), reverse("leadership:supervising"), order=2))
     if access.has_role(user, *DASHBOARD_ROLES):
-        items.append(NavItem(_("报表通报"), reverse("leadership:reports"), order=62))
-    return items
+        links.append(NavItem(_("报表通报"), reverse("leadership:reports"), order=3))
+    return links
+
+
+def nav_items(user: AnyUser) -> list[NavItem]:
+    """One entry in the top bar (the first page the user may open); the others are the
+    section links, so the bar stays one line at 1366 px."""
+    links = section_links(user)
+    if not links:
+        return []
+    return [NavItem(_("领导督导"), links[0].url, order=5)]
 
 
 def _tone(n: int, bad: str = "warn") -> str:
