@@ -297,6 +297,12 @@ class RoleAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class CampaignAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "is_current", "selfcheck_start", "cadre_deadline", "selfcheck_deadline")
 
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The counters are kept for the current campaign, and its deadlines decide "late".
+        if {"is_current", "cadre_deadline", "selfcheck_deadline"} & set(form.changed_data):
+            figures.rebuild()
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
