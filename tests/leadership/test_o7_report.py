@@ -284,10 +284,13 @@ def test_o7_report_scheduled_report_is_readable_by_its_office_and_superior(clien
 def test_o7_report_nav_entry_for_leaders_and_offices(client, chain):
     org = chain.org
     client.force_login(org.chief)
-    assert reverse("leadership:reports") in client.get(reverse("home")).content.decode()
+    # One 领导督导 entry in the top bar; the reports page is among its section links.
+    assert "领导督导" in client.get(reverse("home")).content.decode()
+    dashboard = client.get(reverse("leadership:dashboard")).content.decode()
+    assert f'href="{reverse("leadership:reports")}"' in dashboard
     assert client.get(reverse("leadership:reports")).status_code == 200
     client.force_login(org.officer_a.user)
-    assert reverse("leadership:reports") not in client.get(reverse("home")).content.decode()
+    assert "领导督导" not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("leadership:reports")).status_code == 403
 
 
