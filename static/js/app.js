@@ -9,6 +9,14 @@
       event.preventDefault();
     }
   }, true);
+  // Print buttons: <button data-print> (no inline handlers: the CSP forbids them).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
   // htmx: show 4xx partials (e.g. 422 validation) instead of dropping them.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
