@@ -6,19 +6,10 @@ from __future__ import annotations
 from django import forms
 
 from ..models import CampaignPolicy
+from ..models.policy import POLICY_FIELDS
 
 
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = CampaignPolicy
-        fields = [
-            "report_period",
-            "filing_green",
-            "filing_red",
-            "closure_green",
-            "closure_red",
-            "accepted_green",
-            "accepted_red",
-            "overdue_amber",
-            "overdue_red",
-        ]
+        fields = list(POLICY_FIELDS)

@@ -19,6 +19,20 @@ class ReportPeriod(models.TextChoices):
     MONTHLY = "monthly", _("每月（月报）")
 
 
+# What the settings page edits and the audit records.
+POLICY_FIELDS = (
+    "report_period",
+    "filing_green",
+    "filing_red",
+    "closure_green",
+    "closure_red",
+    "accepted_green",
+    "accepted_red",
+    "overdue_amber",
+    "overdue_red",
+)
+
+
 class CampaignPolicy(models.Model):
     """Thresholds: a rate at or above `*_green` is green, below `*_red` is red, between is
     amber; an overdue count above `overdue_red` is red, above `overdue_amber` amber."""

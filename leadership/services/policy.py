@@ -9,22 +9,12 @@ from django.db import transaction
 from rectify.audit import audit_record
 from rectify.models import AuditVerb
 
+from ..models.policy import POLICY_FIELDS
+
 if TYPE_CHECKING:
     from rectify.models import AnyUser
 
     from ..models import CampaignPolicy
-
-POLICY_FIELDS = (
-    "report_period",
-    "filing_green",
-    "filing_red",
-    "closure_green",
-    "closure_red",
-    "accepted_green",
-    "accepted_red",
-    "overdue_amber",
-    "overdue_red",
-)
 
 
 @transaction.atomic
