@@ -440,6 +440,80 @@ PAGES += [
 ]
 
 
+# leadership, O7 and O2: the dashboard for leaders and offices, each in its own subtree
+# (the province is above everyone's scope here: 404, as a missing unit); the thresholds for
+# an office at the top of the tree or an administrator.
+PAGES += [
+    (
+        "leadership:dashboard",
+        lambda org: {},
+        {"office_staff": 200, "outsider": 200, "chief": 200, "*": 403},
+    ),
+    (
+        "leadership:unit_dashboard",
+        lambda org: {"pk": org.district_a.pk},
+        {"office_staff": 200, "chief": 200, "outsider": 404, "*": 403},
+    ),
+    (
+        "leadership:unit_dashboard",
+        lambda org: {"pk": org.province.pk},
+        {"office_staff": 404, "chief": 404, "outsider": 404, "*": 403},
+    ),
+    ("leadership:policy", lambda org: {}, {"admin": 200, "*": 403}),
+]
+
+# leadership, O1: 我督办的 for leaders; 待我办理 is everyone's own list; an order and an
+# instruction the chief gave on 甲区公安分局's lead: the chief, the addressee's head and the
+# office over it read them, nobody else (404).
+PAGES += [
+    ("leadership:supervising", lambda org: {}, {"chief": 200, "*": 403}),
+    ("leadership:awaiting", lambda org: {}, {"*": 200}),
+    (
+        "leadership:order_detail",
+        lambda org: {"pk": _order(org)},
+        {"office_staff": 200, "unit_head": 200, "chief": 200, "*": 404},
+    ),
+    (
+        "leadership:order_print",
+        lambda org: {"pk": _order(org)},
+        {"office_staff": 200, "unit_head": 200, "chief": 200, "*": 404},
+    ),
+    (
+        "leadership:instruction_detail",
+        lambda org: {"pk": _instruction(org)},
+        {"office_staff": 200, "unit_head": 200, "chief": 200, "*": 404},
+    ),
+]
+
+
+def _supervised_lead(org):
+    from leads.models import Lead
+
+    return Lead.objects.get(pk=_lead_attachment(org)["pk"])
+
+
+def _order(org) -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leadership.services.supervision import supervision_order_issue
+
+    return supervision_order_issue(
+        actor=org.chief,
+        content="请加快办理",
+        requirement="书面回复办理情况",
+        deadline=timezone.localdate() + dt.timedelta(days=7),
+        lead=_supervised_lead(org),
+    ).pk
+
+
+def _instruction(org) -> int:
+    from leadership.services.supervision import instruction_issue
+
+    return instruction_issue(actor=org.chief, text="依纪依法查清", lead=_supervised_lead(org)).pk
+
+
 def _report(org) -> int:
     from leadership.services.reports import report_generate, report_request
 
