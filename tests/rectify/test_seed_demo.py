@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from io import StringIO
 
 import pytest
@@ -34,9 +33,7 @@ def _snapshot():
 
 @pytest.mark.django_db
 def test_it_builds_the_contract_units_and_offices():
-    started = time.monotonic()
     _seed()
-    assert time.monotonic() - started < 20
     codes = set(Unit.objects.values_list("code", flat=True))
     city = {"HB", "HB-ZFW", "QHD", "QHD-ZFW", "QHD-FY", "QHD-JCY", "QHD-GA", "QHD-SFJ", "QHD-JY"}
     assert city <= codes
