@@ -167,6 +167,40 @@ def audit_record(
         return AuditEvent.objects.create(**fields, prev_hash=prev_hash, hash=digest, key_id=key_id)
 
 
+def append_many(events: list[dict]) -> int:
+    """Append a batch of events in one go (bulk generators: `generate_province`), chained
+    and signed exactly as `audit_record` does one. Each dict has at, actor (a user or None),
+    verb, action, object_type, object_id and summary."""
+    key_id, key = current_hmac_key()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+        prev_hash = (
+            AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+            or GENESIS_HASH
+        )
+        rows = []
+        for event in events:
+            user = event.get("actor")
+            fields = {
+                "at": event["at"],
+                "actor_id": user.pk if user else None,
+                "actor_repr": (user.get_username() if user else "")[:150],
+                "verb": str(event["verb"]),
+                "action": event["action"],
+                "object_type": event.get("object_type", ""),
+                "object_id": str(event.get("object_id", "")),
+                "summary": _normalise(event.get("summary")),
+                "ip": None,
+            }
+            digest = event_digest(**fields, prev_hash=prev_hash, key_id=key_id, key=key)
+            rows.append(AuditEvent(**fields, prev_hash=prev_hash, hash=digest, key_id=key_id))
+            prev_hash = digest
+        AuditEvent.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 # --- anchoring the head outside the database -------------------------------------------
 
 
