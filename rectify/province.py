@@ -540,7 +540,9 @@ def generate(seed: int, scale_name: str, progress: Callable[[str], None] = print
         for module_name in PARTS + PARTS_LATE:
             try:
                 module = import_module(module_name)
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as exc:
+                if not (exc.name and module_name.startswith(exc.name)):
+                    raise
                 continue
             name = module_name.split(".")[0]
             counts[name] = step(name, lambda module=module: module.generate(p))

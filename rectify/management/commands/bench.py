@@ -7,11 +7,13 @@ benchmarks in BENCHMARKS (name -> (add_arguments, run)).
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -168,10 +170,33 @@ def _scope_args(parser: CommandParser) -> None:
     parser.add_argument("--repeat", type=int, default=5)
 
 
+def _pages_args(parser: CommandParser) -> None:
+    from rectify.province import SCALES
+
+    parser.add_argument("--scale", choices=list(SCALES), default="province")
+    parser.add_argument(
+        "--compare",
+        choices=list(SCALES),
+        default=None,
+        help="the second size the list pages are measured at (default: one size smaller)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="only scenarios whose name contains this")
+    parser.add_argument("--json", dest="json_path", default="", help="also write the JSON here")
+    parser.add_argument("--no-jobs", action="store_true", help="skip export/import")
+    parser.add_argument("--no-throughput", action="store_true", help="skip gunicorn + wrk")
+    parser.add_argument("--wrk-seconds", type=int, default=30)
+    parser.add_argument("--wrk-connections", type=int, default=32)
+    parser.add_argument("--job", default="", help=argparse.SUPPRESS)
+
+
 # name -> (add_arguments, run). Apps add theirs from AppConfig.ready() (leads: leads_similar,
-# leads_ledger), so the core names no app.
+# leads_ledger), so the core names no app. `pages` runs over generated data and rolls back
+# each sample itself (rectify.benchpages).
 BENCHMARKS: dict[str, tuple[Callable[[CommandParser], None], Callable[[dict], dict]]] = {
     "scope": (_scope_args, bench_scope),
+    "pages": (_pages_args, lambda options: {}),
 }
 
 
@@ -188,6 +213,9 @@ class Command(BaseCommand):
             add_args(sub.add_parser(name))
 
     def handle(self, *args, benchmark: str, **options) -> None:
+        if benchmark == "pages":
+            self._pages(options)
+            return
         _, run = BENCHMARKS[benchmark]
         output: dict = {}
         try:
@@ -197,3 +225,25 @@ class Command(BaseCommand):
         except _Rollback:
             pass
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def _pages(self, options: dict) -> None:
+        from rectify import benchpages
+        from rectify.province import SCALES
+
+        if options["job"]:
+            result = benchpages.run_job_here(options["seed"], options["scale"], options["job"])
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        if options["compare"] is None:
+            names = list(SCALES)
+            i = names.index(options["scale"])
+            options["compare"] = names[i - 1] if i else None
+
+        def progress(message: str) -> None:
+            self.stderr.write(message)
+
+        output = benchpages.run(options, progress)
+        text = json.dumps(output, ensure_ascii=False, indent=2)
+        if options["json_path"]:
+            Path(options["json_path"]).write_text(text + "\n", encoding="utf-8")
+        self.stdout.write(text)
