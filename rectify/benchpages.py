@@ -354,6 +354,26 @@ def _checks(entry: dict, s: Scenario, main: str, compare: str | None, by_name: d
 # --- child-process jobs -------------------------------------------------------------------
 
 
+def database_url() -> str:
+    """The database this process is using, as a DATABASE_URL for a child process (so a
+    child sees the same data, a test database included)."""
+    from urllib.parse import quote
+
+    conf = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{conf['NAME']}"
+    auth = quote(conf.get("USER") or "")
+    if conf.get("PASSWORD"):
+        auth += ":" + quote(conf["PASSWORD"])
+    host = conf.get("HOST") or "127.0.0.1"
+    port = f":{conf['PORT']}" if conf.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{conf['NAME']}"
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url(), **extra}
+
+
 def run_job_here(seed: int, scale: str, name: str) -> dict:
     """In the child process: run one job and return its own figures."""
     p = Province.load(seed, scale, progress=lambda _m: None)
@@ -375,7 +395,11 @@ def _run_job(seed: int, scale: str, job: Job) -> dict:
     argv += ["--scale", scale, "--job", job.name]
     start = time.perf_counter()
     proc = subprocess.Popen(  # noqa: S603 - our own manage.py
-        argv, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        argv,
+        cwd=settings.BASE_DIR,
+        env=_child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
@@ -486,17 +510,15 @@ def throughput(p: Province, chosen: list[Scenario], seconds: int, connections: i
         "gunicorn", path=str(Path(sys.executable).parent)
     ):
         return [{"error": "wrk or gunicorn is missing (apt-get install wrk)"}]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rectify.settings.prod",
+    env = _child_env(
+        DJANGO_SETTINGS_MODULE="rectify.settings.prod",
         # The sessions handed to wrk are signed with this process's key.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-        "AUDIT_HMAC_KEYS": ",".join(settings.AUDIT_HMAC_KEYS),
-        "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-    }
+        SECRET_KEY=settings.SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
+        AUDIT_HMAC_KEYS=",".join(settings.AUDIT_HMAC_KEYS),
+    )
     python = sys.executable
     subprocess.run(  # noqa: S603
         [python, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -606,6 +628,7 @@ def run(options: dict[str, Any], progress: Callable[[str], None]) -> dict:
             if scale == main:
                 order.append(s)
                 entry["path"] = s.path
+                entry["expect_status"] = s.expect_status
             entry["sizes"][scale] = measure(clients[s.user], s, s.path, repeat)
             if scale == main and s.admin_path:
                 if "admin" not in clients:
