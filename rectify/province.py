@@ -344,11 +344,11 @@ def _tree(seed: int, scale: Scale, rng: random.Random) -> list[Unit]:
     prison_admin = add(province, "JYJ", "燕赵省监狱管理局", UnitKind.PRISON, "province")
     for i in range(scale.prisons):
         add(prison_admin, f"{i + 1:02d}", f"燕赵省第{i + 1}监狱", UnitKind.PRISON, "subunit")
+    used: set[str] = set()  # district names are unique in the province (offices' short names)
     for c, n_districts in enumerate(scale.districts):
         city = add(province, f"C{c + 1:02d}", CITIES[c], UnitKind.REGION, "city")
         organs(city, UnitLevel.CITY, 0)
         add(city, "KSS", f"{city.name}看守所", UnitKind.POLICE, "subunit")
-        used: set[str] = set()
         for d in range(n_districts):
             name = ""
             while not name or name in used:
@@ -475,7 +475,8 @@ def _audit(p: Province, rng: random.Random) -> int:
                 }
             )
         written += append_many(batch)
-        p.progress(f"audit events: {written:,}/{n:,}")
+        if written % 100_000 == 0 or written == n:
+            p.progress(f"audit events: {written:,}/{n:,}")
     return written
 
 
