@@ -5,8 +5,10 @@ a set of units from its own rows (`compute(campaign, unit_ids, today)`), and cal
 `touch(source, unit_ids)` from the services that change those rows, in the same transaction.
 `touch` recomputes the touched units' rows of that source at once (or, inside `deferred()`,
 once when the outermost block ends: bulk imports), under a row lock on the units so two
-concurrent writers cannot both write a stale count. Reading a subtree is a path-prefix sum
-over `UnitFigure` (a few rows per unit), never a scan of the ledgers. `rebuild()` recomputes
+concurrent writers cannot both write a stale count. The same transaction adds the change to
+the subtree totals of the unit and each of its ancestors (`UnitFigureTotal`, one upsert), so
+reading a subtree, the whole province included, is one indexed lookup of a few dozen rows,
+never a scan of the ledgers nor of the counters. `rebuild()` recomputes
 every unit from the rows (the `rebuild_figures` command and the nightly task: figures that
 change with the date, such as overdue, move at midnight), and `snapshot()` stores each unit's
 subtree totals for the day, for trends.
@@ -25,12 +27,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Substr
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Campaign, Unit, UnitFigure, UnitFigureDay
+from .models import Campaign, Unit, UnitFigure, UnitFigureDay, UnitFigureTotal
 
 # compute(campaign, unit_ids or None for every unit, today) -> {(unit_id, key): value}
 Compute = Callable[[Campaign, "list[int] | None", dt.date], dict[tuple[int, str], int]]
@@ -135,6 +135,7 @@ def refresh(
             rows = UnitFigure.objects.filter(campaign=campaign, key__startswith=source.prefix)
             if ids is not None:
                 rows = rows.filter(unit_id__in=ids)
+                old = {(u, k): v for u, k, v in rows.values_list("unit_id", "key", "value")}
             rows.delete()
             objs = [
                 UnitFigure(campaign=campaign, unit_id=unit_id, key=key, value=value)
@@ -143,7 +144,105 @@ def refresh(
             ]
             UnitFigure.objects.bulk_create(objs, batch_size=2000)
             written += len(objs)
+            if ids is None:
+                _retotal(campaign, source.prefix)
+            else:
+                new = {(o.unit_id, o.key): o.value for o in objs}
+                _add_to_totals(
+                    campaign,
+                    {k: new.get(k, 0) - old.get(k, 0) for k in new.keys() | old.keys()},
+                )
     return written
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[: i * Unit.steplen] for i in range(1, len(path) // Unit.steplen + 1)]
+
+
+def _add_to_totals(campaign: Campaign, deltas: dict[tuple[int, str], int]) -> None:
+    """Add each unit's change to its own and every ancestor's subtree total (one upsert;
+    rows in a fixed order, so two writers lock shared ancestors in the same order)."""
+    deltas = {k: d for k, d in deltas.items() if d}
+    if not deltas:
+        return
+    paths = dict(Unit.objects.filter(pk__in={u for u, _ in deltas}).values_list("pk", "path"))
+    wanted = {p for path in paths.values() for p in _prefixes(path)}
+    by_path = dict(Unit.objects.filter(path__in=wanted).values_list("path", "pk"))
+    rolled: Counter = Counter()
+    for (unit_id, key), delta in deltas.items():
+        for prefix in _prefixes(paths[unit_id]):
+            if prefix in by_path:
+                rolled[(by_path[prefix], key)] += delta
+    rows = sorted((u, k, d) for (u, k), d in rolled.items() if d)
+    table = UnitFigureTotal._meta.db_table
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("campaign_id", "unit_id", "key", "value"))
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {q(table)} ({columns}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({q('campaign_id')}, {q('unit_id')}, {q('key')}) "
+                f"DO UPDATE SET {q('value')} = {q(table)}.{q('value')} + excluded.{q('value')}",
+                [x for u, k, d in chunk for x in (campaign.pk, u, k, d)],
+            )
+
+
+def _rolled_from_rows(campaign: Campaign, prefix: str = "") -> Counter:
+    """Every unit's subtree totals summed from the units' own counters: (unit, key) -> n."""
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    by_path = {path: pk for pk, path in paths.items()}
+    rows = UnitFigure.objects.filter(campaign=campaign)
+    if prefix:
+        rows = rows.filter(key__startswith=prefix)
+    rolled: Counter = Counter()
+    for unit_id, key, value in rows.values_list("unit_id", "key", "value").iterator(5000):
+        for p in _prefixes(paths[unit_id]):
+            if p in by_path:
+                rolled[(by_path[p], key)] += value
+    return rolled
+
+
+def _retotal(campaign: Campaign, prefix: str = "") -> int:
+    rolled = _rolled_from_rows(campaign, prefix)
+    totals_rows = UnitFigureTotal.objects.filter(campaign=campaign)
+    if prefix:
+        totals_rows = totals_rows.filter(key__startswith=prefix)
+    totals_rows.delete()
+    UnitFigureTotal.objects.bulk_create(
+        [
+            UnitFigureTotal(campaign=campaign, unit_id=u, key=k, value=v)
+            for (u, k), v in rolled.items()
+            if v
+        ],
+        batch_size=5000,
+    )
+    return len(rolled)
+
+
+def retotal(campaign: Campaign) -> int:
+    """Recompute the subtree totals from the units' own counters (after a unit moved in the
+    tree, or after counters were written by hand in a test). Returns the rows written."""
+    with transaction.atomic():
+        return _retotal(campaign)
+
+
+def stale_totals(campaign: Campaign) -> dict[tuple[int, str], tuple[int, int]]:
+    """Subtree totals that differ from the sums of the own counters: {(unit, key): (stored,
+    summed)}. Empty when the maintained totals are right (tests, `rebuild_figures --check`)."""
+    want = {k: v for k, v in _rolled_from_rows(campaign).items() if v}
+    have = {
+        (u, k): v
+        for u, k, v in UnitFigureTotal.objects.filter(campaign=campaign)
+        .exclude(value=0)
+        .values_list("unit_id", "key", "value")
+    }
+    return {
+        k: (have.get(k, 0), want.get(k, 0))
+        for k in want.keys() | have.keys()
+        if have.get(k, 0) != want.get(k, 0)
+    }
 
 
 def rebuild(*, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
@@ -169,13 +268,11 @@ def stored(*, campaign: Campaign) -> dict[tuple[int, str], int]:
 
 
 def totals(campaign: Campaign, unit: Unit, *, prefix: str = "") -> Counter:
-    """The unit's subtree figures, key → value (one grouped query over the counters)."""
-    rows = UnitFigure.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    """The unit's subtree figures, key → value (one indexed lookup of the maintained totals)."""
+    rows = UnitFigureTotal.objects.filter(campaign=campaign, unit=unit).exclude(value=0)
     if prefix:
         rows = rows.filter(key__startswith=prefix)
-    return Counter(
-        {r["key"]: r["n"] for r in rows.values("key").annotate(n=Sum("value")).order_by()}
-    )
+    return Counter(dict(rows.values_list("key", "value")))
 
 
 def totals_many(campaign: Campaign, units: Iterable[Unit], *, prefix: str = "") -> Counter:
@@ -187,19 +284,16 @@ def totals_many(campaign: Campaign, units: Iterable[Unit], *, prefix: str = "") 
 
 
 def child_totals(campaign: Campaign, unit: Unit, *, prefix: str = "") -> dict[str, Counter]:
-    """Figures of each child's subtree, keyed by the child's path (one grouped query): the
-    drill-down. A child with no figures is absent."""
-    width = Unit.steplen * (unit.depth + 1)
-    rows = (
-        UnitFigure.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
-        .exclude(unit__depth=unit.depth)
-        .annotate(branch=Substr("unit__path", 1, width))
-    )
+    """Figures of each child's subtree, keyed by the child's path (one query over the
+    children's maintained totals): the drill-down. A child with no figures is absent."""
+    rows = UnitFigureTotal.objects.filter(
+        campaign=campaign, unit__path__startswith=unit.path, unit__depth=unit.depth + 1
+    ).exclude(value=0)
     if prefix:
         rows = rows.filter(key__startswith=prefix)
     out: dict[str, Counter] = {}
-    for r in rows.values("branch", "key").annotate(n=Sum("value")).order_by():
-        out.setdefault(r["branch"], Counter())[r["key"]] = r["n"]
+    for path, key, value in rows.values_list("unit__path", "key", "value"):
+        out.setdefault(path, Counter())[key] = value
     return out
 
 

@@ -134,6 +134,11 @@ def _write_units(rows: list[UnitRow], result: ImportResult) -> None:
             result.units_updated += 1
         else:
             result.units_unchanged += 1
+    if moved:
+        # A moved unit's counters now add up under other ancestors.
+        campaign = figures.current_campaign()
+        if campaign is not None:
+            figures.retotal(campaign)
 
 
 def _write_officers(rows: list[OfficerRow], result: ImportResult) -> list[Officer]:

@@ -414,6 +414,27 @@ class UnitFigure(models.Model):
         return f"{self.unit_id} {self.key}={self.value}"
 
 
+class UnitFigureTotal(models.Model):
+    """A unit's subtree total of one figure (its own rows and every descendant's), kept by
+    `rectify.figures` beside `UnitFigure` in the same transaction: reading a subtree, the
+    province's included, is one indexed lookup of a few dozen rows, however big the tree."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("指标"), max_length=80)
+    value = models.BigIntegerField(_("数值"), default=0)
+
+    class Meta:
+        verbose_name = _("单位指标（含下级）")
+        verbose_name_plural = _("单位指标（含下级）")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "key"], name="unitfiguretotal_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.key}={self.value}"
+
+
 class UnitFigureDay(models.Model):
     """The nightly snapshot of a unit's subtree totals (`values`: key → number) for trends.
     One row per campaign, unit and day; taking it again the same day rewrites it."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rectify.models import Role, UnitFigure, UnitFigureDay
+from rectify import figures
+from rectify.models import Role, UnitFigure, UnitFigureDay, UnitFigureTotal
 from tests.factories import UserFactory, grant
 
 
@@ -14,6 +15,7 @@ def set_figures(campaign, unit, values: dict[str, int]) -> None:
         UnitFigure.objects.update_or_create(
             campaign=campaign, unit=unit, key=key, defaults={"value": value}
         )
+    figures.retotal(campaign)  # the subtree totals the writers keep beside the counters
 
 
 def snapshot_of(campaign, unit, day: dt.date, values: dict[str, int]) -> None:
@@ -32,4 +34,5 @@ def blank_figures() -> None:
     """Drop the counters the fixtures' own rows produced (once the figure sources keep them),
     so a test's `set_figures` are the only figures."""
     UnitFigure.objects.all().delete()
+    UnitFigureTotal.objects.all().delete()
     UnitFigureDay.objects.all().delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from rectify import figures
 from rectify.models import Role, UnitFigure
 from tests.factories import OfficeFactory, UserFactory, grant
 
@@ -23,3 +24,4 @@ def put(campaign, unit, values: dict[str, int]) -> None:
         UnitFigure.objects.update_or_create(
             campaign=campaign, unit=unit, key=key, defaults={"value": value}
         )
+    figures.retotal(campaign)  # the subtree totals the writers keep beside the counters

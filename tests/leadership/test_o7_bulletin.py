@@ -13,7 +13,7 @@ from leadership.models import Bulletin, BulletinReceipt, BulletinStatus
 from leadership.selectors.levers import child_levers
 from leadership.services import reports as svc
 from rectify import figures
-from rectify.models import AuditEvent, Role, RoleAssignment, UnitFigure
+from rectify.models import AuditEvent, Role, RoleAssignment, UnitFigure, UnitFigureTotal
 from tests.factories import UserFactory, grant
 
 from .o7_fixtures import make_chain, put
@@ -38,6 +38,7 @@ def generate(client, chain) -> Bulletin:
 def fill(org) -> None:
     # Only these figures: drop what the fixture's own officers and rows counted.
     UnitFigure.objects.filter(campaign=org.campaign).delete()
+    UnitFigureTotal.objects.filter(campaign=org.campaign).delete()
     c = org.campaign
     # 甲区: 查结率 90%, 填报率 100%; 乙区: 查结率 20% (red), 填报率 50% (red).
     put(c, org.court_a, {"ld.received": 10, "ld.concluded": 9})

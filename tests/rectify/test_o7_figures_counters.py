@@ -19,7 +19,7 @@ from leads.models import Channel, DispositionForm, LeadCategory, LeadConclusion,
 from leads.rules.leniency import leniency_counts
 from leads.selectors import ledger_figures
 from rectify import figures
-from rectify.models import ChronicProblem, UnitFigure, UnitFigureDay
+from rectify.models import ChronicProblem, Unit, UnitFigure, UnitFigureDay
 from remediation.models import ItemKind, ItemOrigin, ItemStatus
 from remediation.services import item_create
 from remediation.services.closure import item_submit_rectified
@@ -216,6 +216,8 @@ def test_o7_counters_follow_random_operations(org, seed):
         name = world.step()
         diff = _same(org.campaign)
         assert not diff, f"step {n} ({name}): {diff}"
+        stale = figures.stale_totals(org.campaign)
+        assert not stale, f"step {n} ({name}) subtree totals: {stale}"
     stored = figures.stored(campaign=org.campaign)
     # the sequence touched all three sources
     assert {k.split(".")[0] for _, k in stored} >= {"sc", "ld", "rm"}
@@ -393,3 +395,26 @@ def test_o7_bulk_imports_leave_the_counters_equal_to_a_recompute(org):
     stored = figures.stored(campaign=org.campaign)
     assert any(k.startswith("ld.") for _, k in stored)
     assert any(k == "rm.items" for _, k in stored)
+
+
+def test_o7_a_unit_moved_by_the_org_import_counts_under_its_new_parent(db, campaign):
+    from rectify.importers import import_org
+    from tests.rectify.xlsx_builders import messy_org_workbook
+
+    region = ["QHD-NEW", "新区", "地区", "QHD", "区县级"]
+    people = [["020001", "赵强", "QHD-NEW-FY", "审判员", "否"]]
+    before = messy_org_workbook(
+        extra_unit_rows=[region, ["QHD-NEW-FY", "新区法庭", "法院", "QHD-KFQ", "县区级"]],
+        extra_officer_rows=people,
+    )
+    assert import_org(upload=before, actor=None).ok
+    kfq, new = Unit.objects.get(code="QHD-KFQ"), Unit.objects.get(code="QHD-NEW")
+    assert figures.totals(campaign, kfq)["sc.expected"] == 4
+    after = messy_org_workbook(
+        extra_unit_rows=[region, ["QHD-NEW-FY", "新区法庭", "法院", "QHD-NEW", "县区级"]],
+        extra_officer_rows=people,
+    )
+    assert import_org(upload=after, actor=None).ok
+    assert figures.totals(campaign, kfq)["sc.expected"] == 3
+    assert figures.totals(campaign, new)["sc.expected"] == 1
+    assert not figures.stale_totals(campaign)

@@ -66,6 +66,7 @@ def test_generate_and_bench_pages_at_district_scale(tmp_path):
     assert {u.depth for u in p.units} == {1, 2, 3, 4, 5}
     # The counters agree with the rows.
     assert figures.stored(campaign=p.campaign) == figures.computed(campaign=p.campaign)
+    assert not figures.stale_totals(p.campaign)
     # A second run with the same seed changes nothing.
     events = AuditEvent.objects.count()
     again = StringIO()
@@ -82,9 +83,7 @@ def test_generate_and_bench_pages_at_district_scale(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
 
     assert data["benchmark"] == "pages"
-    assert {"date", "commit", "machine", "database", "datasets", "scenarios", "jobs"} <= set(
-        data
-    )
+    assert {"date", "commit", "machine", "database", "datasets", "scenarios", "jobs"} <= set(data)
     assert set(data["datasets"]) == {"district", "town"}
     names = {s["name"] for s in data["scenarios"]}
     assert {"rectify.officers.first", "rectify.officers.deep"} <= names

@@ -33,6 +33,13 @@ class Command(BaseCommand):
                         f"computed {want.get((unit_id, key), 0)}"
                     )
                 raise CommandError(f"{len(diff)} figures differ from the rows")
+            stale = figures.stale_totals(campaign)
+            if stale:
+                for (unit_id, key), (stored, summed) in sorted(stale.items())[:200]:
+                    self.stdout.write(
+                        f"unit {unit_id} {key} (subtree): stored {stored}, summed {summed}"
+                    )
+                raise CommandError(f"{len(stale)} subtree totals differ from the counters")
             self.stdout.write(f"figures match the rows ({len(want)} counters)")
             return
         written = figures.rebuild(campaign=campaign)
