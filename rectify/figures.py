@@ -205,20 +205,29 @@ def _rolled_from_rows(campaign: Campaign, prefix: str = "") -> Counter:
 
 
 def _retotal(campaign: Campaign, prefix: str = "") -> int:
-    rolled = _rolled_from_rows(campaign, prefix)
+    """Rewrite the subtree totals from the own counters in SQL: one INSERT ... SELECT per
+    tree level, each joining a counter's unit to its ancestor at that level by path."""
     totals_rows = UnitFigureTotal.objects.filter(campaign=campaign)
     if prefix:
         totals_rows = totals_rows.filter(key__startswith=prefix)
     totals_rows.delete()
-    UnitFigureTotal.objects.bulk_create(
-        [
-            UnitFigureTotal(campaign=campaign, unit_id=u, key=k, value=v)
-            for (u, k), v in rolled.items()
-            if v
-        ],
-        batch_size=5000,
-    )
-    return len(rolled)
+    q = connection.ops.quote_name
+    total, figure, unit = (q(m._meta.db_table) for m in (UnitFigureTotal, UnitFigure, Unit))
+    deepest = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
+    written = 0
+    with connection.cursor() as cursor:
+        for depth in range(1, deepest + 1):
+            cursor.execute(
+                f"INSERT INTO {total} (campaign_id, unit_id, {q('key')}, {q('value')}) "  # noqa: S608
+                f"SELECT f.campaign_id, a.id, f.{q('key')}, SUM(f.{q('value')}) "
+                f"FROM {figure} f JOIN {unit} u ON u.id = f.unit_id "
+                f"JOIN {unit} a ON a.path = SUBSTR(u.path, 1, %s) "
+                f"WHERE f.campaign_id = %s AND u.depth >= %s AND f.{q('key')} LIKE %s "
+                f"GROUP BY f.campaign_id, a.id, f.{q('key')} HAVING SUM(f.{q('value')}) <> 0",
+                [depth * Unit.steplen, campaign.pk, depth, prefix + "%"],
+            )
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def retotal(campaign: Campaign) -> int:
