@@ -174,8 +174,10 @@ class Province:
 
     @property
     def now(self) -> dt.datetime:
-        """The dataset's clock: fixed, so the same seed writes the same rows any day."""
-        return dt.datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI)
+        """The dataset's clock: fixed, so the same seed writes the same rows any day. It is
+        after the cadres' self-check deadline and before everyone's, so both late and
+        pending reports exist."""
+        return dt.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
     @property
     def today(self) -> dt.date:
