@@ -50,6 +50,7 @@ from .province import SCALES, Province, generate
 SCENARIO_MODULES = (
     "selfcheck.dev.bench_pages",
     "leads.dev.bench_pages",
+    "leads.dev.bench_jobs",
     "remediation.dev.bench_pages",
     "leadership.dev.bench_pages",
 )
@@ -406,6 +407,7 @@ def _run_job(seed: int, scale: str, job: Job) -> dict:
     # ru_maxrss of the child alone (kilobytes on Linux), read when it is reaped.
     peak_kb = _child_peak_kb(proc)
     result: dict = {"name": job.name, "title": job.title, "seconds": round(seconds, 2)}
+    result["wall_seconds"] = result["seconds"]  # a job may report its own "seconds"
     result["peak_mb"] = round(peak_kb / 1024, 1) if peak_kb else None
     try:
         result.update(json.loads(out.decode().strip().splitlines()[-1]))
@@ -641,11 +643,7 @@ def run(options: dict[str, Any], progress: Callable[[str], None]) -> dict:
         "benchmark": "pages",
         "date": timezone.now().isoformat(timespec="seconds"),
         "commit": _commit(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "database": connection.vendor,
         "seed": seed,
         "scale": main,
@@ -703,3 +701,131 @@ def _commit() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
+
+
+# --- BENCHMARKS.md ------------------------------------------------------------------------
+
+
+def _mark(check: dict | None) -> str:
+    if not check:
+        return ""
+    return "✓" if check.get("ok") else "✗"
+
+
+def _cell(value: Any, check: dict | None = None) -> str:
+    text = "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    mark = _mark(check)
+    return f"{text} {mark}" if mark else text
+
+
+def markdown(out: dict) -> str:
+    """The run as the tables of BENCHMARKS.md (✓ / ✗ against the issue's targets)."""
+    main, compare = out["scale"], out.get("compare")
+    machine = out["machine"]
+    lines = [
+        f"Run of {out['date']} at commit `{out['commit']}`, {out['database']}"
+        f" {machine.get('database_version', '')}, {machine['cpus']} CPUs"
+        f" ({machine.get('cpu', '')}), {machine.get('memory_gb', '?')} GB,"
+        f" Python {machine['python']}; seed {out['seed']}, {out['repeat']} samples each.",
+        "",
+        "| dataset | units | officers | audit events (whole DB) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, d in out["datasets"].items():
+        lines.append(
+            f"| {name} ({d['root']}) | {d['units']:,} | {d['officers']:,} |"
+            f" {d['audit_events_total']:,} |"
+        )
+    lines += [
+        "",
+        f"Server time in ms at `{main}` (median / p95), queries, Django admin's changelist over"
+        f" the same rows (median), the page's own SELECTs replayed (median), and the median at"
+        f" `{compare}` with the ratio `{main}`/`{compare}`.",
+        "",
+        "| scenario | median | p95 | queries | admin | vs admin | raw SQL | vs raw |"
+        f" deep/first | {compare} | growth |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in out["scenarios"]:
+        here = e["sizes"][main]
+        c = e.get("checks", {})
+        other = e["sizes"].get(compare) if compare else None
+        admin = e.get("admin", {}).get("median_ms")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{e['title']}<br>`{e['name']}`",
+                    _cell(here["median_ms"]),
+                    _cell(here["p95_ms"], c.get("p95")),
+                    _cell(here["queries"], c.get("queries")),
+                    _cell(admin),
+                    _cell(c["vs_admin"]["value"], c["vs_admin"]) if "vs_admin" in c else "",
+                    _cell(here["raw"]["median_ms"]),
+                    _cell(c["vs_raw"]["value"], c["vs_raw"]) if "vs_raw" in c else "",
+                    _cell(c["deep_vs_first"]["value"], c["deep_vs_first"])
+                    if "deep_vs_first" in c
+                    else "",
+                    _cell(other["median_ms"]) if other else "",
+                    _cell(c["growth"]["value"], c["growth"]) if "growth" in c else "",
+                ]
+            )
+            + " |"
+        )
+    if out.get("jobs"):
+        lines += [
+            "",
+            "| job | seconds | peak MB | wall s | figures |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for j in out["jobs"]:
+            c = j.get("checks", {})
+            extra = {
+                k: v
+                for k, v in j.items()
+                if k not in ("name", "title", "seconds", "peak_mb", "wall_seconds", "checks")
+            }
+            lines.append(
+                f"| {j['title']}<br>`{j['name']}` | {_cell(j.get('seconds'), c.get('seconds'))}"
+                f" | {_cell(j.get('peak_mb'), c.get('peak_mb'))} | {_cell(j.get('wall_seconds'))}"
+                f" | `{json.dumps(extra, ensure_ascii=False)[:300]}` |"
+            )
+    if out.get("throughput"):
+        lines += [
+            "",
+            "| throughput (gunicorn, 2 workers, wrk) | req/s | p99 ms | errors | status |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for t in out["throughput"]:
+            c = t.get("checks", {})
+            lines.append(
+                f"| {t['title']}<br>`{t['name']}` |"
+                f" {_cell(t.get('requests_per_s'), c.get('requests_per_s'))} |"
+                f" {_cell(t.get('p99_ms'))} | {_cell(t.get('errors'))} | {t.get('status')} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> dict:
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(
+            line.split(":", 1)[1].strip() for line in text.splitlines() if "model name" in line
+        )
+        mem = Path("/proc/meminfo").read_text().split()[1]
+        info["memory_gb"] = round(int(mem) / 2**20, 1)
+    except (OSError, StopIteration, IndexError, ValueError):
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            info["database_version"] = cursor.fetchone()[0]
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            info["database_version"] = cursor.fetchone()[0]
+    return info

@@ -27,7 +27,7 @@ from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import figures
 from .models import (
@@ -482,6 +482,12 @@ def _audit(p: Province, rng: random.Random) -> int:
     return written
 
 
+def _analyze() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return connection.vendor
+
+
 def generate(seed: int, scale_name: str, progress: Callable[[str], None] = print) -> dict:
     """Build the dataset (or find it already built). Returns what was written."""
     scale = SCALES[scale_name]
@@ -552,6 +558,9 @@ def generate(seed: int, scale_name: str, progress: Callable[[str], None] = print
         counts["audit_events"] = step("audit", lambda: _audit(p, rng))
         counts["figures"] = step("figures", lambda: figures.rebuild(campaign=campaign))
         counts["snapshots"] = step("snapshots", lambda: figures.snapshot(campaign=campaign))
+    # Fresh planner statistics: without them PostgreSQL plans the new tables as if empty
+    # (a ledger page measured 29 ms before and 7 ms after), as autovacuum would only later.
+    step("analyze", _analyze)
     counts["seconds"] = round(time.monotonic() - started, 1)
     counts["created"] = True
     counts["root"] = root.code

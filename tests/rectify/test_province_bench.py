@@ -77,6 +77,7 @@ def test_generate_and_bench_pages_at_district_scale(tmp_path):
     path = tmp_path / "bench.json"
     argv = ["pages", "--scale", "district", "--compare", "town", "--seed", "3"]
     argv += ["--repeat", "2", "--json", str(path), "--wrk-seconds", "2", "--wrk-connections", "4"]
+    argv += ["--markdown", str(tmp_path / "bench.md")]
     if not shutil.which("wrk"):
         argv.append("--no-throughput")
     call_command("bench", *argv, stdout=StringIO(), stderr=StringIO())
@@ -106,3 +107,13 @@ def test_generate_and_bench_pages_at_district_scale(tmp_path):
     for row in data.get("throughput", []):
         assert row["status"] == "200", row
         assert row["requests"] > 0 and row["errors"] == 0
+    assert {"leads.import", "leads.export"} <= {job["name"] for job in data["jobs"]}
+    imported = next(job for job in data["jobs"] if job["name"] == "leads.import")
+    assert imported["created"] == SCALES["district"].leads and imported["status"] == "done"
+    broken = next(job for job in data["jobs"] if job["name"] == "leads.import.errors")
+    assert broken["errors"] == broken["expected_error_rows"] and broken["errors"]
+    # The same run, as the tables of BENCHMARKS.md.
+    tables = (tmp_path / "bench.md").read_text(encoding="utf-8")
+    for scenario in data["scenarios"]:
+        assert f"`{scenario['name']}`" in tables
+    assert "`leads.import`" in tables

@@ -184,6 +184,9 @@ def _pages_args(parser: CommandParser) -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--json", dest="json_path", default="", help="also write the JSON here")
+    parser.add_argument(
+        "--markdown", default="", help="also write the tables (as in BENCHMARKS.md) here"
+    )
     parser.add_argument("--no-jobs", action="store_true", help="skip export/import")
     parser.add_argument("--no-throughput", action="store_true", help="skip gunicorn + wrk")
     parser.add_argument("--wrk-seconds", type=int, default=30)
@@ -246,4 +249,6 @@ class Command(BaseCommand):
         text = json.dumps(output, ensure_ascii=False, indent=2)
         if options["json_path"]:
             Path(options["json_path"]).write_text(text + "\n", encoding="utf-8")
+        if options["markdown"]:
+            Path(options["markdown"]).write_text(benchpages.markdown(output), encoding="utf-8")
         self.stdout.write(text)
