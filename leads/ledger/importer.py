@@ -75,7 +75,10 @@ def import_ledger(
     )
     report = progress or (lambda done, total: None)
     report(0, result.total)
-    reg = _Register(office, [r.number for r in parsed.rows if r.number], actor, vocabulary)
+    people = {n for r in parsed.rows for n in [*r.subjects, r.handler] if n}
+    reg = _Register(
+        office, [r.number for r in parsed.rows if r.number], actor, vocabulary, people=people
+    )
     has_reporter = any(column == "反映人" for _header, column in parsed.mapping)
     if has_reporter and reg.visible and not all(reg.reveal.values()):
         result.notes.append(REPORTER_NOT_COMPARED)

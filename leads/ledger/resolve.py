@@ -8,10 +8,12 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from rectify.excel import (
     RowError,
+    clean_text,
     unit_words,
 )
 from rectify.models import Office, Officer, Unit
@@ -126,13 +128,13 @@ class ImportResult:
 
 def _by_folded(rows: Iterable[Any], *keys) -> dict[str, list]:
     out: dict[str, list] = {}
+    seen: set[tuple[str, int]] = set()  # (word, row): model equality per pair was O(n²)
     for row in rows:
         for key in keys:
             word = fold_word(getattr(row, key))
-            if word:
-                out.setdefault(word, [])
-                if row not in out[word]:
-                    out[word].append(row)
+            if word and (word, id(row)) not in seen:
+                seen.add((word, id(row)))
+                out.setdefault(word, []).append(row)
     return out
 
 
@@ -144,7 +146,12 @@ class _Register:
     missing one, whatever it is."""
 
     def __init__(
-        self, office: Office, numbers: list[str], actor: User | str, vocabulary: Vocabulary
+        self,
+        office: Office,
+        numbers: list[str],
+        actor: User | str,
+        vocabulary: Vocabulary,
+        people: Iterable[str] | None = None,
     ):
         root = office.jurisdiction
         self.office = office
@@ -156,9 +163,13 @@ class _Register:
                 found = self.unit_by_word.setdefault(fold_word(word), [])
                 if unit not in found:
                     found.append(unit)
-        self.officers = list(
-            Officer.objects.filter(unit__path__startswith=root.path).select_related("unit")
-        )
+        officers = Officer.objects.filter(unit__path__startswith=root.path)
+        if people is not None:
+            # Only the officers the file names (subjects, handlers): the whole register of a
+            # province office is 150,000 rows, loaded twice per import (preview and store).
+            typed = {w for name in people for w in (name, clean_text(name)) if w}
+            officers = officers.filter(name__in=typed)
+        self.officers = list(officers.select_related("unit"))
         self.officers_by_name = _by_folded(self.officers, "name")
         self.channels = list(Channel.objects.all())
         self.channel_by_word = _by_folded(self.channels, "name", "code")
@@ -215,6 +226,28 @@ class _Register:
         if unit is not None:
             found = [o for o in found if o.unit.path.startswith(unit.path)]
         return found
+
+    @cached_property
+    def labels(self) -> dict[str, dict]:
+        """How a changed field's old and new values are shown, built once per import (it
+        was rebuilt for every changed row, over every unit and officer)."""
+        handlers = {o.pk: o.name for o in self.officers}
+        handlers.update(
+            {
+                lead.handler_id: lead.handler.name
+                for lead in self.visible.values()
+                if lead.handler_id
+            }
+        )
+        units = {u.pk: u.name for u in self.units}
+        return {
+            "channel_id": {c.pk: c.name for c in self.channels},
+            "subject_unit_id": units,
+            "handling_unit_id": units,
+            "handler_id": handlers,
+            "category": self.vocabulary.category_labels,
+            "conclusion": {c.value: str(c.label) for c in LeadConclusion},
+        }
 
 
 def _show(value: Any) -> str:
@@ -365,14 +398,7 @@ def _plan_row(row: LeadRow, reg: _Register, parsed: ParsedSheet, result: ImportR
         # its handling body (e.g. an exported one) leaves a recorded transfer alone.
         plan.values["transfer_body"] = lead.transfer_body
         plan.values["transfer_date"] = lead.transfer_date
-    names = {
-        "channel_id": {c.pk: c.name for c in reg.channels},
-        "subject_unit_id": {u.pk: u.name for u in reg.units},
-        "handling_unit_id": {u.pk: u.name for u in reg.units},
-        "handler_id": {o.pk: o.name for o in reg.officers},
-        "category": reg.vocabulary.category_labels,
-        "conclusion": {c.value: str(c.label) for c in LeadConclusion},
-    }
+    names = reg.labels
     for name, new in plan.values.items():
         old = getattr(lead, name)
         if (old or None) != (new or None):
