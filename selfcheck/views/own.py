@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,13 +99,19 @@ def my_report_autosave(request: HttpRequest) -> HttpResponse:
     items = services.form_items(officer=report.officer, campaign=report.campaign)
     draft = services.draft_from_post(request.POST, items)
     try:
-        report = services.report_save_draft(report=report, draft=draft, actor=request.user)
+        report = services.report_save_draft(
+            report=report, draft=draft, actor=request.user, items=items
+        )
     except services.SelfCheckError as exc:
         status = 409 if exc.messages == [str(services.NOT_EDITABLE)] else 422
-        return render(
-            request, "selfcheck/partials/_saved.html", {"errors": exc.messages}, status=status
-        )
-    return render(request, "selfcheck/partials/_saved.html", {"saved_at": report.draft_saved_at})
+        return _saved({"errors": exc.messages}, status)
+    return _saved({"saved_at": report.draft_saved_at}, 200)
+
+
+def _saved(context: dict, status: int) -> HttpResponse:
+    """The autosave's status line: a fragment without the page's navigation, so rendered
+    without the request's context processors (two queries fewer per autosave)."""
+    return HttpResponse(render_to_string("selfcheck/partials/_saved.html", context), status=status)
 
 
 @login_required
