@@ -101,7 +101,9 @@ def review_queue(*, reports: QuerySet, campaign: Campaign, filters: QueueFilters
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(Q(officer__name__contains=term) | Q(officer__number__startswith=term))
-    return qs.select_related("officer__unit", "latest_version")
+    # The draft is never shown: not read (it is the widest column). The latest version is
+    # joined (not prefetched: a page without versions would make one query fewer).
+    return qs.defer("draft").select_related("officer__unit", "latest_version")
 
 
 def report_versions(report: SelfCheckReport) -> QuerySet:
