@@ -72,10 +72,20 @@ def _form_context(
 
 
 def _own_report(request: HttpRequest) -> SelfCheckReport:
+    campaign = current_campaign()
+    # The report with its officer and unit in one query (the form, its autosave and submit
+    # all need the unit for the N items); the first visit creates it.
+    report = (
+        SelfCheckReport.objects.select_related("officer__unit")
+        .filter(campaign=campaign, officer__user_id=request.user.pk)
+        .first()
+    )
+    if report is not None:
+        report.campaign = campaign
+        return report
     officer = officer_for_user(request.user)
     if officer is None:
         raise Http404(_("您的账号未关联干警信息"))
-    campaign = current_campaign()
     report = services.report_for_officer(officer=officer, campaign=campaign)
     report.officer = officer
     report.campaign = campaign
