@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from rectify import access
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, ChronicProblem, Role, Unit
-from rectify.pagination import keyset_page
 
 from .. import access as rules
 from .. import audit, selectors, services
@@ -50,13 +49,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         campaign=campaign,
         filters=filters,
     )
-    page = keyset_page(
-        qs,
-        # submitted first (s > r > d > a), cadres first within (S3)
-        ordering=("-status", "-officer__is_leading_cadre", "-id"),
-        cursor=request.GET.get("after"),
-        size=50,
-    )
+    # submitted first (s > r > d > a), cadres first within (S3)
+    page = selectors.queue_page(qs, cursor=request.GET.get("after"), size=50)
     today = timezone.localdate()
     # What each row shows, worked out once here rather than per row in the template (a
     # URL reversed, a label translated and a date formatted 50 times a page).
