@@ -16,6 +16,7 @@ from rectify.models import ChronicProblem
 
 from ..forms.draft import form_items
 from ..models import ReportStatus, SelfCheckReport
+from .province import ROOT_REVIEWER
 
 if TYPE_CHECKING:
     from rectify.province import Province
@@ -63,6 +64,12 @@ def scenarios(p: Province) -> list[Scenario]:
     pages = max(1, min(20, rows // 50 - 1))  # 20 pages in, or the last page of a small set
     after = deep_cursor(scope, QUEUE_ORDERING, pages=pages)
     queue = reverse("selfcheck:queue")
+    whole = SelfCheckReport.objects.filter(
+        campaign=p.campaign, officer__unit__path__startswith=p.root.path
+    )
+    root_rows = whole.count()
+    root_after = deep_cursor(whole, QUEUE_ORDERING, pages=20)
+    root_scoped = f"{ADMIN}?{urlencode({'officer__unit__path__startswith': p.root.path})}"
     scoped = f"{ADMIN}?{urlencode({'officer__unit__path__startswith': district})}"
     filtered = {"status": ReportStatus.SUBMITTED, "yes_item": ChronicProblem.BUSINESS.value}
     surname = p.officer_of("officer").name[0]
@@ -120,6 +127,21 @@ def scenarios(p: Province) -> list[Scenario]:
             "reviewer",
             f"{queue}?{urlencode({'q': surname})}",
             admin_path=f"{scoped}&{urlencode({'q': surname})}",
+        ),
+        Scenario(
+            "selfcheck.queue.province.first",
+            "自查审核 第一页（全省审核员）",
+            ROOT_REVIEWER,
+            queue,
+            admin_path=root_scoped,
+        ),
+        Scenario(
+            "selfcheck.queue.province.deep",
+            "自查审核 第21页（全省审核员）",
+            ROOT_REVIEWER,
+            f"{queue}?{urlencode({'after': root_after})}",
+            admin_path=f"{root_scoped}&p={admin_page(root_rows, pages=20)}",
+            deep_of="selfcheck.queue.province.first",
         ),
         Scenario(
             "selfcheck.figures.office",

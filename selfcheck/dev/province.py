@@ -225,6 +225,7 @@ def generate(p: Province) -> dict:
     configs = _n_items(p)
     items_of = _items_by_unit(p, configs)
     reviewer = User.objects.filter(username=p.username("reviewer")).first()
+    _root_reviewer(p, reviewer)
     cast = {
         officer_id: username.rsplit("-", 1)[-1]
         for officer_id, username in User.objects.filter(
@@ -390,6 +391,20 @@ def generate(p: Province) -> dict:
         "reviews": len(reviews),
         "n_items": len(configs),
     }
+
+
+ROOT_REVIEWER = "screviewer"
+
+
+def _root_reviewer(p: Province, like: User | None) -> None:
+    """A reviewer of the whole tree (the province's own review team), so the bench has a
+    queue whose scope grows with the province; signs in like the cast (same password)."""
+    user = User.objects.create(
+        username=p.username(ROOT_REVIEWER),
+        password=like.password if like else "!",
+        first_name=ROOT_REVIEWER,
+    )
+    RoleAssignment.objects.create(user=user, role=Role.REVIEWER, unit=p.root, granted_at=p.now)
 
 
 def _chunks(seq: list, size: int = CHUNK):

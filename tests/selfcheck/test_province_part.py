@@ -37,6 +37,8 @@ SCENARIOS = {
     "selfcheck.queue.filtered",
     "selfcheck.queue.late_cadres",
     "selfcheck.queue.search",
+    "selfcheck.queue.province.first",
+    "selfcheck.queue.province.deep",
     "selfcheck.figures.office",
 }
 
