@@ -123,6 +123,8 @@ class SelfCheckReport(models.Model):
             models.Index(fields=["campaign", "status", "-last_submitted_at", "-id"]),
             models.Index(fields=["campaign", "-last_submitted_at", "-id"]),
             models.Index(fields=["campaign", "first_in_window"]),
+            # The review queue's groups, newest first (selectors.queue_page).
+            models.Index(fields=["campaign", "status", "id"], name="sc_report_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ from .queue import (
     item_columns,
     late_q,
     n_items_for,
+    queue_page,
     report_is_late,
     report_versions,
     review_queue,
@@ -92,5 +93,6 @@ __all__ = [
     "talk_coverage",
     "talks_listed",
     "unit_figures",
+    "queue_page",
     "unreviewed_count",
 ]

@@ -25,6 +25,7 @@ from ..errors import (
 )
 from ..forms.draft import (
     DRAFT_NOT_SAVED,
+    Item,
     draft_errors,
     draft_limit_errors,
     draft_snapshot,
@@ -51,21 +52,33 @@ def report_for_officer(*, officer: Officer, campaign: Campaign) -> SelfCheckRepo
     return report
 
 
+DRAFT_FIELDS = ("draft", "draft_saved_at")
+
+
 @transaction.atomic
 def report_save_draft(
-    *, report: SelfCheckReport, draft: dict, actor: AbstractBaseUser | None
+    *,
+    report: SelfCheckReport,
+    draft: dict,
+    actor: AbstractBaseUser | None,
+    items: list[Item] | None = None,
 ) -> SelfCheckReport:
+    """Keep the draft (autosave, every few seconds: kept to few queries). `items` are the
+    report's `form_items` when the caller has just computed them for the same report."""
     report = SelfCheckReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise SelfCheckError(str(NOT_EDITABLE))
-    items = form_items(officer=report.officer, campaign=report.campaign)
+    if items is None:
+        items = form_items(officer=report.officer, campaign=report.campaign)
     too_long = [m for ms in draft_limit_errors(draft, items).values() for m in ms]
     if too_long:  # refuse rather than keep a shortened text the officer never saw
         raise SelfCheckError([DRAFT_NOT_SAVED % {"reason": m} for m in too_long])
     report.draft = draft
     report.draft_saved_at = timezone.now()
-    report.full_clean()
-    report.save(update_fields=["draft", "draft_saved_at"])
+    # Only the draft changes: the other fields (foreign keys, the unique pair) were checked
+    # when they were written, and re-checking them cost five queries per autosave.
+    report.full_clean(exclude=[f.name for f in report._meta.fields if f.name not in DRAFT_FIELDS])
+    report.save(update_fields=list(DRAFT_FIELDS))
     audit_record(actor=actor, action=audit.REPORT_DRAFT_SAVED, verb=AuditVerb.CHANGE, target=report)
     return report
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,10 +72,20 @@ def _form_context(
 
 
 def _own_report(request: HttpRequest) -> SelfCheckReport:
+    campaign = current_campaign()
+    # The report with its officer and unit in one query (the form, its autosave and submit
+    # all need the unit for the N items); the first visit creates it.
+    report = (
+        SelfCheckReport.objects.select_related("officer__unit")
+        .filter(campaign=campaign, officer__user_id=request.user.pk)
+        .first()
+    )
+    if report is not None:
+        report.campaign = campaign
+        return report
     officer = officer_for_user(request.user)
     if officer is None:
         raise Http404(_("您的账号未关联干警信息"))
-    campaign = current_campaign()
     report = services.report_for_officer(officer=officer, campaign=campaign)
     report.officer = officer
     report.campaign = campaign
@@ -98,13 +109,19 @@ def my_report_autosave(request: HttpRequest) -> HttpResponse:
     items = services.form_items(officer=report.officer, campaign=report.campaign)
     draft = services.draft_from_post(request.POST, items)
     try:
-        report = services.report_save_draft(report=report, draft=draft, actor=request.user)
+        report = services.report_save_draft(
+            report=report, draft=draft, actor=request.user, items=items
+        )
     except services.SelfCheckError as exc:
         status = 409 if exc.messages == [str(services.NOT_EDITABLE)] else 422
-        return render(
-            request, "selfcheck/partials/_saved.html", {"errors": exc.messages}, status=status
-        )
-    return render(request, "selfcheck/partials/_saved.html", {"saved_at": report.draft_saved_at})
+        return _saved({"errors": exc.messages}, status)
+    return _saved({"saved_at": report.draft_saved_at}, 200)
+
+
+def _saved(context: dict, status: int) -> HttpResponse:
+    """The autosave's status line: a fragment without the page's navigation, so rendered
+    without the request's context processors (two queries fewer per autosave)."""
+    return HttpResponse(render_to_string("selfcheck/partials/_saved.html", context), status=status)
 
 
 @login_required

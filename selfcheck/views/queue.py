@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from rectify import access
 from rectify.excel import xlsx_response
 from rectify.models import AuditVerb, ChronicProblem, Role, Unit
-from rectify.pagination import keyset_page
 
 from .. import access as rules
 from .. import audit, selectors, services
 from ..forms import (
     QueueFilterForm,
 )
+from ..models import ReportStatus
 from .common import current_campaign, unit_param
 
 
@@ -49,19 +49,25 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         campaign=campaign,
         filters=filters,
     )
-    page = keyset_page(
-        qs,
-        # submitted first (s > r > d > a), cadres first within (S3)
-        ordering=("-status", "-officer__is_leading_cadre", "-id"),
-        cursor=request.GET.get("after"),
-        size=50,
-    )
+    # submitted first (s > r > d > a), cadres first within (S3)
+    page = selectors.queue_page(qs, cursor=request.GET.get("after"), size=50)
     today = timezone.localdate()
+    # What each row shows, worked out once here rather than per row in the template (a
+    # URL reversed, a label translated and a date formatted 50 times a page).
+    labels = {value: str(label) for value, label in ReportStatus.choices}
+    detail = reverse("selfcheck:report_detail", args=[0]).removesuffix("0/")
     for report in page.items:
         report.campaign = campaign
         report.late = selectors.report_is_late(report, today)
         content = report.latest_version.content if report.latest_version else {}
         report.yes_numbers = [i["number"] for i in content.get("items", []) if i.get("yes")]
+        report.status_label = labels.get(report.status, report.status)
+        report.url = f"{detail}{report.pk}/"
+        report.submitted_text = (
+            timezone.localtime(report.last_submitted_at).strftime("%Y-%m-%d %H:%M")
+            if report.last_submitted_at
+            else "—"
+        )
     # The list reveals status and yes-declarations: one audit event per page viewed.
     audit.audit_read(
         actor=request.user,
