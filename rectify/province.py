@@ -65,7 +65,10 @@ CITIES = [
 ]
 SYLLABLES = "安平宁和兴盛华清江河山川新丰永长乐康德泰明阳东西南北中高桥林"
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏辉"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏辉"
+    "晓俊玉兰海燕雪梅飞鑫琳婷博亮峰波宁欣怡佳慧子轩梓涵雨泽思诗一诺晨瑞嘉"
+)
 
 
 @dataclass(frozen=True)
@@ -364,7 +367,11 @@ def _tree(seed: int, scale: Scale, rng: random.Random) -> list[Unit]:
 
 
 def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+    """A name with about as many namesakes as in a real province: mostly three characters
+    (a two-character given name), some two. Recusal matches typed names against the whole
+    register, so too few names would make every lead name dozens of officers."""
+    given = 1 if rng.random() < 0.15 else 2
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given))
 
 
 def _officers(p: Province, rng: random.Random) -> list[Officer]:
