@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from rectify.models import Officer
+
 from ..access import items_visible_to
 from ..models import Item, ItemStatus, Measure
 from .plans import problem_q
@@ -136,7 +138,17 @@ def my_measures(user: AnyUser) -> QuerySet[Measure]:
 
 
 def has_remediation_work(user: AnyUser) -> bool:
-    """Whether the user is responsible for an item or owns a measure (the nav entry)."""
+    """Whether the user is responsible for an item or owns a measure (the nav entry). Asked
+    on every page: most users have neither, which two indexed lookups show before the
+    visibility rules (recusal) are built and asked."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    mine = Officer.objects.filter(user_id=user.pk).values("pk")
+    if not (
+        Item.objects.filter(responsible_person__in=mine).exists()
+        or Measure.objects.filter(owner__in=mine).exists()
+    ):
+        return False
     return my_items(user).exists()
 
 
