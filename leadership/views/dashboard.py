@@ -41,7 +41,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, unit: Unit, roots: list[Unit]) -> HttpResponse:
-    campaign = figures.current_campaign()
+    campaign = sel.dashboard_campaign()
     sort, desc = sel.parse_sort(request.GET.get("sort"))
     ctx: dict = {
         "unit": unit,
