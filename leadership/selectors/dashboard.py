@@ -24,7 +24,7 @@ from rectify import access, figures
 from rectify.models import Campaign, ChronicProblem, Role, Unit, UnitFigureDay
 from rectify.selectors import unit_ancestors, unit_children_of
 from remediation.access import ITEM_READER_ROLES
-from remediation.selectors.ledger import overdue_by_responsible
+from remediation.selectors.ledger import responsible_officers
 from selfcheck.access import SELFCHECK_FIGURES
 from selfcheck.selectors import item_columns, n_items_for
 
@@ -617,21 +617,20 @@ class Responsibility:
 def responsibility_for(user: AnyUser, level: Level) -> list[Responsibility]:
     """Who answers for the unit and each child (主体责任 第一责任人, 直接责任人), the overdue
     work of each subtree (from the levers), and the overdue items each of those officers is
-    personally responsible for (two queries for all the rows)."""
+    personally responsible for (one query for all the rows)."""
     rows = [level.total, *level.rows]
-    units = {
-        u.pk: u
-        for u in Unit.objects.filter(pk__in=[r.unit.pk for r in rows]).select_related(
-            "primary_responsible", "direct_responsible"
-        )
-    }
-    officer_ids = {
-        pk
-        for u in units.values()
-        for pk in (u.primary_responsible_id, u.direct_responsible_id)
-        if pk
-    }
-    overdue = overdue_by_responsible(user, level.unit, sorted(officer_ids))
+    # The level's units are full rows already: only their officers are read, each with
+    # their overdue items counted in the same query.
+    units = {r.unit.pk: r.unit for r in rows}
+    officers = responsible_officers(
+        user,
+        level.unit,
+        [pk for u in units.values() for pk in (u.primary_responsible_id, u.direct_responsible_id)],
+    )
+    for u in units.values():
+        u.primary_responsible = officers.get(u.primary_responsible_id or 0)
+        u.direct_responsible = officers.get(u.direct_responsible_id or 0)
+    overdue = {pk: o.rm_overdue for pk, o in officers.items()}
     ledgers = ledgers_open_to(user)
     out = []
     for r in rows:
