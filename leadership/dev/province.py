@@ -32,6 +32,7 @@ from ..models import (
     SupervisionSequence,
 )
 
+ORDER_STATES = (OrderStatus.ISSUED, OrderStatus.REPLIED, OrderStatus.RETURNED, OrderStatus.CLOSED)
 FIGURE_KEYS = ("rm.overdue", "ld.overdue", "accepted_rate", "closure_rate", "sc.late")
 
 
@@ -119,7 +120,10 @@ def generate(p: Province) -> dict:
             content="请对所督办事项进行认真核查，按期整改到位。",
             requirement="请于期限前书面回复办理情况。",
             deadline=at.date() + dt.timedelta(days=rng.randrange(7, 30)),
-            status=rng.choice(
+            # Every state at least once, however small the scale.
+            status=ORDER_STATES[k]
+            if k < len(ORDER_STATES)
+            else rng.choice(
                 [OrderStatus.ISSUED] * 3
                 + [OrderStatus.REPLIED] * 2
                 + [OrderStatus.RETURNED]
@@ -164,7 +168,7 @@ def generate(p: Province) -> dict:
     sequence.save(update_fields=["last"])
 
     instructions: list[Instruction] = []
-    for _k in range(max(4, p.scale.items // 200)):
+    for k in range(max(4, p.scale.items // 200)):
         at = p.at(p.day_between(rng, start, p.today - dt.timedelta(days=1)), rng)
         if items and rng.random() < 0.6:
             pk, unit_id = rng.choice(items)
@@ -176,7 +180,11 @@ def generate(p: Province) -> dict:
                 "figure_value": float(rng.randrange(0, 60)),
                 "unit": rng.choice(organs),
             }
-        status = rng.choice(list(InstructionStatus.values))
+        status = (
+            InstructionStatus.values[k]
+            if k < len(InstructionStatus.values)
+            else rng.choice(list(InstructionStatus.values))
+        )
         ack = at + dt.timedelta(hours=rng.randrange(2, 30))
         ans = ack + dt.timedelta(days=rng.randrange(1, 5))
         acked = status != InstructionStatus.ISSUED and ack < p.now

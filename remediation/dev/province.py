@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from decimal import Decimal
+from itertools import accumulate
 
 from django.apps import apps
 from django.db import connection
@@ -157,7 +158,9 @@ def generate(p: Province) -> dict:
         if cadre:
             cadres[unit_id].append(pk)
     working = [u for u in working if officers[u.pk]]
-    weights = [len(officers[u.pk]) ** 0.5 for u in working]
+    # Cumulative once: random.choices would re-add the weights of every unit on every draw
+    # (the same draws either way).
+    cum_weights = list(accumulate(len(officers[u.pk]) ** 0.5 for u in working))
     by_path = {u.path: u for u in p.units}
 
     def parent(unit: Unit) -> Unit | None:
@@ -180,16 +183,17 @@ def generate(p: Province) -> dict:
             lead_id, unit_id = lead_rows[i]
             unit = by_id.get(unit_id)
             if unit is None or not officers[unit.pk]:
-                unit, lead_id = rng.choices(working, weights)[0], None
+                unit, lead_id = rng.choices(working, cum_weights=cum_weights)[0], None
         else:
-            unit, lead_id = rng.choices(working, weights)[0], None
+            unit, lead_id = rng.choices(working, cum_weights=cum_weights)[0], None
         created_day = p.day_between(rng, start, last_day)
         specs.append(
             {
                 "unit": unit,
                 "problem": rng.choice(PROBLEMS),
                 "lead": lead_id,
-                "state": rng.choice(states),
+                # Every state at least once, however small the scale.
+                "state": STATES[i][0] if i < len(STATES) else rng.choice(states),
                 "created": p.at(created_day, rng),
                 "deadline": created_day + dt.timedelta(days=rng.randrange(20, 90)),
             }
