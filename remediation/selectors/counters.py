@@ -40,7 +40,7 @@ from ..models import (
     RuleStatus,
     SurveyResponse,
 )
-from .ledger import UnitFigures, overdue_q
+from .ledger import UnitFigures, my_items, overdue_q
 
 if TYPE_CHECKING:
     from rectify.models import AnyUser, Campaign
@@ -222,16 +222,21 @@ def counter_figures(
     """The unfiltered ledger's figures from the maintained counters (`rectify.figures`),
     less the items the user is recused from (counters.hidden_items) — or None where the
     counters would not count exactly `items_visible_to(user)`: no current campaign, items
-    of another campaign exist, no reader subtree (or `root` outside it), or the user is
-    themselves a responsible person or measure owner (items they see outside the subtrees).
-    Deciding that costs no query for office staff and leaders without an officer record."""
+    of another campaign exist, no reader subtree (or `root` outside it), or the user, as a
+    responsible person or measure owner, sees items outside the subtrees (one EXISTS over
+    their own items, none for a user without an officer record, nor under `root`: inside
+    the subtrees it is counted already)."""
     if campaign is None or not only_campaign or not getattr(user, "is_authenticated", False):
-        return None
-    if officer_for_user(user) is not None:
         return None
     paths = scope_paths(user, ITEM_READER_ROLES)
     if not paths or (root is not None and not any(root.path.startswith(p) for p in paths)):
         return None
+    if root is None and officer_for_user(user) is not None:
+        inside = Q()
+        for path in paths:
+            inside |= Q(unit__path__startswith=path)
+        if my_items(user).exclude(inside).exists():
+            return None
     if root is not None:
         width = Unit.steplen * (root.depth + 1)
         hidden = hidden_items(user, campaign, root, width)

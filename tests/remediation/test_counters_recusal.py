@@ -64,3 +64,20 @@ def test_ledger_figures_from_counters_equal_the_rows(client, org, plan):
         assert f'id="fig-{key}">{value}<' in body, key
     body = client.get(reverse("remediation:ledger"), {"status": "in_progress"}).content.decode()
     assert 'id="fig-total">1<' in body
+
+
+def test_ledger_figures_for_an_officer_with_items_outside_the_scope(client, org, plan):
+    """A reader who is also a responsible person elsewhere sees those items in the list:
+    the figures then count the rows (the counters of the scope would miss them)."""
+    from remediation.models import Plan
+    from tests.factories import PlanFactory
+
+    ItemFactory(plan=plan, status=ItemStatus.OPEN)
+    client.force_login(org.unit_head.user)
+    body = client.get(reverse("remediation:ledger")).content.decode()
+    assert 'id="fig-total">1<' in body
+    court_plan = PlanFactory(campaign=org.campaign, unit=org.court_b)
+    assert Plan.objects.filter(pk=court_plan.pk).exists()
+    ItemFactory(plan=court_plan, responsible_person=org.unit_head)
+    body = client.get(reverse("remediation:ledger")).content.decode()
+    assert 'id="fig-total">2<' in body
