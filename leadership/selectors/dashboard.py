@@ -21,22 +21,22 @@ from django.utils.translation import gettext_lazy as _
 from leads.access import LEAD_READER_ROLES
 from leads.selectors.ledger import ledger_channels
 from rectify import access, figures
-from rectify.models import ChronicProblem, Role, Unit, UnitFigureDay
+from rectify.models import Campaign, ChronicProblem, Role, Unit, UnitFigureDay
 from rectify.selectors import unit_ancestors, unit_children_of
 from remediation.access import ITEM_READER_ROLES
-from remediation.selectors.ledger import overdue_by_responsible
+from remediation.selectors.ledger import responsible_officers
 from selfcheck.access import SELFCHECK_FIGURES
 from selfcheck.selectors import item_columns, n_items_for
 
 from ..access import DASHBOARD_ROLES
 from ..models import CampaignPolicy
-from .levers import Levers, child_levers, lights, unit_levers
+from .levers import Levers, lights
 from .periods import period_bounds
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rectify.models import AnyUser, Campaign
+    from rectify.models import AnyUser
 
 
 # --- scope ----------------------------------------------------------------------------------
@@ -59,12 +59,34 @@ def get_dashboard_unit(user: AnyUser, pk: int) -> Unit:
 
 
 def breadcrumb(user: AnyUser, unit: Unit) -> list[Unit]:
-    """From the user's scope root above `unit` down to `unit` (one query)."""
+    """From the user's scope root above `unit` down to `unit` (one query; none at the root
+    itself, the dashboard's home)."""
     root = next(
         (p for p in access.scope_paths(user, DASHBOARD_ROLES) if unit.path.startswith(p)),
         unit.path,
     )
+    if root == unit.path:
+        return [unit]
     return [a for a in unit_ancestors(unit) if a.path.startswith(root)]
+
+
+def dashboard_campaign() -> Campaign | None:
+    """figures.current_campaign() with its leadership policy in the same query (the
+    dashboard reads both on every request)."""
+    return (
+        Campaign.objects.filter(is_current=True)
+        .select_related("leadership_policy")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def policy_of(campaign: Campaign) -> CampaignPolicy:
+    """CampaignPolicy.for_campaign, without a query when dashboard_campaign loaded it."""
+    try:
+        return campaign.leadership_policy
+    except CampaignPolicy.DoesNotExist:
+        return CampaignPolicy(campaign=campaign)
 
 
 # --- columns --------------------------------------------------------------------------------
@@ -278,14 +300,17 @@ def level_for(
     user: AnyUser, campaign: Campaign, unit: Unit, *, sort: str = "", desc: bool = False
 ) -> Level:
     """The unit's own row (its subtree) and its children's rows (one grouped query)."""
-    policy = CampaignPolicy.for_campaign(campaign)
+    policy = policy_of(campaign)
     ledgers = ledgers_open_to(user)
     children = unit_children_of(unit)
-    total = make_row(unit, unit_levers(user, campaign, unit), policy, ledgers)
-    levers = child_levers(user, campaign, unit, children)
+    # Visible and raw sums in two lookups and one recusal pass; raw less visible is what
+    # recusal hides (subtracted from the snapshots too).
+    visible, visible_children, raw_total, raw_children = figures.level_totals_for(
+        user, campaign, unit
+    )
+    total = make_row(unit, Levers(unit=unit, counts=visible), policy, ledgers)
+    levers = [Levers(unit=c, counts=visible_children.get(c.path, Counter())) for c in children]
     rows = [make_row(lv.unit, lv, policy, ledgers) for lv in levers]
-    # The raw sums (two grouped queries) less the visible ones: what recusal hides.
-    raw_children = figures.child_totals(campaign, unit)
     hidden_children = {
         lv.unit.path: h
         for lv in levers
@@ -296,7 +321,7 @@ def level_for(
         total=total,
         rows=sort_rows(rows, sort, desc),
         policy=policy,
-        hidden_total=_hidden(figures.totals(campaign, unit), total.levers.counts),
+        hidden_total=_hidden(raw_total, total.levers.counts),
         hidden_children=hidden_children,
     )
 
@@ -592,21 +617,20 @@ class Responsibility:
 def responsibility_for(user: AnyUser, level: Level) -> list[Responsibility]:
     """Who answers for the unit and each child (主体责任 第一责任人, 直接责任人), the overdue
     work of each subtree (from the levers), and the overdue items each of those officers is
-    personally responsible for (two queries for all the rows)."""
+    personally responsible for (one query for all the rows)."""
     rows = [level.total, *level.rows]
-    units = {
-        u.pk: u
-        for u in Unit.objects.filter(pk__in=[r.unit.pk for r in rows]).select_related(
-            "primary_responsible", "direct_responsible"
-        )
-    }
-    officer_ids = {
-        pk
-        for u in units.values()
-        for pk in (u.primary_responsible_id, u.direct_responsible_id)
-        if pk
-    }
-    overdue = overdue_by_responsible(user, level.unit, sorted(officer_ids))
+    # The level's units are full rows already: only their officers are read, each with
+    # their overdue items counted in the same query.
+    units = {r.unit.pk: r.unit for r in rows}
+    officers = responsible_officers(
+        user,
+        level.unit,
+        [pk for u in units.values() for pk in (u.primary_responsible_id, u.direct_responsible_id)],
+    )
+    for u in units.values():
+        u.primary_responsible = officers.get(u.primary_responsible_id or 0)
+        u.direct_responsible = officers.get(u.direct_responsible_id or 0)
+    overdue = {pk: o.rm_overdue for pk, o in officers.items()}
     ledgers = ledgers_open_to(user)
     out = []
     for r in rows:

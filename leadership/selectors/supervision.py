@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leads import selectors as lead_selectors
 from rectify import access
-from rectify.models import Campaign
+from rectify.models import Campaign, Unit
 from rectify.ui import PageSection, TimelineEntry
 from remediation.access import items_visible_to
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from django.db.models import Model
 
-    from rectify.models import AnyUser, Unit
+    from rectify.models import AnyUser
 
 LIST_LIMIT = 50
 
@@ -177,10 +177,16 @@ def order_page(user: AnyUser, order: SupervisionOrder) -> dict[str, Any]:
 def issuable_units(user: AnyUser, *, levels: int = 2, limit: int = 300) -> list[Unit]:
     """Units a leader may send an order about a figure to: the top of their scope and
     `levels` below it (bounded), tree order."""
+    # The scope's roots are its shallowest units: their depth comes from the (cached)
+    # role assignments, not from a query (a superuser sees every unit without roles).
+    roots = access.scope_paths(user, SUPERVISION_ISSUER_ROLES)
     units = access.units_visible_to(user, SUPERVISION_ISSUER_ROLES)
-    top = units.order_by("depth").values_list("depth", flat=True).first()
-    if top is None:
-        return []
+    if roots and not getattr(user, "is_superuser", False):
+        top = min(len(path) // Unit.steplen for path in roots)
+    else:
+        top = units.order_by("depth").values_list("depth", flat=True).first()
+        if top is None:
+            return []
     return list(units.filter(depth__lte=top + levels).order_by("path")[:limit])
 
 

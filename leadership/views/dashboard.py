@@ -37,16 +37,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @role_required(*DASHBOARD_ROLES)
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = sel.get_dashboard_unit(request.user, pk)
-    return _render(request, unit, sel.dashboard_roots(request.user))
+    # The table partial (sorting, drill-down) draws no switcher and no breadcrumb.
+    roots = [] if _table_only(request) else sel.dashboard_roots(request.user)
+    return _render(request, unit, roots)
+
+
+def _table_only(request: HttpRequest) -> bool:
+    return bool(request.htmx and request.htmx.target == "dash-table")
 
 
 def _render(request: HttpRequest, unit: Unit, roots: list[Unit]) -> HttpResponse:
-    campaign = figures.current_campaign()
+    campaign = sel.dashboard_campaign()
     sort, desc = sel.parse_sort(request.GET.get("sort"))
     ctx: dict = {
         "unit": unit,
         "roots": roots,
-        "crumbs": sel.breadcrumb(request.user, unit),
+        "crumbs": [] if _table_only(request) else sel.breadcrumb(request.user, unit),
         "campaign": campaign,
         "sort": sort,
         "desc": desc,
@@ -58,7 +64,7 @@ def _render(request: HttpRequest, unit: Unit, roots: list[Unit]) -> HttpResponse
         return render(request, "leadership/dashboard/page.html", ctx)
     level = sel.level_for(request.user, campaign, unit, sort=sort, desc=desc)
     ctx["level"] = level
-    if request.htmx and request.htmx.target == "dash-table":
+    if _table_only(request):
         return render(request, "leadership/dashboard/partials/_table.html", ctx)
     today = timezone.localdate()
     rank_by = request.GET.get("rank", "")

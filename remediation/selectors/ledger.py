@@ -8,17 +8,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rectify.models import Officer
+from leads.access import recused_q
+from rectify.models import Officer, Unit
+from rectify.selectors import officer_for_user
 
-from ..access import items_visible_to
+from ..access import items_visible_to, my_officer_ids
 from ..models import Item, ItemStatus, Measure
 from .plans import problem_q
 
 if TYPE_CHECKING:
-    from rectify.models import AnyUser, Unit
+    from rectify.models import AnyUser
 
 LEDGER_ORDERING = ("-created_at", "-id")
 TAGS = {"hotspot": "is_hotspot", "blocking": "is_blocking", "difficulty": "is_difficulty"}
@@ -82,10 +85,14 @@ class UnitFigures:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURE_KEYS, 0))
 
 
+def only_unit(filters: LedgerFilters) -> bool:
+    return not any(getattr(filters, f) for f in LedgerFilters.__dataclass_fields__ if f != "unit")
+
+
 def ledger_figures(qs: QuerySet[Item], *, root: Unit | None, units: list[Unit]) -> dict[str, Any]:
     """Counts of the filtered items: a total and one row per child of `root` (or of each
     top unit of the user's scope), by subtree. One grouped aggregate over the filtered
-    scope, rolled up in Python; province-scale counters are a later issue's business."""
+    items, rolled up in Python: for filtered lists only (counter_figures otherwise)."""
     today = timezone.localdate()
     rows = (
         qs.order_by()
@@ -119,18 +126,26 @@ def ledger_figures(qs: QuerySet[Item], *, root: Unit | None, units: list[Unit]) 
 
 
 def my_items(user: AnyUser) -> QuerySet[Item]:
-    """Items the user is responsible for or owns a measure of (recusal applies)."""
+    """Items the user is responsible for or owns a measure of (recusal applies). Those are
+    visible to them whatever their roles (items_visible_to), so the query starts from the
+    user's own officer record (two indexed id lists), not from their whole scope."""
     if not getattr(user, "is_authenticated", False):
         return Item.objects.none()
-    owned = Measure.objects.filter(owner__user_id=user.pk).values("item_id")
-    return items_visible_to(user).filter(Q(responsible_person__user_id=user.pk) | Q(pk__in=owned))
+    me = my_officer_ids(user)
+    owned = Measure.objects.filter(owner_id__in=me).values("item_id")
+    about_me = Item.subjects.through.objects.filter(officer_id__in=me).values("item_id")
+    return (
+        Item.objects.filter(Q(responsible_person_id__in=me) | Q(pk__in=owned))
+        .exclude(pk__in=about_me)
+        .exclude(recused_q(user, prefix="source_lead__"))
+    )
 
 
 def my_measures(user: AnyUser) -> QuerySet[Measure]:
     if not getattr(user, "is_authenticated", False):
         return Measure.objects.none()
     return (
-        Measure.objects.filter(owner__user_id=user.pk, item__in=items_visible_to(user).values("pk"))
+        Measure.objects.filter(owner__user_id=user.pk, item__in=my_items(user).values("pk"))
         .exclude(item__status=ItemStatus.ACCEPTED)
         .select_related("item")
         .order_by("deadline", "id")
@@ -138,18 +153,13 @@ def my_measures(user: AnyUser) -> QuerySet[Measure]:
 
 
 def has_remediation_work(user: AnyUser) -> bool:
-    """Whether the user is responsible for an item or owns a measure (the nav entry). Asked
-    on every page: most users have neither, which two indexed lookups show before the
-    visibility rules (recusal) are built and asked."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    mine = Officer.objects.filter(user_id=user.pk).values("pk")
-    if not (
-        Item.objects.filter(responsible_person__in=mine).exists()
-        or Measure.objects.filter(owner__in=mine).exists()
-    ):
-        return False
-    return my_items(user).exists()
+    """Whether the user is responsible for an item or owns a measure (the nav entry; once
+    per request, and no query for a user without an officer record)."""
+    cached = getattr(user, "_rm_has_work", None)
+    if cached is None:
+        cached = officer_for_user(user) is not None and my_items(user).exists()
+        user._rm_has_work = cached  # type: ignore[union-attr]
+    return cached
 
 
 def overdue_by_responsible(user: AnyUser, unit: Unit, officer_ids: list[int]) -> dict[int, int]:
@@ -166,3 +176,25 @@ def overdue_by_responsible(user: AnyUser, unit: Unit, officer_ids: list[int]) ->
         .order_by()
     )
     return {r["responsible_person_id"]: r["n"] for r in rows}
+
+
+def responsible_officers(user: AnyUser, unit: Unit, officer_ids: list[int]) -> dict[int, Officer]:
+    """O2 in one query: these officers, each with `rm_overdue`, what overdue_by_responsible
+    counts for them (the items of `unit`'s subtree the user may see, overdue, with the
+    officer as responsible person), as a correlated count."""
+    ids = sorted({i for i in officer_ids if i})
+    if not ids:
+        return {}
+    counted = (
+        items_visible_to(user)
+        .filter(overdue_q(), unit__path__startswith=unit.path)
+        .filter(responsible_person_id=OuterRef("pk"))
+        .order_by()
+        .values("responsible_person_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = Officer.objects.filter(pk__in=ids).annotate(
+        rm_overdue=Coalesce(Subquery(counted), Value(0))
+    )
+    return {o.pk: o for o in rows}

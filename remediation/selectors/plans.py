@@ -21,7 +21,24 @@ UNIT_CHOICES_LIMIT = 300
 
 
 def current_campaign() -> Campaign | None:
-    return Campaign.current()
+    """Campaign.current(), read with the next campaign if any (the same one query), so
+    `only_campaign` knows without another query whether it is the only one."""
+    first_two = list(Campaign.objects.order_by("-is_current", "pk")[:2])
+    if not first_two or not first_two[0].is_current:
+        return None
+    current = first_two[0]
+    current._rm_only = len(first_two) == 1  # type: ignore[attr-defined]
+    return current
+
+
+def only_campaign(campaign: Campaign | None) -> bool:
+    """Whether every plan belongs to `campaign` (so the campaign's counters count every
+    item): free when it is the only campaign, one EXISTS otherwise."""
+    if campaign is None:
+        return False
+    if getattr(campaign, "_rm_only", False):
+        return True
+    return not Plan.objects.exclude(campaign=campaign).exists()
 
 
 def problem_choices(campaign: Campaign | None, unit_paths: list[str]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from rectify.pagination import keyset_page
 from ..access import ITEM_MANAGER_ROLES, ITEM_READER_ROLES
 from ..audit import ITEM_LIST_READ, audit_read
 from ..forms import LedgerFilterForm
+from ..selectors import counters as counter_selectors
 from ..selectors import ledger as ledger_selectors
 from ..selectors import plans as plan_selectors
 
@@ -34,7 +35,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("after"),
         size=PAGE_SIZE,
     )
-    figures = ledger_selectors.ledger_figures(qs, root=filters.unit, units=units)
+    figures = None
+    if ledger_selectors.only_unit(filters):
+        figures = counter_selectors.counter_figures(
+            user,
+            campaign=campaign,
+            root=filters.unit,
+            units=units,
+            only_campaign=plan_selectors.only_campaign(campaign),
+        )
+    if figures is None:
+        figures = ledger_selectors.ledger_figures(qs, root=filters.unit, units=units)
     audit_read(
         actor=user,
         action=ITEM_LIST_READ,
