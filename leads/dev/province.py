@@ -762,23 +762,13 @@ def generate(p: Province) -> dict:
 
     total = p.scale.leads
     weights = [o.weight for o in offices]
-    statuses = [s for s, _ in SHARES]
-    shares = [w for _, w in SHARES]
     gens: list[_Gen] = []
     by_office: dict[int, list[int]] = defaultdict(list)
-    for _ in range(total):
+    for status in _statuses(rng, total):
         office = rng.choices(offices, weights=weights)[0]
-        status = rng.choices(statuses, weights=shares)[0]
         gen = builder.build(office, status)
         by_office[office.office.pk].append(len(gens))
         gens.append(gen)
-    # Every state at least once, whatever the scale (a town has only a hundred leads).
-    present = {g.status for g in gens}
-    for status in statuses:
-        if status not in present:
-            office = offices[0]
-            by_office[office.office.pk].append(len(gens))
-            gens.append(builder.build(office, status))
     # Merged leads: into a registered, unmerged lead of the same office, received earlier;
     # the duplicate says what the main one says, in other words.
     for gen in gens:
@@ -878,6 +868,16 @@ def generate(p: Province) -> dict:
     p.audit_targets["leads.lead"] = [g.lead.pk for g in gens]
     p.progress(f"leads: {counts}")
     return counts
+
+
+def _statuses(rng: random.Random, total: int) -> list[str]:
+    """`total` final states in their shares (SHARES), each at least once, shuffled."""
+    weight = sum(w for _, w in SHARES)
+    counts = {s: max(1, total * w // weight) for s, w in SHARES}
+    counts[S.HANDLING] += total - sum(counts.values())
+    out = [s for s, n in counts.items() for _ in range(n)]
+    rng.shuffle(out)
+    return out
 
 
 def _numbers(p: Province, gens: list[_Gen]) -> None:
