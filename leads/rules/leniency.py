@@ -91,12 +91,19 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
     if not relevant:
         return results
     subjects: dict[int, list[tuple[int, str]]] = {}
-    for lead_id, officer_id, name in (
-        LeadSubject.objects.filter(lead_id__in=list(relevant), officer__isnull=False)
-        .values_list("lead_id", "officer_id", "officer__name")
-        .order_by("lead_id", "id")
-    ):
-        subjects.setdefault(lead_id, []).append((officer_id, name))
+    if all(hasattr(lead, "subject_list") for lead in relevant.values()):
+        # The list pages' prefetch (selectors.with_list_relations): no query of our own.
+        for lead_id, lead in relevant.items():
+            for s in lead.subject_list:
+                if s.officer_id:
+                    subjects.setdefault(lead_id, []).append((s.officer_id, s.officer.name))
+    else:
+        for lead_id, officer_id, name in (
+            LeadSubject.objects.filter(lead_id__in=list(relevant), officer__isnull=False)
+            .values_list("lead_id", "officer_id", "officer__name")
+            .order_by("lead_id", "id")
+        ):
+            subjects.setdefault(lead_id, []).append((officer_id, name))
     officer_ids = {officer_id for rows in subjects.values() for officer_id, _ in rows}
     if not officer_ids:
         return results

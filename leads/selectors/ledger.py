@@ -7,15 +7,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from rectify import figures
-from rectify.access import scope_paths, unit_q
+from rectify.access import assignments_of, has_role, scope_paths, unit_q
 from rectify.models import ChronicProblem, Office, Role, Unit
 from rectify.params import date_param, id_param
 
-from ..access import lead_import_jobs_visible_to, leads_visible_to
+from ..access import lead_import_jobs_visible_to, leads_visible_to, recused_q
 from ..figures import FIG_PATH
 from ..models import (
     FOCUS_AREAS,
@@ -35,7 +36,11 @@ if TYPE_CHECKING:
 
 def with_list_relations(leads: QuerySet) -> QuerySet:
     return leads.select_related("office", "channel", "handling_unit", "handler").prefetch_related(
-        Prefetch("subjects", queryset=LeadSubject.objects.order_by("id"), to_attr="subject_list")
+        Prefetch(
+            "subjects",
+            queryset=LeadSubject.objects.select_related("officer").order_by("id"),
+            to_attr="subject_list",
+        )
     )
 
 
@@ -133,9 +138,7 @@ def ledger_figures(
     if leads is None and not date_from and not date_to:
         counts = scope_totals(user)
         if counts is not None:
-            return LedgerFigures(
-                **{k: counts[f"ld.{k}"] for k in LedgerFigures.__dataclass_fields__}
-            )
+            return figures_from_totals(counts)
     leads = leads_visible_to(user) if leads is None else leads
     if date_from:
         leads = leads.filter(received_date__gte=date_from)
@@ -181,22 +184,53 @@ def scope_totals(user: AnyUser) -> Counter | None:
     paths = scope_paths(user, COUNTED_ROLES) if getattr(user, "is_authenticated", False) else []
     if campaign is None or not paths:
         return None
-    offices = Office.objects.filter(unit_q(user, COUNTED_ROLES, prefix="jurisdiction__"))
-    inside = Q()
-    for path in paths:
-        inside |= Q(fig_path__startswith=path)
-    outside = (
-        Lead.objects.filter(pk__in=leads_visible_to(user).values("pk"))
-        .exclude(office_id__in=offices.values("id"))
-        .annotate(fig_path=FIG_PATH)
-        .exclude(inside)
-    )
-    if outside.exists():
-        return None
+    # Visible otherwise than through an office of theirs: as handler or supervisor (their
+    # officer) or as unit head. Those ids are known before the query, so it is an index
+    # lookup on the lead's own columns (lead_handler_status, lead_supervisor_status,
+    # lead_unit_status), not a pass over every visible lead; none of them, no query.
+    me = my_officer_ids(user)
+    other = Q()
+    if me:
+        other |= Q(handler_id__in=me) | Q(supervisor_id__in=me)
+    if has_role(user, Role.UNIT_HEAD):
+        other |= Q(handling_unit_id__in=Unit.objects.filter(unit_q(user, [Role.UNIT_HEAD])))
+    if other:
+        offices = Office.objects.filter(unit_q(user, COUNTED_ROLES, prefix="jurisdiction__"))
+        inside = Q()
+        for path in paths:
+            inside |= Q(fig_path__startswith=path)
+        outside = (
+            Lead.objects.filter(other)
+            .exclude(office_id__in=offices.values("id"))
+            .exclude(recused_q(user))
+            .annotate(fig_path=FIG_PATH)
+            .exclude(inside)
+        )
+        if outside.exists():
+            return None
+    # The scope's units are those of the role assignments (already loaded with them).
+    units = {a.unit.path: a.unit for a in assignments_of(user) if a.unit.path in paths}
     out: Counter = Counter()
-    for unit in Unit.objects.filter(path__in=paths):
-        out.update(figures.totals_for(user, campaign, unit, prefix="ld."))
+    for path in paths:
+        out.update(figures.totals_for(user, campaign, units[path], prefix="ld."))
     return out
+
+
+def my_officer_ids(user: AnyUser) -> list[int]:
+    """The user's own officer, as a list of ids (the reverse one-to-one, cached on the user
+    object like any related object, so later reads of `user.officer` cost nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    try:
+        officer = user.officer
+    except ObjectDoesNotExist:
+        return []
+    return [officer.pk] if officer is not None else []
+
+
+def figures_from_totals(counts: Counter) -> LedgerFigures:
+    """The ledger figures of the whole scope from `scope_totals`."""
+    return LedgerFigures(**{k: counts[f"ld.{k}"] for k in LedgerFigures.__dataclass_fields__})
 
 
 def ledger_leniency(user: AnyUser) -> dict[str, int] | None:
@@ -205,6 +239,11 @@ def ledger_leniency(user: AnyUser) -> dict[str, int] | None:
     counts = scope_totals(user)
     if counts is None:
         return None
+    return leniency_from_totals(counts)
+
+
+def leniency_from_totals(counts: Counter) -> dict[str, int]:
+    """The L12 figure of the whole scope from `scope_totals` (no aggregate over the rows)."""
     total = counts["ld.received"] + counts["ld.pending"] + counts["ld.merged"]
     declared, investigated = counts["ld.self_declared"], counts["ld.found"]
     return {

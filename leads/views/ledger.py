@@ -71,16 +71,22 @@ def ledger(request: HttpRequest) -> HttpResponse:
     leniency = leniency_for(page.items)
     # The whole scope (no filter chosen): from the maintained counters where they count
     # exactly the user's leads (selectors.scope_totals), else from the rows.
-    whole = None if chosen else selectors.ledger_leniency(request.user)
+    # One read of the counters serves both figures (each used to read them again).
+    whole = None if chosen else selectors.scope_totals(request.user)
     if whole is not None:
-        figures = selectors.ledger_figures(request.user)
-        leniency_figure = whole
+        figures = selectors.figures_from_totals(whole)
+        leniency_figure = selectors.leniency_from_totals(whole)
     else:
         figures = selectors.ledger_figures(request.user, leads=counted)
         leniency_figure = leniency_counts(counted)
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
+    # The labels once per page, not a lookup of the choices per row and column.
+    status_labels = {value: str(label) for value, label in S.choices}
+    category_labels = {value: str(label) for value, label in LeadCategory.choices}
     for lead in page.items:
+        lead.status_label = status_labels.get(lead.status, lead.status)
+        lead.category_label = category_labels.get(lead.category, lead.category)
         lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
             lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
         )
