@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -88,6 +89,18 @@ def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
         | Q(supervisor_id__in=me)
     )
     return Lead.objects.filter(q).exclude(recused_q(user))
+
+
+def my_officer_ids(user: AnyUser) -> list[int]:
+    """The user's own officer, as a list of ids (the reverse one-to-one, cached on the user
+    object like any related object, so later reads of `user.officer` cost nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    try:
+        officer = user.officer
+    except ObjectDoesNotExist:
+        return []
+    return [officer.pk] if officer is not None else []
 
 
 def recused_q(user: AnyUser, *, prefix: str = "") -> Q:

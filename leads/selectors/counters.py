@@ -30,6 +30,7 @@ from rectify.figures import FigureSource
 from rectify.models import ChronicProblem, Office, Role, Unit
 from selfcheck.selectors import declared_before_day
 
+from ..access import my_officer_ids
 from ..figures import FIG_PATH, FIG_UNIT
 from ..models import (
     OPEN_STATUSES,
@@ -40,8 +41,7 @@ from ..models import (
     LeadSubject,
     LeadSubjectCandidate,
 )
-from .deadlines import S, overdue_q
-from .ledger import DISPOSED_STATUSES, NOT_RECEIVED, my_officer_ids
+from .deadlines import DISPOSED_STATUSES, NOT_RECEIVED, S, overdue_q
 
 if TYPE_CHECKING:
     from rectify.models import Campaign

@@ -7,16 +7,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy
 
-from rectify import figures
 from rectify.access import assignments_of, has_role, scope_paths, unit_q
-from rectify.models import ChronicProblem, Office, Role, Unit
+from rectify.models import Campaign, ChronicProblem, Office, Role, Unit, UnitFigureTotal
 from rectify.params import date_param, id_param
 
-from ..access import lead_import_jobs_visible_to, leads_visible_to, recused_q
+from ..access import lead_import_jobs_visible_to, leads_visible_to, my_officer_ids, recused_q
 from ..figures import FIG_PATH
 from ..models import (
     FOCUS_AREAS,
@@ -26,7 +24,8 @@ from ..models import (
     LeadImportJob,
     LeadSubject,
 )
-from .deadlines import S, overdue_q
+from .counters import hidden as figures_hidden
+from .deadlines import DISPOSED_STATUSES, NOT_RECEIVED, S, overdue_q
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -87,8 +86,6 @@ def figure_params(params: Mapping[str, Any]) -> dict:
     return {k: v for k, v in params.items() if k not in ("status", "overdue", "after")}
 
 
-NOT_RECEIVED = (S.UNREGISTERED, S.MERGED)
-DISPOSED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF, S.CLOSED)
 FIGURE_DEFINITIONS = {
     "received": gettext_lazy(
         "已登记受理的线索（含已移交、予以了结的）；并案的线索计入主线索，不重复计算；"
@@ -180,9 +177,8 @@ def scope_totals(user: AnyUser) -> Counter | None:
     campaign, no such subtree, or a lead they see as its handler, unit head or supervisor
     that counts outside those subtrees (one EXISTS query decides). Then the callers count
     the rows as before."""
-    campaign = figures.current_campaign()
     paths = scope_paths(user, COUNTED_ROLES) if getattr(user, "is_authenticated", False) else []
-    if campaign is None or not paths:
+    if not paths:
         return None
     # Visible otherwise than through an office of theirs: as handler or supervisor (their
     # officer) or as unit head. Those ids are known before the query, so it is an index
@@ -210,22 +206,35 @@ def scope_totals(user: AnyUser) -> Counter | None:
             return None
     # The scope's units are those of the role assignments (already loaded with them).
     units = {a.unit.path: a.unit for a in assignments_of(user) if a.unit.path in paths}
+    # figures.totals_for for each subtree, in one query: the current campaign's totals of
+    # the subtrees' roots, and a marker row saying that there is a current campaign.
+    current = Campaign.objects.filter(is_current=True).order_by("-pk").values("pk")[:1]
+    totals = (
+        UnitFigureTotal.objects.filter(
+            campaign_id=Subquery(current),
+            unit_id__in=[u.pk for u in units.values()],
+            key__startswith="ld.",
+        )
+        .exclude(value=0)
+        .order_by()
+        .values_list("key", "value")
+    )
+    marker = (
+        Campaign.objects.filter(pk=Subquery(current))
+        .order_by()
+        .annotate(k=Value(""), v=Value(0))
+        .values_list("k", "v")
+    )
+    rows = list(totals.union(marker, all=True))
+    if ("", 0) not in rows:
+        return None  # no current campaign: no counters
     out: Counter = Counter()
-    for path in paths:
-        out.update(figures.totals_for(user, campaign, units[path], prefix="ld."))
-    return out
-
-
-def my_officer_ids(user: AnyUser) -> list[int]:
-    """The user's own officer, as a list of ids (the reverse one-to-one, cached on the user
-    object like any related object, so later reads of `user.officer` cost nothing)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    try:
-        officer = user.officer
-    except ObjectDoesNotExist:
-        return []
-    return [officer.pk] if officer is not None else []
+    for key, value in rows:
+        if key:
+            out[key] += value
+    for path, unit in units.items():  # less what the user may not see
+        out.subtract(figures_hidden(user, None, unit, len(path)).get(path, Counter()))
+    return Counter({k: v for k, v in out.items() if v > 0})
 
 
 def figures_from_totals(counts: Counter) -> LedgerFigures:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from rectify import access
 from rectify.models import AuditVerb, Role
 from rectify.pagination import keyset_page
+from rectify.params import id_param
 
 from .. import selectors
 from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
@@ -111,7 +112,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "statuses": S.choices,
             "categories": LeadCategory.choices,
             "channels": selectors.ledger_channels(),
-            "units": selectors.unit_choices(request.user, LEAD_READER_ROLES, max_depth=6),
+            # Up to UNIT_CHOICES_MAX options: their names only, the chosen one by id.
+            "units": selectors.unit_choices(request.user, LEAD_READER_ROLES, max_depth=6).only(
+                "id", "name"
+            ),
+            "chosen_unit": id_param(request.GET, "unit"),
             "params": request.GET,
         },
     )
