@@ -22,7 +22,7 @@ from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from ..audit import LEDGER_EXPORTED, LEDGER_READ, MY_WORK_READ, audit_list_read, audit_read
 from ..ledger.exporter import ledger_xlsx
 from ..models import LeadCategory, LeadStatus
-from ..rules.leniency import leniency_counts, leniency_for
+from ..rules.leniency import leniency_for
 from ..selectors.ledger import ledger_filter
 
 if TYPE_CHECKING:
@@ -78,8 +78,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         figures = selectors.figures_from_totals(whole)
         leniency_figure = selectors.leniency_from_totals(whole)
     else:
-        figures = selectors.ledger_figures(request.user, leads=counted)
-        leniency_figure = leniency_counts(counted)
+        figures, leniency_figure = selectors.ledger_figures_with_leniency(counted)
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
     # The labels once per page, not a lookup of the choices per row and column.
