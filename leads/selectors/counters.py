@@ -203,19 +203,24 @@ def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, C
         if seen:
             others &= ~seen
     rows = Q(pk__in=recused) | others if recused else others
-    return _hidden_rows(Lead.objects.filter(rows), unit, width)
+    # The ids first (a light indexed query): the grouped count, costly to plan with its
+    # forty filtered aggregates, runs only when something is hidden.
+    ids = list(_near(Lead.objects.filter(rows), unit).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    return _hidden_rows(Lead.objects.filter(pk__in=ids), unit, width)
 
 
-def _hidden_rows(leads: QuerySet, unit: Unit, width: int) -> dict[str, Counter]:
+def _near(leads: QuerySet, unit: Unit) -> QuerySet:
+    """The leads counted under `unit` (annotated with the path they count under)."""
     near = Q(handling_unit__path__startswith=unit.path) | Q(
         office__jurisdiction__path__startswith=unit.path
     )
-    leads = (
-        leads.filter(near)
-        .annotate(fig_path=FIG_PATH)
-        .filter(fig_path__startswith=unit.path)
-        .annotate(branch=Substr("fig_path", 1, width))
-    )
+    return leads.filter(near).annotate(fig_path=FIG_PATH).filter(fig_path__startswith=unit.path)
+
+
+def _hidden_rows(leads: QuerySet, unit: Unit, width: int) -> dict[str, Counter]:
+    leads = _near(leads, unit).annotate(branch=Substr("fig_path", 1, width))
     return {b: c for b, c in _counts(leads, "branch", timezone.localdate()).items() if b}
 
 
