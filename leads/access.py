@@ -14,10 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rectify.access import audited_lookup, holds_role_over, officers_visible_to, unit_q
+from rectify.access import (
+    audited_lookup,
+    has_role,
+    holds_role_over,
+    officers_visible_to,
+    unit_q,
+)
 from rectify.models import Office, Officer, Role, Unit
 
 from .models import (
@@ -74,20 +81,36 @@ def leads_visible_to(user: AnyUser) -> QuerySet[Lead]:
         return Lead.objects.none()
     # Conditions on the lead's own columns against small subqueries (no joins): PostgreSQL
     # can then walk the ledger's (received_date, id) index for the first page instead of
-    # joining and sorting every lead (bench leads_ledger).
-    me = Officer.objects.filter(user_id=user.pk).values("id")
+    # joining and sorting every lead (bench leads_ledger). The terms that cannot match are
+    # left out (no officer of one's own: not a handler, supervisor or subject of anything;
+    # no unit head role: no headed units), so the planner estimates an office's share of
+    # the ledger from the office alone, not from an OR of subqueries (bench pages #14: a
+    # district office's first page walked a fifth of the province's ledger).
+    me = my_officer_ids(user)
     offices = Office.objects.filter(
         unit_q(user, (Role.INTAKE, Role.OFFICE, Role.LEADER), prefix="jurisdiction__")
     ).values("id")
-    headed = Unit.objects.filter(unit_q(user, [Role.UNIT_HEAD])).values("id")
-    q = (
-        Q(office_id__in=offices)
-        | Q(handler_id__in=me)
-        | Q(handling_unit_id__in=headed)
+    q = Q(office_id__in=offices)
+    if me:
         # L6: the leader named for listed supervision (挂牌督办) follows the lead.
-        | Q(supervisor_id__in=me)
-    )
-    return Lead.objects.filter(q).exclude(recused_q(user))
+        q |= Q(handler_id__in=me) | Q(supervisor_id__in=me)
+    if has_role(user, Role.UNIT_HEAD):
+        headed = Unit.objects.filter(unit_q(user, [Role.UNIT_HEAD])).values("id")
+        q |= Q(handling_unit_id__in=headed)
+    leads = Lead.objects.filter(q)
+    return leads.exclude(recused_q(user)) if me else leads
+
+
+def my_officer_ids(user: AnyUser) -> list[int]:
+    """The user's own officer, as a list of ids (the reverse one-to-one, cached on the user
+    object like any related object, so later reads of `user.officer` cost nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    try:
+        officer = user.officer
+    except ObjectDoesNotExist:
+        return []
+    return [officer.pk] if officer is not None else []
 
 
 def recused_q(user: AnyUser, *, prefix: str = "") -> Q:

@@ -91,12 +91,19 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
     if not relevant:
         return results
     subjects: dict[int, list[tuple[int, str]]] = {}
-    for lead_id, officer_id, name in (
-        LeadSubject.objects.filter(lead_id__in=list(relevant), officer__isnull=False)
-        .values_list("lead_id", "officer_id", "officer__name")
-        .order_by("lead_id", "id")
-    ):
-        subjects.setdefault(lead_id, []).append((officer_id, name))
+    if all(hasattr(lead, "subject_list") for lead in relevant.values()):
+        # The list pages' prefetch (selectors.with_list_relations): no query of our own.
+        for lead_id, lead in relevant.items():
+            for s in lead.subject_list:
+                if s.officer_id:
+                    subjects.setdefault(lead_id, []).append((s.officer_id, s.officer.name))
+    else:
+        for lead_id, officer_id, name in (
+            LeadSubject.objects.filter(lead_id__in=list(relevant), officer__isnull=False)
+            .values_list("lead_id", "officer_id", "officer__name")
+            .order_by("lead_id", "id")
+        ):
+            subjects.setdefault(lead_id, []).append((officer_id, name))
     officer_ids = {officer_id for rows in subjects.values() for officer_id, _ in rows}
     if not officer_ids:
         return results
@@ -122,12 +129,9 @@ def leniency_for(leads: Iterable) -> dict[int, LeniencyResult]:
     return results
 
 
-def leniency_counts(leads: QuerySet[Lead]) -> dict[str, int]:
-    """Ledger figure over a queryset of leads (already scoped by leads_visible_to):
-    {"declared": self-declared in time, "investigated": found by investigation (late or not
-    declared), "na": not applicable}. One aggregate query, computed in the database (the same
-    rule as `leniency_for`: a lead is "declared" when any registered subject officer declared
-    its category in the window before the day it was received)."""
+def leniency_aggregates() -> dict:
+    """The aggregates of `leniency_counts` (L12_total, L12_applicable, L12_declared), for a
+    caller that counts other figures over the same leads in the same query."""
     officers = LeadSubject.objects.filter(lead_id=OuterRef("pk"), officer__isnull=False)
     in_time = officers.filter(
         declared_before_day(
@@ -137,15 +141,27 @@ def leniency_counts(leads: QuerySet[Lead]) -> dict[str, int]:
         )
     )
     chronic = Q(category__in=ChronicProblem.values)
-    row = leads.order_by().aggregate(
-        total=Count("id"),
-        applicable=Count("id", filter=chronic & Exists(officers)),
-        declared=Count("id", filter=chronic & Exists(in_time)),
-    )
-    declared = row["declared"] or 0
-    investigated = (row["applicable"] or 0) - declared
+    return {
+        "L12_total": Count("id"),
+        "L12_applicable": Count("id", filter=chronic & Exists(officers)),
+        "L12_declared": Count("id", filter=chronic & Exists(in_time)),
+    }
+
+
+def leniency_from_row(row: dict) -> dict[str, int]:
+    declared = row["L12_declared"] or 0
+    investigated = (row["L12_applicable"] or 0) - declared
     return {
         "declared": declared,
         "investigated": investigated,
-        "na": (row["total"] or 0) - declared - investigated,
+        "na": (row["L12_total"] or 0) - declared - investigated,
     }
+
+
+def leniency_counts(leads: QuerySet[Lead]) -> dict[str, int]:
+    """Ledger figure over a queryset of leads (already scoped by leads_visible_to):
+    {"declared": self-declared in time, "investigated": found by investigation (late or not
+    declared), "na": not applicable}. One aggregate query, computed in the database (the same
+    rule as `leniency_for`: a lead is "declared" when any registered subject officer declared
+    its category in the window before the day it was received)."""
+    return leniency_from_row(leads.order_by().aggregate(**leniency_aggregates()))

@@ -179,12 +179,18 @@ def board_figures(user: AnyUser, *, today: dt.date | None = None) -> dict:
     """Counts over the user's flagged leads (one query)."""
     today = today or timezone.localdate()
     mine = Escalation.objects.filter(person__user_id=user.pk).values("lead_id")
-    return leads_visible_to(user).aggregate(
-        untouched=Count("id", filter=untouched_q(today)),
-        overdue=Count("id", filter=deadline_overdue_q(today)),
-        supervision=Count("id", filter=supervision_overdue_q(today)),
-        listed=Count("id", filter=Q(supervisor__isnull=False, status__in=OPEN_STATUSES)),
-        mine=Count("id", filter=flagged_q(today) & Q(pk__in=mine)),
+    # Every count is of open leads: the aggregate reads those (lead_status_received), not
+    # the concluded and crossed-off part of the ledger.
+    return (
+        leads_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            untouched=Count("id", filter=untouched_q(today)),
+            overdue=Count("id", filter=deadline_overdue_q(today)),
+            supervision=Count("id", filter=supervision_overdue_q(today)),
+            listed=Count("id", filter=Q(supervisor__isnull=False, status__in=OPEN_STATUSES)),
+            mine=Count("id", filter=flagged_q(today) & Q(pk__in=mine)),
+        )
     )
 
 

@@ -18,6 +18,10 @@ from ..models import (
 
 S = LeadStatus
 
+# The ledger's figure definitions (selectors.ledger, selectors.counters).
+NOT_RECEIVED = (S.UNREGISTERED, S.MERGED)
+DISPOSED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF, S.CLOSED)
+
 
 def intake_cutoff(today: dt.date | None = None) -> dt.date:
     """Leads received before this day and still unscreened are overdue for intake (L2)."""

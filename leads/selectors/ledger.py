@@ -7,15 +7,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy
 
-from rectify import figures
-from rectify.access import scope_paths, unit_q
-from rectify.models import ChronicProblem, Office, Role, Unit
+from rectify.access import assignments_of, has_role, scope_paths, unit_q
+from rectify.models import Campaign, ChronicProblem, Office, Role, Unit, UnitFigureTotal
 from rectify.params import date_param, id_param
 
-from ..access import lead_import_jobs_visible_to, leads_visible_to
+from ..access import lead_import_jobs_visible_to, leads_visible_to, my_officer_ids, recused_q
 from ..figures import FIG_PATH
 from ..models import (
     FOCUS_AREAS,
@@ -25,7 +24,9 @@ from ..models import (
     LeadImportJob,
     LeadSubject,
 )
-from .deadlines import S, overdue_q
+from ..rules.leniency import leniency_aggregates, leniency_from_row
+from .counters import hidden as figures_hidden
+from .deadlines import DISPOSED_STATUSES, NOT_RECEIVED, S, overdue_q
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -35,7 +36,11 @@ if TYPE_CHECKING:
 
 def with_list_relations(leads: QuerySet) -> QuerySet:
     return leads.select_related("office", "channel", "handling_unit", "handler").prefetch_related(
-        Prefetch("subjects", queryset=LeadSubject.objects.order_by("id"), to_attr="subject_list")
+        Prefetch(
+            "subjects",
+            queryset=LeadSubject.objects.select_related("officer").order_by("id"),
+            to_attr="subject_list",
+        )
     )
 
 
@@ -82,8 +87,6 @@ def figure_params(params: Mapping[str, Any]) -> dict:
     return {k: v for k, v in params.items() if k not in ("status", "overdue", "after")}
 
 
-NOT_RECEIVED = (S.UNREGISTERED, S.MERGED)
-DISPOSED_STATUSES = (S.CONCLUDED, S.CROSSED_OFF, S.CLOSED)
 FIGURE_DEFINITIONS = {
     "received": gettext_lazy(
         "已登记受理的线索（含已移交、予以了结的）；并案的线索计入主线索，不重复计算；"
@@ -133,26 +136,37 @@ def ledger_figures(
     if leads is None and not date_from and not date_to:
         counts = scope_totals(user)
         if counts is not None:
-            return LedgerFigures(
-                **{k: counts[f"ld.{k}"] for k in LedgerFigures.__dataclass_fields__}
-            )
+            return figures_from_totals(counts)
     leads = leads_visible_to(user) if leads is None else leads
     if date_from:
         leads = leads.filter(received_date__gte=date_from)
     if date_to:
         leads = leads.filter(received_date__lte=date_to)
-    received = ~Q(status__in=NOT_RECEIVED)
-    row = leads.aggregate(
-        received=Count("id", filter=received),
-        pending=Count("id", filter=Q(status=S.UNREGISTERED)),
-        screened=Count("id", filter=received & ~Q(status=S.REGISTERED)),
-        handling=Count("id", filter=Q(status__in=(S.HANDLING, S.SIGNING, S.TRANSFERRED))),
-        concluded=Count("id", filter=Q(status__in=DISPOSED_STATUSES)),
-        crossed_off=Count("id", filter=Q(status=S.CROSSED_OFF)),
-        overdue=Count("id", filter=overdue_q()),
-        merged=Count("id", filter=Q(status=S.MERGED)),
-    )
+    row = leads.aggregate(**_figure_aggregates())
     return LedgerFigures(**{k: v or 0 for k, v in row.items()})
+
+
+def ledger_figures_with_leniency(leads: QuerySet) -> tuple[LedgerFigures, dict[str, int]]:
+    """`ledger_figures(user, leads=leads)` and `leniency_counts(leads)` in one aggregate
+    query (the ledger with a filter chosen: both count the same rows)."""
+    row = leads.order_by().aggregate(**_figure_aggregates(), **leniency_aggregates())
+    lenient = leniency_from_row(row)
+    figures = {k: row[k] or 0 for k in LedgerFigures.__dataclass_fields__}
+    return LedgerFigures(**figures), lenient
+
+
+def _figure_aggregates() -> dict:
+    received = ~Q(status__in=NOT_RECEIVED)
+    return {
+        "received": Count("id", filter=received),
+        "pending": Count("id", filter=Q(status=S.UNREGISTERED)),
+        "screened": Count("id", filter=received & ~Q(status=S.REGISTERED)),
+        "handling": Count("id", filter=Q(status__in=(S.HANDLING, S.SIGNING, S.TRANSFERRED))),
+        "concluded": Count("id", filter=Q(status__in=DISPOSED_STATUSES)),
+        "crossed_off": Count("id", filter=Q(status=S.CROSSED_OFF)),
+        "overdue": Count("id", filter=overdue_q()),
+        "merged": Count("id", filter=Q(status=S.MERGED)),
+    }
 
 
 def ledger_channels() -> QuerySet[Channel]:
@@ -177,26 +191,69 @@ def scope_totals(user: AnyUser) -> Counter | None:
     campaign, no such subtree, or a lead they see as its handler, unit head or supervisor
     that counts outside those subtrees (one EXISTS query decides). Then the callers count
     the rows as before."""
-    campaign = figures.current_campaign()
     paths = scope_paths(user, COUNTED_ROLES) if getattr(user, "is_authenticated", False) else []
-    if campaign is None or not paths:
+    if not paths:
         return None
-    offices = Office.objects.filter(unit_q(user, COUNTED_ROLES, prefix="jurisdiction__"))
-    inside = Q()
-    for path in paths:
-        inside |= Q(fig_path__startswith=path)
-    outside = (
-        Lead.objects.filter(pk__in=leads_visible_to(user).values("pk"))
-        .exclude(office_id__in=offices.values("id"))
-        .annotate(fig_path=FIG_PATH)
-        .exclude(inside)
+    # Visible otherwise than through an office of theirs: as handler or supervisor (their
+    # officer) or as unit head. Those ids are known before the query, so it is an index
+    # lookup on the lead's own columns (lead_handler_status, lead_supervisor_status,
+    # lead_unit_status), not a pass over every visible lead; none of them, no query.
+    me = my_officer_ids(user)
+    other = Q()
+    if me:
+        other |= Q(handler_id__in=me) | Q(supervisor_id__in=me)
+    if has_role(user, Role.UNIT_HEAD):
+        other |= Q(handling_unit_id__in=Unit.objects.filter(unit_q(user, [Role.UNIT_HEAD])))
+    if other:
+        offices = Office.objects.filter(unit_q(user, COUNTED_ROLES, prefix="jurisdiction__"))
+        inside = Q()
+        for path in paths:
+            inside |= Q(fig_path__startswith=path)
+        outside = (
+            Lead.objects.filter(other)
+            .exclude(office_id__in=offices.values("id"))
+            .exclude(recused_q(user))
+            .annotate(fig_path=FIG_PATH)
+            .exclude(inside)
+        )
+        if outside.exists():
+            return None
+    # The scope's units are those of the role assignments (already loaded with them).
+    units = {a.unit.path: a.unit for a in assignments_of(user) if a.unit.path in paths}
+    # figures.totals_for for each subtree, in one query: the current campaign's totals of
+    # the subtrees' roots, and a marker row saying that there is a current campaign.
+    current = Campaign.objects.filter(is_current=True).order_by("-pk").values("pk")[:1]
+    totals = (
+        UnitFigureTotal.objects.filter(
+            campaign_id=Subquery(current),
+            unit_id__in=[u.pk for u in units.values()],
+            key__startswith="ld.",
+        )
+        .exclude(value=0)
+        .order_by()
+        .values_list("key", "value")
     )
-    if outside.exists():
-        return None
+    marker = (
+        Campaign.objects.filter(pk=Subquery(current))
+        .order_by()
+        .annotate(k=Value(""), v=Value(0))
+        .values_list("k", "v")
+    )
+    rows = list(totals.union(marker, all=True))
+    if ("", 0) not in rows:
+        return None  # no current campaign: no counters
     out: Counter = Counter()
-    for unit in Unit.objects.filter(path__in=paths):
-        out.update(figures.totals_for(user, campaign, unit, prefix="ld."))
-    return out
+    for key, value in rows:
+        if key:
+            out[key] += value
+    for path, unit in units.items():  # less what the user may not see
+        out.subtract(figures_hidden(user, None, unit, len(path)).get(path, Counter()))
+    return Counter({k: v for k, v in out.items() if v > 0})
+
+
+def figures_from_totals(counts: Counter) -> LedgerFigures:
+    """The ledger figures of the whole scope from `scope_totals`."""
+    return LedgerFigures(**{k: counts[f"ld.{k}"] for k in LedgerFigures.__dataclass_fields__})
 
 
 def ledger_leniency(user: AnyUser) -> dict[str, int] | None:
@@ -205,6 +262,11 @@ def ledger_leniency(user: AnyUser) -> dict[str, int] | None:
     counts = scope_totals(user)
     if counts is None:
         return None
+    return leniency_from_totals(counts)
+
+
+def leniency_from_totals(counts: Counter) -> dict[str, int]:
+    """The L12 figure of the whole scope from `scope_totals` (no aggregate over the rows)."""
     total = counts["ld.received"] + counts["ld.pending"] + counts["ld.merged"]
     declared, investigated = counts["ld.self_declared"], counts["ld.found"]
     return {

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from rectify import access
 from rectify.models import AuditVerb, Role
 from rectify.pagination import keyset_page
+from rectify.params import id_param
 
 from .. import selectors
 from ..access import LEAD_OFFICE_ROLES, LEAD_READER_ROLES, leads_visible_to
 from ..audit import LEDGER_EXPORTED, LEDGER_READ, MY_WORK_READ, audit_list_read, audit_read
 from ..ledger.exporter import ledger_xlsx
 from ..models import LeadCategory, LeadStatus
-from ..rules.leniency import leniency_counts, leniency_for
+from ..rules.leniency import leniency_for
 from ..selectors.ledger import ledger_filter
 
 if TYPE_CHECKING:
@@ -71,16 +72,21 @@ def ledger(request: HttpRequest) -> HttpResponse:
     leniency = leniency_for(page.items)
     # The whole scope (no filter chosen): from the maintained counters where they count
     # exactly the user's leads (selectors.scope_totals), else from the rows.
-    whole = None if chosen else selectors.ledger_leniency(request.user)
+    # One read of the counters serves both figures (each used to read them again).
+    whole = None if chosen else selectors.scope_totals(request.user)
     if whole is not None:
-        figures = selectors.ledger_figures(request.user)
-        leniency_figure = whole
+        figures = selectors.figures_from_totals(whole)
+        leniency_figure = selectors.leniency_from_totals(whole)
     else:
-        figures = selectors.ledger_figures(request.user, leads=counted)
-        leniency_figure = leniency_counts(counted)
+        figures, leniency_figure = selectors.ledger_figures_with_leniency(counted)
     today = timezone.localdate()
     cutoff = selectors.intake_cutoff(today)
+    # The labels once per page, not a lookup of the choices per row and column.
+    status_labels = {value: str(label) for value, label in S.choices}
+    category_labels = {value: str(label) for value, label in LeadCategory.choices}
     for lead in page.items:
+        lead.status_label = status_labels.get(lead.status, lead.status)
+        lead.category_label = category_labels.get(lead.category, lead.category)
         lead.flag_overdue = (lead.is_open and lead.deadline and lead.deadline < today) or (
             lead.status in (S.UNREGISTERED, S.REGISTERED) and lead.received_date < cutoff
         )
@@ -105,7 +111,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "statuses": S.choices,
             "categories": LeadCategory.choices,
             "channels": selectors.ledger_channels(),
-            "units": selectors.unit_choices(request.user, LEAD_READER_ROLES, max_depth=6),
+            # Up to UNIT_CHOICES_MAX options: their names only, the chosen one by id.
+            "units": selectors.unit_choices(request.user, LEAD_READER_ROLES, max_depth=6).only(
+                "id", "name"
+            ),
+            "chosen_unit": id_param(request.GET, "unit"),
             "params": request.GET,
         },
     )

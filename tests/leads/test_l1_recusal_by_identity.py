@@ -154,10 +154,14 @@ def test_l1_an_imported_subject_name_recuses_the_officer(cast, channels):
 
 def test_l1_recusal_stays_one_query_of_id_subqueries(cast, django_assert_num_queries):
     public(cast, "钱受理")
-    qs = access.leads_visible_to(cast.intake2)
+    qs = access.leads_visible_to(cast.intake)  # an officer of the register: recusal applies
     # The lead table alone, filtered by id subqueries (no join, no sort on a joined set).
     outer = str(qs.query).upper().split(" WHERE ")[0]
     assert "JOIN" not in outer
     assert "LEADS_LEADSUBJECTCANDIDATE" in str(qs.query).upper()
     with django_assert_num_queries(1):
         list(qs)
+    # An account with no officer is nobody's subject: no recusal terms to plan around.
+    assert (
+        "LEADS_LEADSUBJECTCANDIDATE" not in str(access.leads_visible_to(cast.intake2).query).upper()
+    )

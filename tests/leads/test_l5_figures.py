@@ -97,9 +97,10 @@ def test_l5_figures_are_one_aggregate_query(org, assigned, register, hotline):
     _worked_ledger(org, assigned, register, hotline)
     with CaptureQueriesContext(connection) as ctx:
         selectors.ledger_figures(org.office_staff)
-    # The user's role assignments (cached per request) and the one aggregate (over the
-    # whole scope: the maintained counters, less the one aggregate of the hidden rows).
-    assert len([q for q in ctx.captured_queries if "COUNT" in q["sql"].upper()]) == 1
+    # The user's role assignments (cached per request) and at most one aggregate (over the
+    # whole scope: the maintained counters, less the one aggregate of the hidden rows, which
+    # does not run when nothing is hidden from the user).
+    assert len([q for q in ctx.captured_queries if "COUNT" in q["sql"].upper()]) <= 1
 
 
 def test_l5_each_figure_has_its_definition_beside_it(client, org, assigned):
