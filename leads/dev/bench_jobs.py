@@ -53,7 +53,9 @@ def _export(p: Province) -> dict:
         "rows": rows,
         "leads_in_province": expected,
         "bytes": spool.getbuffer().nbytes,
-        "request_seconds": round(seconds, 2),
+        # What the user waits for: the request, to its last byte (reading the workbook back
+        # to count its rows is the benchmark's own check; wall_seconds includes it).
+        "seconds": round(seconds, 2),
     }
 
 

@@ -18,7 +18,7 @@ from rectify.excel import xlsx_response
 
 from ..access import can_reveal_reporter
 from ..audit import LEAD_REPORTER_REVEALED, audit_read
-from ..models import LeadSubject
+from ..models import LeadCategory, LeadStatus, LeadSubject
 from .columns import ANONYMOUS_EXPORT, COLUMNS, CONFIDENTIAL
 
 if TYPE_CHECKING:
@@ -60,8 +60,24 @@ def subject_text(lead: Lead) -> tuple[str, str]:
     return names, unit
 
 
-def lead_row(lead: Lead, *, reveal_reporter: bool) -> list[Any]:
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """(category, status) labels in the active language, translated once per export: the
+    model's get_FOO_display() translates every choice of the field on each call (23 lookups
+    a row, a fifth of a 50,000-row export's time)."""
+    return (
+        {value: str(label) for value, label in LeadCategory.choices},
+        {value: str(label) for value, label in LeadStatus.choices},
+    )
+
+
+def lead_row(
+    lead: Lead,
+    *,
+    reveal_reporter: bool,
+    labels: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> list[Any]:
     """One ledger row; `reveal_reporter` says whether this lead's reporter may be written."""
+    categories, statuses = labels or _labels()
     names, unit = subject_text(lead)
     if lead.reporter_anonymous:
         reporter = ANONYMOUS_EXPORT
@@ -76,12 +92,12 @@ def lead_row(lead: Lead, *, reveal_reporter: bool) -> list[Any]:
         reporter,
         names,
         unit,
-        str(lead.get_category_display()) if lead.category else "",
+        categories.get(lead.category, lead.category) if lead.category else "",
         lead.summary,
         lead.handling_unit.name if lead.handling_unit_id else "",
         lead.handler.name if lead.handler_id else lead.handler_text,
         lead.deadline,
-        str(lead.get_status_display()),
+        statuses.get(lead.status, lead.status),
         lead.result,
     ]
 
@@ -90,8 +106,9 @@ def ledger_rows(
     leads: QuerySet[Lead], *, reveal_ids: frozenset[int] = frozenset()
 ) -> Iterator[list[Any]]:
     # Chunks keep memory flat; prefetches run per chunk (constant queries per 1,000 rows).
+    labels = _labels()
     for lead in ledger_queryset(leads).iterator(chunk_size=1000):
-        yield lead_row(lead, reveal_reporter=lead.pk in reveal_ids)
+        yield lead_row(lead, reveal_reporter=lead.pk in reveal_ids, labels=labels)
 
 
 def reporter_reveal_ids(*, leads: QuerySet[Lead], user: AnyUser) -> frozenset[int]:
