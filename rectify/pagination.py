@@ -60,6 +60,13 @@ def keyset_page(
                 step &= Q(**{prev_name: prev_value})
             after |= step
         queryset = queryset.filter(after)
+        if len(names) > 1 and parsed[0] is not None:
+            # The same rows, said as a range on the first column too: the OR above is only a
+            # filter to PostgreSQL, which then walked the index from the top and threw away
+            # every row of the pages before (1,015 rows on page 21 of the lead ledger); a
+            # bound on the first column is an index condition.
+            bound = "lte" if ordering[0].startswith("-") else "gte"
+            queryset = queryset.filter(**{f"{names[0]}__{bound}": parsed[0]})
     rows = list(queryset[: size + 1])
     next_cursor = None
     if len(rows) > size:
