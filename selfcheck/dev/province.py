@@ -27,7 +27,7 @@ from django.db.models import OuterRef, Subquery
 from rectify.models import ChronicProblem, Role, RoleAssignment, Unit, UnitKind, User
 
 from ..demo import _business_row, _lending_row
-from ..forms.draft import FIXED_HELP, Item, draft_snapshot, parse_amount, parse_date
+from ..forms.draft import FIXED_HELP, Item, draft_snapshot
 from ..models import (
     AnswerKind,
     BusinessRow,
@@ -41,6 +41,7 @@ from ..models import (
     VersionAnswer,
     content_hash,
 )
+from ..services import version_rows
 
 if TYPE_CHECKING:
     from rectify.province import Province
@@ -321,32 +322,10 @@ def generate(p: Province) -> dict:
     reviews: list[ReviewAction] = []
     n_answers = 0
     for version, (report_id, content, review) in zip(versions, owners, strict=True):
-        for pos, it in enumerate(content["items"], start=1):
-            answers.append(
-                VersionAnswer(
-                    version_id=version.pk,
-                    key=it["key"],
-                    position=pos,
-                    label=it["label"][:300],
-                    kind=it["kind"],
-                    yes=it["yes"],
-                    details=it["details"],
-                    date=parse_date(it["date"]),
-                )
-            )
-        for pos, row in enumerate(content["business"], start=1):
-            business.append(BusinessRow(version_id=version.pk, position=pos, **row))
-        for pos, row in enumerate(content["lending"], start=1):
-            lending.append(
-                LendingRow(
-                    version_id=version.pk,
-                    position=pos,
-                    counterparty=row["counterparty"],
-                    amount=parse_amount(row.get("amount", "")),
-                    date=parse_date(row.get("date", "")),
-                    duty_relation=row.get("duty_relation", ""),
-                )
-            )
+        rows = version_rows(version.pk, content)
+        answers += rows[0]
+        business += rows[1]
+        lending += rows[2]
         if review is not None:
             decision, at, reason = review
             reviews.append(

@@ -71,6 +71,7 @@ from .reports import (
     report_return,
     report_save_draft,
     report_submit,
+    version_rows,
 )
 from .talks import (
     TALK_CORRECTABLE,
@@ -128,6 +129,7 @@ __all__ = [
     "report_return",
     "report_save_draft",
     "report_submit",
+    "version_rows",
     "talk_correct",
     "talk_record",
     "talk_triggers_ensure",

@@ -88,6 +88,42 @@ def in_window(*, campaign: Campaign, officer: Officer, when: dt.datetime) -> boo
     return campaign.selfcheck_start <= day <= campaign.deadline_for(officer)
 
 
+def version_rows(
+    version_id: int, content: dict
+) -> tuple[list[VersionAnswer], list[BusinessRow], list[LendingRow]]:
+    """The rows a version's snapshot stands for: one answer per item, the business and
+    lending rows (written by report_submit, and in bulk by the province generator)."""
+    answers = [
+        VersionAnswer(
+            version_id=version_id,
+            key=it["key"],
+            position=pos,
+            label=it["label"][:300],
+            kind=it["kind"],
+            yes=it["yes"],
+            details=it["details"],
+            date=parse_date(it["date"]),
+        )
+        for pos, it in enumerate(content["items"], start=1)
+    ]
+    business = [
+        BusinessRow(version_id=version_id, position=pos, **row)
+        for pos, row in enumerate(content["business"], start=1)
+    ]
+    lending = [
+        LendingRow(
+            version_id=version_id,
+            position=pos,
+            counterparty=row["counterparty"],
+            amount=parse_amount(row.get("amount", "")),
+            date=parse_date(row.get("date", "")),
+            duty_relation=row.get("duty_relation", ""),
+        )
+        for pos, row in enumerate(content["lending"], start=1)
+    ]
+    return answers, business, lending
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -124,30 +160,12 @@ def report_submit(
     )
     version.full_clean()
     version.save()
-    for pos, it in enumerate(content["items"], start=1):
-        VersionAnswer.objects.create(
-            version=version,
-            key=it["key"],
-            position=pos,
-            label=it["label"][:300],
-            kind=it["kind"],
-            yes=it["yes"],
-            details=it["details"],
-            date=parse_date(it["date"]),
-        )
-    for pos, row in enumerate(content["business"], start=1):
-        obj = BusinessRow(version=version, position=pos, **row)
+    answers, business, lending = version_rows(version.pk, content)
+    VersionAnswer.objects.bulk_create(answers)
+    for obj in business:
         obj.full_clean(exclude=["version"])
-        obj.save()
-    for pos, row in enumerate(content["lending"], start=1):
-        LendingRow.objects.create(
-            version=version,
-            position=pos,
-            counterparty=row["counterparty"],
-            amount=parse_amount(row.get("amount", "")),
-            date=parse_date(row.get("date", "")),
-            duty_relation=row.get("duty_relation", ""),
-        )
+    BusinessRow.objects.bulk_create(business)
+    LendingRow.objects.bulk_create(lending)
     report.status = ReportStatus.SUBMITTED
     report.latest_version = version
     report.last_submitted_at = now
