@@ -172,14 +172,7 @@ def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, C
     those rows only), by branch (the first `width` characters of the row unit's path)."""
     if _nothing_to_hide(user):
         return {}
-    rows = (
-        Item.objects.filter(plan__campaign=campaign, unit__path__startswith=unit.path)
-        .filter(_recused_items_q(user))
-        .annotate(branch=Substr("unit__path", 1, width))
-        .values("branch")
-        .annotate(**_item_aggregates(timezone.localdate()))
-        .order_by()
-    )
+    out = hidden_items(user, campaign, unit, width)
     answers = (
         SurveyResponse.objects.filter(
             code__batch__campaign=campaign,
@@ -192,8 +185,7 @@ def hidden(user: Any, campaign: Campaign, unit: Unit, width: int) -> dict[str, C
         .annotate(**_answer_aggregates())
         .order_by()
     )
-    out: dict[str, Counter] = {}
-    for row in [*rows, *answers]:
+    for row in answers:
         branch = row.pop("branch")
         out.setdefault(branch, Counter()).update({k: v for k, v in row.items() if v})
     return out
