@@ -27,7 +27,7 @@ from django.db.models import OuterRef, Subquery
 from rectify.models import ChronicProblem, Role, RoleAssignment, Unit, UnitKind, User
 
 from ..demo import _business_row, _lending_row
-from ..forms.draft import FIXED_HELP, Item, draft_snapshot
+from ..forms.draft import Item, draft_snapshot, fixed_items, n_items
 from ..models import (
     AnswerKind,
     BusinessRow,
@@ -80,13 +80,6 @@ RETURN_REASONS = [
 ]
 
 
-def _fixed_items() -> list[Item]:
-    return [
-        Item(key=str(value), number=i, label=str(label), help_text=str(FIXED_HELP[value]))
-        for i, (value, label) in enumerate(ChronicProblem.choices, start=1)
-    ]
-
-
 def _n_items(p: Province) -> list[ItemConfig]:
     """One "N" item on every police bureau (its stations inherit it), as an office adds it."""
     creator = (
@@ -118,25 +111,14 @@ def _items_by_unit(p: Province, configs: list[ItemConfig]) -> dict[int, list[Ite
     by_path = {c.unit.path: c for c in configs}
     out: dict[int, list[Item]] = {}
     for unit in p.units:
-        items = _fixed_items()
+        items = fixed_items()
         own = [
             by_path[unit.path[:i]]
             for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)
             if unit.path[:i] in by_path
         ]
         own.sort(key=lambda c: (c.unit.depth, c.order, c.pk))
-        for i, cfg in enumerate(own, start=len(items) + 1):
-            items.append(
-                Item(
-                    key=cfg.key,
-                    number=i,
-                    label=cfg.text,
-                    help_text=cfg.help_text,
-                    kind=cfg.kind,
-                    fixed=False,
-                )
-            )
-        out[unit.pk] = items
+        out[unit.pk] = items + n_items(own, start=len(items) + 1)
     return out
 
 

@@ -7,6 +7,7 @@ rather than by a Django form; services call the same checks for every entry poin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,12 +52,32 @@ class Item:
     fixed: bool = True
 
 
-def form_items(*, officer: Officer, campaign: Campaign) -> list[Item]:
-    """The six fixed items plus the N items of the officer's unit and its ancestors (one query)."""
-    items = [
+def fixed_items() -> list[Item]:
+    """The six fixed items (the chronic problems), numbered 1–6."""
+    return [
         Item(key=str(value), number=i, label=str(label), help_text=str(FIXED_HELP[value]))
         for i, (value, label) in enumerate(ChronicProblem.choices, start=1)
     ]
+
+
+def n_items(configs: Iterable[ItemConfig], *, start: int) -> list[Item]:
+    """The N items of these configs (in the order given), numbered from `start`."""
+    return [
+        Item(
+            key=cfg.key,
+            number=i,
+            label=cfg.text,
+            help_text=cfg.help_text,
+            kind=cfg.kind,
+            fixed=False,
+        )
+        for i, cfg in enumerate(configs, start=start)
+    ]
+
+
+def form_items(*, officer: Officer, campaign: Campaign) -> list[Item]:
+    """The six fixed items plus the N items of the officer's unit and its ancestors (one query)."""
+    items = fixed_items()
     configs = (
         ItemConfig.objects.filter(
             campaign=campaign, is_active=True, unit__path__in=officer.unit.ancestor_paths()
@@ -64,18 +85,7 @@ def form_items(*, officer: Officer, campaign: Campaign) -> list[Item]:
         .select_related("unit")
         .order_by("unit__depth", "order", "id")
     )
-    for i, cfg in enumerate(configs, start=len(items) + 1):
-        items.append(
-            Item(
-                key=cfg.key,
-                number=i,
-                label=cfg.text,
-                help_text=cfg.help_text,
-                kind=cfg.kind,
-                fixed=False,
-            )
-        )
-    return items
+    return items + n_items(configs, start=len(items) + 1)
 
 
 BUSINESS_FIELDS = ("relation", "name", "enterprise", "uscc", "role", "shareholding", "period")
